@@ -1,0 +1,35 @@
+// One bundle per process: the extension host, the language server, the handler-runner child,
+// the CLI and the webview. `mainFields: ['module', 'main']` matters: jsonc-parser's UMD entry breaks bundles.
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: 'node18',
+  format: 'cjs',
+  mainFields: ['module', 'main'],
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+};
+
+const builds = [
+  { ...node, entryPoints: ['client/src/extension.ts'], outfile: 'client/dist/extension.js', external: ['vscode'] },
+  { ...node, entryPoints: ['server/src/main.ts'], outfile: 'server/dist/server.js' },
+  { ...node, entryPoints: ['server/src/cli.ts'], outfile: 'server/dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...node, entryPoints: ['server/src/simulate/child.ts'], outfile: 'server/dist/runner.js' },
+  {
+    bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: false, minify: production,
+    logLevel: 'warning', entryPoints: ['media/src/panel.ts'], outfile: 'media/dist/panel.js',
+  },
+].filter((b) => b.entryPoints.every((e) => existsSync(e)));
+
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}

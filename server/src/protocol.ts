@@ -1,0 +1,87 @@
+// Custom LSP messages between the extension (client/) and the language server, declared once.
+// This is the only server file the client imports. Each message says who sends it and when.
+import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+
+/** Status of the last simulation of an event, as the sidebar shows it. */
+export type RunStatus = 'success' | 'failed' | 'timeout' | 'crashed' | 'not-runnable';
+
+export interface AppEventItem {
+  event: string;
+  /** `freshworks_crm` / `freshsales` (2.x) or a 3.0 module name. */
+  scope: { kind: 'product' | 'module'; name: string };
+  registered: boolean;
+  handler?: string;
+  /** The handler exists in server.js in a form the platform sees. */
+  handlerDefined: boolean;
+  /** Where the handler is defined (file relative to the app, 0-based line). */
+  handlerLocation?: { file: string; line: number; character: number };
+  /** Test payload path relative to the app, when one exists on disk. */
+  payloadFile?: string;
+  /** The path the dialect's layout expects for this event's payload. */
+  expectedPayloadFile: string;
+  description: string;
+  kind: 'product' | 'app-setup' | 'external' | 'scheduled';
+  timeLimitMs: number;
+  /** Number of problems (errors) attached to this registration. */
+  problems: number;
+}
+
+export interface AppSummary {
+  /** Absolute folder of the app (where manifest.json lives). */
+  appDir: string;
+  /** URI of manifest.json. */
+  manifestUri: string;
+  platformVersion?: string;
+  dialect: '2.0' | '2.x' | '3.0';
+  scopes: { kind: 'product' | 'module'; name: string }[];
+  events: AppEventItem[];
+}
+
+export interface AppEventsParams { /** Any URI inside the app; omitted = every app of the workspace. */ uri?: string }
+export interface AppEventsResult { apps: AppSummary[] }
+
+/** Client → server, whenever a view needs the app's events (sidebar, quick pick, panel). */
+export const AppEventsRequest = new RequestType<AppEventsParams, AppEventsResult, void>('freshsales/appEvents');
+
+export interface DefaultPayloadParams { event: string; product?: 'freshworks_crm' | 'freshsales' }
+export interface DefaultPayloadResult { event: string; product: string; text: string }
+
+/** Client → server: the bundled default payload of an event, pretty-printed (for "Create Test Payload"). */
+export const DefaultPayloadRequest = new RequestType<DefaultPayloadParams, DefaultPayloadResult | null, void>(
+  'freshsales/defaultPayload');
+
+export interface ValidatePayloadParams { text: string; event: string; scope?: { kind: 'product' | 'module'; name: string } }
+export interface PayloadProblem {
+  message: string; severity: 'error' | 'warning' | 'information' | 'hint'; code: string;
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+}
+
+/** Client → server: validate a payload that lives only in the simulator panel (not in a document). */
+export const ValidatePayloadRequest = new RequestType<ValidatePayloadParams, PayloadProblem[], void>(
+  'freshsales/validatePayload');
+
+export interface AppChangedParams { appDir: string }
+
+/** Server → client, after the app model of an app changed (manifest, server.js or test_data): views refresh. */
+export const AppChangedNotification = new NotificationType<AppChangedParams>('freshsales/appChanged');
+
+// ── Simulation ──────────────────────────────────────────────────────────────────────────────────────
+// The language server hosts the handler runner (a pool of one pre-started child process); user code never
+// runs in the extension host or in the server itself. Shapes of the run live in simulate/types.ts.
+import type { SimulationRequest, SimulationResult, LogEntry } from './simulate/types';
+export type { SimulationRequest, SimulationResult, LogEntry };
+
+/** Client → server: run one event's handler. Resolves when the run ends (any status). */
+export const SimulateRequest = new RequestType<SimulationRequest & { runId: string }, SimulationResult, void>(
+  'freshsales/simulate');
+
+/** Server → client, while a run is going: one console line of the handler, as it happens. */
+export const SimulationLogNotification = new NotificationType<{ runId: string; entry: LogEntry }>('freshsales/simulationLog');
+
+/** Server → client, in debug mode: the child waits under the inspector on this port; the client attaches. */
+export const SimulationDebugReadyNotification = new NotificationType<{ runId: string; port: number }>(
+  'freshsales/simulationDebugReady');
+
+export interface HistoryParams { appDir: string }
+/** Client → server: the app's run history, newest first (payload and result of each run, bounded). */
+export const SimulationHistoryRequest = new RequestType<HistoryParams, SimulationResult[], void>('freshsales/simulationHistory');
