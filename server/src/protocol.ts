@@ -85,3 +85,17 @@ export const SimulationDebugReadyNotification = new NotificationType<{ runId: st
 export interface HistoryParams { appDir: string }
 /** Client → server: the app's run history, newest first (payload and result of each run, bounded). */
 export const SimulationHistoryRequest = new RequestType<HistoryParams, SimulationResult[], void>('freshsales/simulationHistory');
+
+/**
+ * The argument of the `freshsales.simulate` / `freshsales.debug` commands that the server puts on its
+ * CodeLenses (above callbacks in server.js and on payload files) and that the sidebar and panel pass too.
+ */
+export interface SimulateTarget {
+  appDir: string;
+  event: string;
+  scope?: { kind: 'product' | 'module'; name: string };
+  /** Absolute path of a payload file to use instead of the event's test_data file. */
+  payloadFile?: string;
+}
+export const SimulateCommand = 'freshsales.simulate';
+export const DebugCommand = 'freshsales.debug';
