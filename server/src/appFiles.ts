@@ -1,0 +1,51 @@
+// The one place that reads an app from disk (CLI and simulation engine); the core only sees text.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { SERVER_SCRIPT } from './core/appModel';
+import { TEST_DATA_DIR } from './core/testDataLayout';
+import type { AppFiles } from './core/types';
+
+export const MANIFEST = 'manifest.json';
+
+/** Why a folder is not a Freshworks app, or undefined when it is one. */
+export async function notAnAppReason(appDir: string): Promise<string | undefined> {
+  let text: string;
+  try {
+    text = await fs.readFile(path.join(appDir, MANIFEST), 'utf8');
+  } catch {
+    return `${appDir} is not a Freshworks app: it has no manifest.json.`;
+  }
+  // A half-typed manifest is still an app; a manifest of some other kind (a browser extension) is not.
+  if (!/"platform-version"|"product"\s*:|"modules"\s*:/.test(text)) {
+    return `${appDir} is not a Freshworks app: its manifest.json has no "platform-version".`;
+  }
+  return undefined;
+}
+
+export async function loadAppFiles(appDir: string): Promise<AppFiles> {
+  const [manifest, script, testData] = await Promise.all([
+    fs.readFile(path.join(appDir, MANIFEST), 'utf8'),
+    fs.readFile(path.join(appDir, SERVER_SCRIPT), 'utf8').catch(() => undefined),
+    listTestData(appDir),
+  ]);
+  return {
+    manifest: { path: MANIFEST, text: manifest },
+    serverScript: script === undefined ? undefined : { path: SERVER_SCRIPT, text: script },
+    testData,
+  };
+}
+
+/** `server/test_data/*.json` and one level of product or module folders, relative, sorted. */
+export async function listTestData(appDir: string): Promise<string[]> {
+  const out: string[] = [];
+  const root = path.join(appDir, TEST_DATA_DIR);
+  const entries = await fs.readdir(root, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    if (entry.isFile() && entry.name.endsWith('.json')) out.push(`${TEST_DATA_DIR}/${entry.name}`);
+    if (entry.isDirectory()) {
+      const inner = await fs.readdir(path.join(root, entry.name), { withFileTypes: true }).catch(() => []);
+      for (const f of inner) if (f.isFile() && f.name.endsWith('.json')) out.push(`${TEST_DATA_DIR}/${entry.name}/${f.name}`);
+    }
+  }
+  return out.sort();
+}

@@ -1,0 +1,28 @@
+// `fsdev`: the headless CLI. Each subcommand loads only what it needs, so `simulate` starts fast.
+const USAGE = `fsdev — Freshsales DevTools on the command line
+
+  fsdev check [appDir] [--json]
+      Checks manifest.json, server/server.js and every server/test_data payload.
+      Exit 0: no errors; 1: errors found; 2: not a Freshworks app.
+  fsdev simulate <event> [appDir] [--payload file] [--product p | --module m] [--timeout ms] [--json]
+      Runs the event's handler locally, isolated, as the platform would. Exit 0 on success, 1 otherwise.
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'check': return (await import('./checkCommand')).checkCommand(rest);
+    case 'simulate': return (await import('./simulate/simulateCommand')).simulateCommand(rest);
+    case undefined: case '-h': case '--help': case 'help':
+      process.stdout.write(USAGE);
+      return command ? 0 : 2;
+    default:
+      process.stderr.write(`fsdev: unknown command '${command}'.\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (err: unknown) => {
+  process.stderr.write(`fsdev: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.exitCode = 2;
+});

@@ -1,0 +1,41 @@
+// The app as a whole: manifest.json + server/server.js + the test_data files, from text alone.
+import { parseManifest, type ManifestModel } from './manifest';
+import { eventsArrayRegistrations, parseServerScript, type ParsedScript } from './serverScript';
+import { classifyTestData } from './testDataLayout';
+import type { AppFiles, AppModel, Scope } from './types';
+
+export const SERVER_SCRIPT = 'server/server.js';
+
+export interface App extends AppModel {
+  manifest: ManifestModel;
+  script?: ParsedScript;
+  files: AppFiles;
+}
+
+export function buildAppModel(files: AppFiles): App {
+  const manifest = parseManifest(files.manifest.text, files.manifest.path);
+  const script = files.serverScript ? parseServerScript(files.serverScript.text) : undefined;
+  const registrations = [...manifest.registrations];
+  let scopes = manifest.scopes;
+  if (manifest.dialect === '2.0') {
+    // 2.0 declares events in server.js; the manifest's products give them their scope.
+    if (scopes.length === 0) scopes = [{ kind: 'product', name: 'freshworks_crm' }];
+    if (script) registrations.push(...eventsArrayRegistrations(script, scopes[0], files.serverScript!.path));
+  }
+  const app = {
+    platformVersion: manifest.platformVersion, dialect: manifest.dialect, scopes, registrations, script,
+    testData: [] as AppModel['testData'], parseProblems: manifest.problems, manifest, files,
+  };
+  app.testData = classifyTestData(app, files.testData);
+  return app;
+}
+
+export function sameScope(a: Scope | undefined, b: Scope | undefined): boolean {
+  return a?.kind === b?.kind && a?.name === b?.name;
+}
+
+/** The exported callback of that name, preferring one the platform can see. */
+export function findCallback(app: AppModel, name: string) {
+  const all = app.script?.callbacks.filter((c) => c.name === name) ?? [];
+  return all.find((c) => c.visibleToPlatform) ?? all[0];
+}

@@ -1,0 +1,116 @@
+// Reads manifest.json into registrations with exact source ranges. jsonc-parser's tree survives
+// half-typed text, so a manifest in the middle of an edit still yields every registration it can.
+import { parseTree, findNodeAtLocation, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { rangeOf } from './textPositions';
+import type { Diagnostic, Dialect, EventRegistration, Range, Scope } from './types';
+
+export interface ManifestModel {
+  root?: Node;
+  platformVersion?: string;
+  dialect: Dialect;
+  scopes: Scope[];
+  /** Each scope's `events` object (or where it should be), for checks and edits. */
+  eventsBlocks: EventsBlock[];
+  registrations: EventRegistration[];
+  /** A top-level `"events"` key: copied from the docs fragment and ignored by the platform. */
+  strayEvents?: { keyRange: Range; propertyRange: Range; start: number; end: number; valueText: string };
+  problems: Diagnostic[];
+}
+
+export interface EventsBlock {
+  scope: Scope;
+  /** The `events` object node, when present. */
+  node?: Node;
+  /** The scope's own object (`product.freshworks_crm` / `modules.deal`). */
+  scopeNode: Node;
+  keyRange: Range;
+}
+
+export function dialectOf(platformVersion: string | undefined, root: Node | undefined): Dialect {
+  if (platformVersion === '2.0') return '2.0';
+  if (platformVersion?.startsWith('3.')) return '3.0';
+  if (platformVersion?.startsWith('2.')) return '2.x';
+  // No (or an unknown) version: guess from the shape, so completion still has a context.
+  if (root && findNodeAtLocation(root, ['modules'])) return '3.0';
+  return '2.x';
+}
+
+export function parseManifest(text: string, file = 'manifest.json'): ManifestModel {
+  const errors: ParseError[] = [];
+  const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
+  const problems: Diagnostic[] = errors.map((e) => ({
+    file, range: rangeOf(text, e.offset, e.offset + Math.max(1, e.length)), severity: 'error',
+    code: 'json-syntax', message: `Malformed JSON: ${describeParseError(printParseErrorCode(e.error))}`,
+  }));
+  const versionNode = root && findNodeAtLocation(root, ['platform-version']);
+  const platformVersion = typeof versionNode?.value === 'string' ? versionNode.value
+    : typeof versionNode?.value === 'number' ? versionNode.value.toFixed(1) : undefined;
+  const dialect = dialectOf(platformVersion, root);
+  const model: ManifestModel = { root, platformVersion, dialect, scopes: [], eventsBlocks: [], registrations: [], problems };
+  if (root?.type !== 'object') return model;
+
+  const container = dialect === '3.0' ? 'modules' : 'product';
+  const containerNode = findNodeAtLocation(root, [container]);
+  for (const prop of objectProperties(containerNode)) {
+    const scope: Scope = { kind: dialect === '3.0' ? 'module' : 'product', name: prop.key };
+    model.scopes.push(scope);
+    if (prop.value?.type !== 'object') continue;
+    const eventsProp = objectProperties(prop.value).find((p) => p.key === 'events');
+    model.eventsBlocks.push({ scope, node: eventsProp?.value, scopeNode: prop.value, keyRange: rangeOf(text, prop.keyNode.offset, prop.keyNode.offset + prop.keyNode.length) });
+    if (eventsProp?.value?.type === 'object') {
+      model.registrations.push(...readEventsObject(text, file, scope, eventsProp.value));
+    }
+  }
+
+  const stray = objectProperties(root).find((p) => p.key === 'events');
+  if (stray) {
+    const property = stray.keyNode.parent!;
+    model.strayEvents = {
+      keyRange: rangeOf(text, stray.keyNode.offset, stray.keyNode.offset + stray.keyNode.length),
+      propertyRange: rangeOf(text, property.offset, property.offset + property.length),
+      start: property.offset, end: property.offset + property.length,
+      valueText: stray.value ? text.slice(stray.value.offset, stray.value.offset + stray.value.length) : '{}',
+    };
+  }
+  return model;
+}
+
+function readEventsObject(text: string, file: string, scope: Scope, events: Node): EventRegistration[] {
+  return objectProperties(events).map(({ key, keyNode, value }) => {
+    const entry = keyNode.parent!;
+    const registration: EventRegistration = {
+      event: key, scope, file,
+      eventRange: rangeOf(text, keyNode.offset, keyNode.offset + keyNode.length),
+      entryRange: rangeOf(text, entry.offset, entry.offset + entry.length),
+      otherKeys: [],
+    };
+    for (const p of objectProperties(value)) {
+      if (p.key === 'handler') {
+        if (typeof p.value?.value === 'string') registration.handler = p.value.value;
+        const n = p.value ?? p.keyNode;
+        registration.handlerRange = rangeOf(text, n.offset, n.offset + n.length);
+      } else {
+        registration.otherKeys.push({ key: p.key, range: rangeOf(text, p.keyNode.offset, p.keyNode.offset + p.keyNode.length) });
+      }
+    }
+    return registration;
+  });
+}
+
+export interface PropertyView { key: string; keyNode: Node; value?: Node }
+
+/** The properties of an object node (nothing for any other node), skipping half-typed ones without a key. */
+export function objectProperties(node: Node | undefined): PropertyView[] {
+  if (node?.type !== 'object' || !node.children) return [];
+  const out: PropertyView[] = [];
+  for (const prop of node.children) {
+    const keyNode = prop.children?.[0];
+    if (keyNode?.type !== 'string') continue;
+    out.push({ key: String(keyNode.value), keyNode, value: prop.children?.[1] });
+  }
+  return out;
+}
+
+function describeParseError(code: string): string {
+  return code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+}

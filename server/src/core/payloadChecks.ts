@@ -1,0 +1,37 @@
+// Checks one server/test_data payload in the context of the app: its schema (by the event its file
+// name says), whether its `event` field agrees, and whether the event it belongs to is registered.
+import { findNodeAtLocation, parseTree } from 'jsonc-parser';
+import { findEvent } from './catalogue';
+import type { App } from './appModel';
+import { diag } from './checks';
+import { validatePayload } from './payloadValidation';
+import { classifyTestData } from './testDataLayout';
+import { rangeOf } from './textPositions';
+import type { Diagnostic, ProductName, Scope } from './types';
+
+/** The product whose payload shape applies to a scope: 3.0 modules are Freshworks CRM's. */
+export function productOf(app: Pick<App, 'scopes' | 'dialect'>, scope?: Scope): ProductName {
+  const candidate = scope?.kind === 'product' ? scope.name : app.dialect !== '3.0' ? app.scopes[0]?.name : undefined;
+  return candidate === 'freshsales' ? 'freshsales' : 'freshworks_crm';
+}
+
+export function checkPayloadFile(app: App, path: string, text: string): Diagnostic[] {
+  const file = classifyTestData(app, [path])[0];
+  if (!file) return [];
+  const event = file.event;
+  const out = validatePayload(text, path, { event, product: productOf(app, file.scope) });
+  if (!findEvent(event)) return out; // validatePayload already said, once, that the event is unknown
+  const tree = parseTree(text);
+  const eventNode = tree && findNodeAtLocation(tree, ['event']);
+  if (eventNode && typeof eventNode.value === 'string' && eventNode.value !== event) {
+    out.push(diag(path, rangeOf(text, eventNode.offset, eventNode.offset + eventNode.length), 'warning', 'payload-event-mismatch',
+      `This payload says "event": "${eventNode.value}" but its file is for ${event}. The simulator overwrites "event" with "${event}" before the call.`, { event }));
+  }
+  const registered = app.registrations.some((r) => r.event === event && (!file.scope || r.scope.name === file.scope.name));
+  if (!registered && app.registrations.length) {
+    const where = file.scope ? ` for ${file.scope.kind} ${file.scope.name}` : '';
+    out.push(diag(path, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, 'information', 'payload-not-registered',
+      `${event} is not registered${where} in manifest.json, so this payload is never used.`));
+  }
+  return out;
+}

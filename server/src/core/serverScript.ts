@@ -1,0 +1,138 @@
+// Finds the callbacks server/server.js exports, applying the real tool's discovery rule: only
+// function-expression properties of the first top-level `exports = {...}` are seen. Everything else
+// that would run (arrows, quoted keys, `exports.x = ...`, `module.exports`) is recorded and flagged.
+import { Parser, type Options } from 'acorn';
+import { LooseParser } from 'acorn-loose';
+import { rangeOf } from './textPositions';
+import type { CallbackForm, EventRegistration, ExportedCallback, Range, Scope, ServerScript } from './types';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- ESTree nodes are walked structurally */
+type AnyNode = any;
+
+const options: Options = { ecmaVersion: 'latest', sourceType: 'script', allowHashBang: true, allowReturnOutsideFunction: true };
+
+export interface ParsedScript extends ServerScript {
+  /** The 2.0 `events: [{ event, callback }]` items, with ranges. */
+  eventsArrayItems: { event?: string; callback?: string; eventRange: Range; callbackRange?: Range; entryRange: Range; extraKeys: string[] }[];
+}
+
+export function parseServerScript(text: string): ParsedScript {
+  let program: AnyNode;
+  let syntaxError: ServerScript['syntaxError'];
+  try {
+    program = Parser.parse(text, options);
+  } catch (e) {
+    const err = e as SyntaxError & { pos?: number; raisedAt?: number };
+    const pos = typeof err.pos === 'number' ? err.pos : 0;
+    syntaxError = { message: err.message.replace(/\s*\(\d+:\d+\)$/, ''), range: rangeOf(text, pos, Math.min(text.length, Math.max(pos + 1, err.raisedAt ?? pos))) };
+    program = LooseParser.parse(text, options);
+  }
+  const result: ParsedScript = { hasExportsObject: false, callbacks: [], syntaxError, eventsArrayItems: [] };
+  for (const statement of program.body ?? []) {
+    const expr = statement.type === 'ExpressionStatement' ? statement.expression : undefined;
+    if (expr?.type !== 'AssignmentExpression' || expr.operator !== '=') continue;
+    const target = expr.left;
+    if (target.type === 'Identifier' && target.name === 'exports' && expr.right.type === 'ObjectExpression') {
+      if (result.hasExportsObject) continue; // the real tool reads the first one only
+      result.hasExportsObject = true;
+      readExportsObject(text, expr.right, result, true);
+    } else if (isMember(target, 'exports') || isMember(target, 'module', 'exports')) {
+      // exports.name = ... / module.exports.name = ...
+      const name = propertyName(target);
+      if (name) result.callbacks.push(callback(text, name, isMember(target, 'exports') ? 'exports-assignment' : 'module-exports', target, statement, expr.right));
+    } else if (isModuleExports(target) && expr.right.type === 'ObjectExpression') {
+      readExportsObject(text, expr.right, result, false);
+    }
+  }
+  return result;
+}
+
+function readExportsObject(text: string, object: AnyNode, out: ParsedScript, platformObject: boolean): void {
+  if (platformObject) {
+    const first = object.properties[0];
+    out.exportsObject = {
+      range: rangeOf(text, object.start, object.end), open: object.start, close: object.end - 1,
+      indent: first ? indentAt(text, first.start) : '  ', propertyCount: object.properties.length,
+    };
+  }
+  for (const prop of object.properties) {
+    if (prop.type !== 'Property') continue;
+    const keyName = prop.computed ? undefined : prop.key.type === 'Identifier' ? prop.key.name
+      : typeof prop.key.value === 'string' ? prop.key.value : undefined;
+    if (platformObject && keyName === 'events' && prop.value.type === 'ArrayExpression') {
+      out.eventsArray = { range: rangeOf(text, prop.value.start, prop.value.end), open: prop.value.start, close: prop.value.end - 1 };
+      readEventsArray(text, prop.value, out);
+      continue;
+    }
+    if (!isFunction(prop.value) && prop.value.type !== 'Identifier') continue;
+    const name = keyName ?? (prop.computed ? text.slice(prop.key.start, prop.key.end) : undefined);
+    if (!name) continue;
+    let form: CallbackForm;
+    if (!platformObject) form = 'module-exports';
+    else if (prop.computed) form = 'computed-key';
+    else if (prop.key.type !== 'Identifier') form = 'quoted-key';
+    else if (prop.value.type === 'ArrowFunctionExpression') form = 'arrow';
+    else if (prop.value.type === 'Identifier') form = 'identifier';
+    else form = prop.method ? 'method' : 'function';
+    out.callbacks.push(callback(text, name, form, prop.key, prop, prop.value));
+  }
+}
+
+function readEventsArray(text: string, array: AnyNode, out: ParsedScript): void {
+  for (const item of array.elements) {
+    if (item?.type !== 'ObjectExpression') continue;
+    const entry: ParsedScript['eventsArrayItems'][number] = { eventRange: rangeOf(text, item.start, item.end), entryRange: rangeOf(text, item.start, item.end), extraKeys: [] };
+    for (const p of item.properties) {
+      if (p.type !== 'Property') continue;
+      const key = p.key.type === 'Identifier' ? p.key.name : String(p.key.value);
+      const value = p.value.type === 'Literal' && typeof p.value.value === 'string' ? p.value.value : undefined;
+      const range = rangeOf(text, p.value.start, p.value.end);
+      if (key === 'event') { entry.event = value; entry.eventRange = range; }
+      else if (key === 'callback') { entry.callback = value; entry.callbackRange = range; }
+      else entry.extraKeys.push(key);
+    }
+    out.eventsArrayItems.push(entry);
+  }
+}
+
+/** The 2.0 events array as registrations, under the given product scope. */
+export function eventsArrayRegistrations(script: ParsedScript, scope: Scope, file: string): EventRegistration[] {
+  return script.eventsArrayItems.filter((i) => i.event !== undefined).map((i) => ({
+    event: i.event!, handler: i.callback, scope, file, eventRange: i.eventRange, handlerRange: i.callbackRange,
+    entryRange: i.entryRange, otherKeys: i.extraKeys.map((key) => ({ key, range: i.entryRange })),
+  }));
+}
+
+function callback(text: string, name: string, form: CallbackForm, keyNode: AnyNode, whole: AnyNode, value: AnyNode): ExportedCallback {
+  return {
+    name, form, visibleToPlatform: form === 'function' || form === 'method',
+    nameRange: rangeOf(text, keyNode.start, keyNode.end), range: rangeOf(text, whole.start, whole.end),
+    valueStart: value.start, valueEnd: value.end,
+  };
+}
+
+function isFunction(node: AnyNode): boolean {
+  return node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression';
+}
+
+function isMember(node: AnyNode, object: string, property?: string): boolean {
+  if (node.type !== 'MemberExpression') return false;
+  if (property === undefined) return node.object.type === 'Identifier' && node.object.name === object;
+  return isModuleExports(node.object);
+}
+
+function isModuleExports(node: AnyNode): boolean {
+  return node.type === 'MemberExpression' && !node.computed && node.object.type === 'Identifier' && node.object.name === 'module'
+    && node.property.type === 'Identifier' && node.property.name === 'exports';
+}
+
+function propertyName(member: AnyNode): string | undefined {
+  if (!member.computed && member.property.type === 'Identifier') return member.property.name;
+  if (member.property.type === 'Literal' && typeof member.property.value === 'string') return member.property.value;
+  return undefined;
+}
+
+function indentAt(text: string, offset: number): string {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  return /^[ \t]*/.exec(text.slice(lineStart, offset))![0];
+}
