@@ -50,9 +50,13 @@ export function parseServerScript(text: string): ParsedScript {
 function readExportsObject(text: string, object: AnyNode, out: ParsedScript, platformObject: boolean): void {
   if (platformObject) {
     const first = object.properties[0];
+    const last = object.properties[object.properties.length - 1];
     out.exportsObject = {
       range: rangeOf(text, object.start, object.end), open: object.start, close: object.end - 1,
       indent: first ? indentAt(text, first.start) : '  ', propertyCount: object.properties.length,
+      lastPropertyEnd: last?.end,
+      trailingComma: last ? /^\s*,/.test(text.slice(last.end, object.end - 1)) : false,
+      blankLineBetween: object.properties.length > 1 && /\n[ \t]*\r?\n/.test(text.slice(object.properties[0].end, object.properties[1].start)),
     };
   }
   for (const prop of object.properties) {

@@ -88,7 +88,11 @@ export interface ServerScript {
   /** A top-level `exports = {...}` was found (the real tool's requirement). */
   hasExportsObject: boolean;
   /** Range of that object literal, and the offsets of its braces, for inserting callbacks. */
-  exportsObject?: { range: Range; open: number; close: number; indent: string; propertyCount: number };
+  exportsObject?: {
+    range: Range; open: number; close: number; indent: string; propertyCount: number;
+    /** House style, for inserting a callback the way the file already writes them. */
+    lastPropertyEnd?: number; trailingComma: boolean; blankLineBetween: boolean;
+  };
   callbacks: ExportedCallback[];
   /** The 2.0 `events` array in the exports object, when present. */
   eventsArray?: { range: Range; open: number; close: number };
