@@ -1,0 +1,138 @@
+// The event catalogue (schemas/events.json) and what hangs off it: time limits, did-you-mean,
+// default payloads and payload schemas. Pure: the JSON is bundled by esbuild, nothing is read at run time.
+import rawCatalogue from '../../../schemas/events.json';
+import { defaultPayloads, payloadSchemas } from './schemaIndex';
+import type { Catalogue, CatalogueEvent, ProductName, Scope } from './types';
+
+export const catalogue: Catalogue = rawCatalogue as unknown as Catalogue;
+
+export const productNames: ProductName[] = Object.keys(catalogue.products) as ProductName[];
+
+const byName = new Map<string, CatalogueEvent>(catalogue.events.map((e) => [e.name, e]));
+
+/** The catalogue entry of an event, by exact (case-sensitive) name. */
+export function findEvent(name: string): CatalogueEvent | undefined {
+  return byName.get(name);
+}
+
+/** True for the two Freshsales product names. */
+export function isProductName(name: string): name is ProductName {
+  return Object.prototype.hasOwnProperty.call(catalogue.products, name);
+}
+
+/**
+ * Events that may be registered in a scope: for a product (2.x), the events of that product;
+ * for a 3.0 module, the events of that module (`common` = app set-up, external and scheduled events).
+ * An unknown product or module yields [].
+ */
+export function eventsFor(scope: Scope): CatalogueEvent[] {
+  if (scope.kind === 'product') {
+    return catalogue.events.filter((e) => e.products.includes(scope.name as ProductName));
+  }
+  return catalogue.events.filter((e) => e.module === scope.name);
+}
+
+/** Synchronous time limit of a handler, in ms: 10 s for app set-up events, 20 s otherwise (unknown events: 20 s). */
+export function timeLimitFor(event: string | CatalogueEvent): number {
+  const e = typeof event === 'string' ? findEvent(event) : event;
+  return e?.timeLimitMs ?? 20000;
+}
+
+/** Payload size limit of an event in bytes (platform limits): 100 KB for external events, 256 KB otherwise. */
+export function payloadLimitFor(event: string | CatalogueEvent): number {
+  const e = typeof event === 'string' ? findEvent(event) : event;
+  return e?.kind === 'external' ? 100 * 1024 : 256 * 1024;
+}
+
+/** Levenshtein distance (small strings; two rows). */
+export function editDistance(a: string, b: string): number {
+  if (a === b) return 0;
+  if (!a.length) return b.length;
+  if (!b.length) return a.length;
+  let prev = new Array<number>(b.length + 1);
+  let cur = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    cur[0] = i;
+    const ca = a.charCodeAt(i - 1);
+    for (let j = 1; j <= b.length; j++) {
+      const cost = ca === b.charCodeAt(j - 1) ? 0 : 1;
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+    }
+    [prev, cur] = [cur, prev];
+  }
+  return prev[b.length];
+}
+
+/**
+ * Did-you-mean: the candidate closest to `name` (case-insensitive edit distance), or undefined when
+ * nothing is close enough (distance at most max(2, a third of the name's length)). A candidate that
+ * differs only in case always wins. Ties go to the earlier candidate.
+ */
+export function suggestEvent(name: string, candidates: Iterable<string | CatalogueEvent>): string | undefined {
+  const lower = name.toLowerCase();
+  const limit = Math.max(2, Math.floor(name.length / 3));
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const cand = typeof c === 'string' ? c : c.name;
+    if (cand === name) continue;
+    const d = editDistance(lower, cand.toLowerCase());
+    if (d < bestDistance) {
+      best = cand;
+      bestDistance = d;
+    }
+  }
+  return bestDistance <= limit ? best : undefined;
+}
+
+/** Product to use for an event when none is given: the first product that has it. */
+function productFor(event: CatalogueEvent | undefined, product?: ProductName): ProductName {
+  if (product) return product;
+  return event?.products[0] ?? 'freshworks_crm';
+}
+
+const PRODUCT_HOSTS: Record<ProductName, { domain: string; url: string }> = {
+  freshworks_crm: { domain: 'sample.myfreshworks.com', url: 'https://sample.myfreshworks.com/crm' },
+  freshsales: { domain: 'sample.freshsales.io', url: 'https://sample.freshsales.io' },
+};
+
+/**
+ * The default payload of an event for a product: a fresh deep copy of schemas/defaults/<product>/<event>.json,
+ * or, for events without one (the less documented events, afterAppUpdate, unknown names), a synthesized envelope:
+ * account_id, domain, event, region, timestamp, productContext and, for product events, `data` with
+ * `actor`, the entity record and `associations` (and `changes` on *Update events).
+ */
+export function defaultPayload(event: string, product?: ProductName): Record<string, unknown> {
+  const e = findEvent(event);
+  const p = productFor(e, product);
+  const stored = defaultPayloads[`${p}/${event}`];
+  if (stored) return JSON.parse(JSON.stringify(stored)) as Record<string, unknown>;
+  const host = PRODUCT_HOSTS[p];
+  const payload: Record<string, unknown> = {
+    account_id: '1967183444532229946',
+    domain: host.domain,
+    event,
+    region: 'US',
+    timestamp: 1593015490.2012472,
+    productContext: { url: host.url, name: p },
+  };
+  if (e && e.kind !== 'app-setup') {
+    const data: Record<string, unknown> = {};
+    if (e.kind === 'product') {
+      data.actor = { id: 1, name: 'Sample User', email: 'sample@example.com', type: 'user' };
+      const entity = e.entity?.[p];
+      if (entity) data[entity] = { id: 1 };
+      data.associations = {};
+      if (e.update) data.changes = { model_changes: {}, system_changes: {}, misc_changes: {} };
+    }
+    payload.data = data;
+  }
+  return payload;
+}
+
+/** The JSON Schema (draft-07) of an event's payload for a product, or undefined for an unknown event/product pair. */
+export function payloadSchema(event: string, product?: ProductName): object | undefined {
+  const e = findEvent(event);
+  return payloadSchemas[`${productFor(e, product)}/${event}`];
+}

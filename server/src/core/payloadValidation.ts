@@ -1,0 +1,270 @@
+// Validates a payload (server/test_data/**.json, or the run panel's editor) against the JSON Schema of its
+// event, and maps every problem to the exact range of the offending key or value.
+// Fast path: JSON.parse + a cached compiled ajv validator; the jsonc tree is built only when a range is needed.
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { catalogue, findEvent, payloadSchema, suggestEvent } from './catalogue';
+import { rangeOf } from './textPositions';
+import type { CatalogueEvent, Diagnostic, ProductName, Range, Severity } from './types';
+
+export interface PayloadValidationOptions {
+  /** The event the payload is for (e.g. from its file name); defaults to the payload's own `"event"` value. */
+  event?: string;
+  /** The product whose payload shape applies; defaults to `productContext.name`, then the event's first product. */
+  product?: ProductName;
+}
+
+/** Platform limits, in bytes. */
+export const PAYLOAD_LIMITS = { product: 256 * 1024, external: 100 * 1024, scheduledData: 4 * 1024 } as const;
+
+let ajv: Ajv | undefined;
+const validators = new Map<string, ValidateFunction>();
+
+function getAjv(): Ajv {
+  if (!ajv) {
+    ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, validateSchema: false });
+    // VS Code's schema extensions: annotations, not assertions
+    ajv.addVocabulary(['enumDescriptions', 'markdownEnumDescriptions', 'markdownDescription', 'defaultSnippets',
+      'deprecationMessage', 'errorMessage', 'doNotSuggest']);
+  }
+  return ajv;
+}
+
+/** The compiled validator of an event's payload schema (compiled once, then cached). */
+export function payloadValidator(event: string, product: ProductName): ValidateFunction | undefined {
+  const key = `${product}/${event}`;
+  let v = validators.get(key);
+  if (!v) {
+    const schema = payloadSchema(event, product);
+    if (!schema) return undefined;
+    v = getAjv().compile(schema);
+    validators.set(key, v);
+  }
+  return v;
+}
+
+function diagnostic(file: string, range: Range, severity: Severity, code: string, message: string,
+  data?: Record<string, unknown>): Diagnostic {
+  return data ? { file, range, severity, code, message, data } : { file, range, severity, code, message };
+}
+
+/** Lazily built jsonc tree of the text (only needed to place ranges). */
+class Tree {
+  private root: Node | undefined | null = null;
+  readonly errors: ParseError[] = [];
+  constructor(private readonly text: string) {}
+  get(): Node | undefined {
+    if (this.root === null) this.root = parseTree(this.text, this.errors, { disallowComments: true, allowTrailingComma: false });
+    return this.root;
+  }
+}
+
+/** The node at a JSON-pointer-like path (ajv instancePath); the last duplicate key wins, as in JSON.parse. */
+function nodeAt(root: Node | undefined, instancePath: string): Node | undefined {
+  if (!root) return undefined;
+  if (!instancePath) return root;
+  let node: Node | undefined = root;
+  for (const raw of instancePath.slice(1).split('/')) {
+    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (!node) return undefined;
+    if (node.type === 'object') {
+      let found: Node | undefined;
+      for (const prop of node.children ?? []) if (prop.children?.[0]?.value === seg) found = prop.children[1];
+      node = found;
+    } else if (node.type === 'array') {
+      node = node.children?.[Number(seg)];
+    } else {
+      return undefined;
+    }
+  }
+  return node;
+}
+
+/** The property node (key + value) of an object member, or undefined. */
+function propertyOf(obj: Node | undefined, key: string): Node | undefined {
+  let found: Node | undefined;
+  for (const prop of obj?.children ?? []) if (prop.type === 'property' && prop.children?.[0]?.value === key) found = prop;
+  return found;
+}
+
+const nodeRange = (text: string, n: Node): Range => rangeOf(text, n.offset, n.offset + n.length);
+
+/** Where to put a problem about an object as a whole: its key when it is a property value, else its `{`. */
+function objectAnchor(text: string, n: Node): Range {
+  const key = n.parent?.type === 'property' ? n.parent.children?.[0] : undefined;
+  return key ? nodeRange(text, key) : rangeOf(text, n.offset, n.offset + 1);
+}
+
+function messageOf(e: ErrorObject): string {
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'type': {
+      const types = Array.isArray(p.type) ? p.type as string[] : String(p.type).split(',');
+      return types.length === 1 ? `Incorrect type. Expected "${types[0]}".`
+        : `Incorrect type. Expected one of ${types.join(', ')}.`;
+    }
+    case 'enum':
+      return `Value is not accepted. Valid values: ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}.`;
+    case 'const':
+      return `Value must be ${JSON.stringify(p.allowedValue)}.`;
+    case 'required':
+      return `Missing property "${String(p.missingProperty)}".`;
+    case 'additionalProperties':
+      return `Property ${String(p.additionalProperty)} is not allowed.`;
+    case 'pattern':
+      return `String does not match the pattern of "${String(p.pattern)}".`;
+    case 'minProperties':
+      return `Object has fewer properties than the required number of ${String(p.limit)}.`;
+    default: {
+      const m = e.message ?? 'Invalid value';
+      return m.charAt(0).toUpperCase() + m.slice(1) + '.';
+    }
+  }
+}
+
+function utf8Length(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) { n += 4; i++; } else n += 3;
+  }
+  return n;
+}
+
+const kb = (bytes: number) => `${Math.round(bytes / 102.4) / 10} KB`;
+
+function sizeDiagnostics(text: string, file: string, ev: CatalogueEvent, tree: Tree, value: unknown): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const limit = ev.kind === 'external' ? PAYLOAD_LIMITS.external : ev.kind === 'app-setup' ? undefined : PAYLOAD_LIMITS.product;
+  if (limit !== undefined && text.length * 3 > limit) {
+    const size = utf8Length(text);
+    if (size > limit) {
+      const first = Math.max(0, text.search(/\S/));
+      out.push(diagnostic(file, rangeOf(text, first, Math.min(text.length, first + 1)), 'warning',
+        'payload-too-large',
+        `Payload is ${kb(size)}; the platform accepts at most ${kb(limit)} for ${ev.kind === 'external' ? 'external' : 'product'} events.`,
+        { size, limit }));
+    }
+  }
+  if (ev.kind === 'scheduled' && value && typeof value === 'object' && 'data' in value) {
+    const dataNode = nodeAt(tree.get(), '/data');
+    if (dataNode && dataNode.length * 3 > PAYLOAD_LIMITS.scheduledData) {
+      const size = utf8Length(text.slice(dataNode.offset, dataNode.offset + dataNode.length));
+      if (size > PAYLOAD_LIMITS.scheduledData) {
+        out.push(diagnostic(file, objectAnchor(text, dataNode), 'warning', 'payload-too-large',
+          `Scheduled-event data is ${kb(size)}; $schedule.create accepts at most 4 KB.`, { size, limit: PAYLOAD_LIMITS.scheduledData }));
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Diagnostics for one payload text: `json-syntax` (errors, with ranges), `payload-unknown-event` (one warning, and
+ * nothing else is checked), `payload-schema` (errors on the offending value, or on the key of an object missing a
+ * property) and `payload-too-large` (warnings at the platform limits).
+ */
+export function validatePayload(text: string, file: string, opts: PayloadValidationOptions = {}): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const tree = new Tree(text);
+  let value: unknown;
+  let parsed = false;
+  try {
+    value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    parsed = true;
+  } catch {
+    tree.get();
+    const offsets = new Set<number>();
+    for (const e of tree.errors) {
+      if (offsets.has(e.offset)) continue; // jsonc reports e.g. "Property name expected" and "Value expected" at one comma
+      offsets.add(e.offset);
+      const end = Math.min(text.length, e.offset + Math.max(e.length, 1));
+      out.push(diagnostic(file, rangeOf(text, Math.min(e.offset, text.length), end), 'error', 'json-syntax',
+        syntaxMessage(printParseErrorCode(e.error))));
+    }
+    if (!out.length) out.push(diagnostic(file, rangeOf(text, 0, Math.min(1, text.length)), 'error', 'json-syntax', 'Invalid JSON.'));
+  }
+
+  const obj = parsed && value && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : undefined;
+  const ownEvent = typeof obj?.event === 'string' ? obj.event : undefined;
+  const eventName = opts.event ?? ownEvent ?? (parsed ? undefined : eventFromTree(tree));
+  if (!eventName) return out;
+
+  const ev = findEvent(eventName);
+  const ctxName = (obj?.productContext as { name?: unknown } | undefined)?.name;
+  const product: ProductName = opts.product
+    ?? (ev && typeof ctxName === 'string' && ev.products.includes(ctxName as ProductName) ? ctxName as ProductName : undefined)
+    ?? ev?.products[0] ?? 'freshworks_crm';
+
+  if (!ev || !ev.products.includes(product)) {
+    const candidates = catalogue.events.filter((e) => e.products.includes(product));
+    const suggestion = ev ? undefined : suggestEvent(eventName, candidates);
+    const root = tree.get();
+    const eventNode = opts.event === undefined || opts.event === ownEvent ? nodeAt(root, '/event') : undefined;
+    const range = eventNode ? nodeRange(text, eventNode) : root ? objectAnchor(text, root) : rangeOf(text, 0, 0);
+    const base = ev ? `${eventName} is an event of ${ev.products.join(' and ')}, not of ${product}` : `Unknown event "${eventName}"`;
+    out.push(diagnostic(file, range, 'warning', 'payload-unknown-event',
+      `${base}, so this payload cannot be checked.${suggestion ? ` Did you mean "${suggestion}"?` : ''}`,
+      { event: eventName, product, ...(suggestion ? { suggestion } : {}) }));
+    return out;
+  }
+
+  if (!parsed) return out; // syntax errors: the schema would only add noise about a partial value
+
+  const validate = payloadValidator(eventName, product);
+  if (validate && !validate(value)) {
+    const root = tree.get();
+    const seen = new Set<string>();
+    for (const e of validate.errors ?? []) {
+      if (e.keyword === 'if' || e.keyword === 'anyOf' || e.keyword === 'oneOf' || e.keyword === 'allOf') continue;
+      const message = messageOf(e);
+      const key = `${e.instancePath}\u0000${message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const node = nodeAt(root, e.instancePath);
+      let range: Range;
+      if (!node) range = rangeOf(text, 0, Math.min(1, text.length));
+      else if (e.keyword === 'required' || e.keyword === 'minProperties') range = objectAnchor(text, node);
+      else if (e.keyword === 'additionalProperties') {
+        const prop = propertyOf(node, String((e.params as { additionalProperty?: unknown }).additionalProperty));
+        range = prop?.children?.[0] ? nodeRange(text, prop.children[0]) : objectAnchor(text, node);
+      } else range = nodeRange(text, node);
+      const data: Record<string, unknown> = { path: e.instancePath, keyword: e.keyword };
+      if (e.keyword === 'required') data.missingProperty = (e.params as { missingProperty?: unknown }).missingProperty;
+      if (e.keyword === 'enum') data.allowedValues = (e.params as { allowedValues?: unknown }).allowedValues;
+      out.push(diagnostic(file, range, 'error', 'payload-schema', message, data));
+    }
+  }
+  out.push(...sizeDiagnostics(text, file, ev, tree, value));
+  return out;
+}
+
+function eventFromTree(tree: Tree): string | undefined {
+  const n = nodeAt(tree.get(), '/event');
+  return n && typeof n.value === 'string' ? n.value : undefined;
+}
+
+const SYNTAX_MESSAGES: Record<string, string> = {
+  InvalidSymbol: 'Invalid symbol.',
+  InvalidNumberFormat: 'Invalid number format.',
+  PropertyNameExpected: 'Property name expected.',
+  ValueExpected: 'Value expected.',
+  ColonExpected: 'Colon expected.',
+  CommaExpected: 'Comma expected.',
+  CloseBraceExpected: 'Closing brace expected.',
+  CloseBracketExpected: 'Closing bracket expected.',
+  EndOfFileExpected: 'End of file expected.',
+  InvalidCommentToken: 'Comments are not permitted in JSON.',
+  UnexpectedEndOfComment: 'Unexpected end of comment.',
+  UnexpectedEndOfString: 'Unexpected end of string.',
+  UnexpectedEndOfNumber: 'Unexpected end of number.',
+  InvalidUnicode: 'Invalid unicode sequence in string.',
+  InvalidEscapeCharacter: 'Invalid escape character in string.',
+  InvalidCharacter: 'Invalid characters in string. Control characters must be escaped.',
+};
+
+function syntaxMessage(code: string): string {
+  return SYNTAX_MESSAGES[code] ?? code;
+}
