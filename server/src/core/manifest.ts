@@ -37,11 +37,22 @@ export function dialectOf(platformVersion: string | undefined, root: Node | unde
 
 export function parseManifest(text: string, file = 'manifest.json'): ManifestModel {
   const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
-  const problems: Diagnostic[] = errors.map((e) => ({
-    file, range: rangeOf(text, e.offset, e.offset + Math.max(1, e.length)), severity: 'error',
-    code: 'json-syntax', message: `Malformed JSON: ${describeParseError(printParseErrorCode(e.error))}`,
-  }));
+  // fdk reads manifest.json with JSON.parse: trailing commas and comments break it, so they are errors here
+  // too (the tree still survives them). A truncated file yields one error per unclosed brace at the same
+  // spot, and a trailing comma two (property name + value expected): report each place once.
+  const root = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
+  const problems: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const e of errors) {
+    const comma = trailingCommaBefore(text, e.offset);
+    const start = comma ?? e.offset;
+    const message = comma !== undefined ? 'Malformed JSON: trailing comma (JSON.parse, which fdk uses, rejects it)'
+      : `Malformed JSON: ${describeParseError(printParseErrorCode(e.error))}`;
+    const key = `${start}\u0000${comma !== undefined ? 'comma' : e.error}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push({ file, range: rangeOf(text, start, start + (comma !== undefined ? 1 : Math.max(1, e.length))), severity: 'error', code: 'json-syntax', message });
+  }
   const versionNode = root && findNodeAtLocation(root, ['platform-version']);
   const platformVersion = typeof versionNode?.value === 'string' ? versionNode.value
     : typeof versionNode?.value === 'number' ? versionNode.value.toFixed(1) : undefined;
@@ -109,6 +120,15 @@ export function objectProperties(node: Node | undefined): PropertyView[] {
     out.push({ key: String(keyNode.value), keyNode, value: prop.children?.[1] });
   }
   return out;
+}
+
+/** Offset of the `,` when `offset` is a `}` or `]` that directly follows one (whitespace aside). */
+function trailingCommaBefore(text: string, offset: number): number | undefined {
+  const c = text[offset];
+  if (c !== '}' && c !== ']') return undefined;
+  let i = offset - 1;
+  while (i >= 0 && /\s/.test(text[i])) i--;
+  return text[i] === ',' ? i : undefined;
 }
 
 function describeParseError(code: string): string {
