@@ -13,10 +13,10 @@ import {
 import type { SimulationService } from './simulationService';
 import { renderPanelHtml, makeNonce } from './panelHtml';
 import {
-  isFromPanelMessage, selectionFromState, sameSelection,
+  isFromPanelMessage, selectionFromState,
   type FromPanel, type ToPanel, type PanelSelection, type HistoryItem,
 } from './panelMessages';
-import { diffRunResults } from './panelDiff';
+import { diffRunResults, previousRunOf } from './panelDiff';
 import { saveTextToWorkspaceFile, openOrCreateInEditor } from './panelPayloadSave';
 
 const MAX_BUFFERED_LOGS = 5000;
@@ -185,7 +185,7 @@ export class SimulatorPanel {
       case 'showDiff': {
         const cur = this.history.find((r) => r.id === msg.runId);
         if (!cur) return this.notice('warning', 'That run is no longer in the history.');
-        const prev = previousOf(this.history, cur);
+        const prev = previousRunOf(this.history, cur.id);
         this.post({ type: 'diff', runId: cur.id, previousId: prev?.id, changes: prev ? diffRunResults(prev, cur) : [] });
         return;
       }
@@ -289,7 +289,7 @@ export class SimulatorPanel {
     this.history = await this.service.history(appDir).catch(() => []);
     this.post({ type: 'history', items: this.history.map((r): HistoryItem => ({
       id: r.id, event: r.event, scope: r.scope, status: r.status, durationMs: r.durationMs, startedAt: r.startedAt,
-      errorMessage: r.error?.message ?? r.notRunnableReason, hasPrevious: !!previousOf(this.history, r),
+      errorMessage: r.error?.message ?? r.notRunnableReason, hasPrevious: !!previousRunOf(this.history, r.id),
     })) });
   }
 
@@ -305,7 +305,7 @@ export class SimulatorPanel {
   private async onFinished(runId: string, target: SimulateTarget, result: SimulationResult | undefined): Promise<void> {
     if (!result) return;
     if (this.selection?.appDir === target.appDir) await this.sendHistory(target.appDir);
-    const prev = previousOf(this.history.some((r) => r.id === result.id) ? this.history : [result, ...this.history], result);
+    const prev = previousRunOf(this.history.some((r) => r.id === result.id) ? this.history : [result, ...this.history], result.id);
     this.lastFinished = { type: 'runFinished', runId, result, previousId: prev?.id, changes: prev ? diffRunResults(prev, result) : undefined };
     if (this.running?.runId === runId) this.running = undefined;
     this.post(this.lastFinished);
@@ -358,11 +358,4 @@ function isJsonObjectText(text: string): boolean {
     const v: unknown = JSON.parse(text);
     return typeof v === 'object' && v !== null && !Array.isArray(v);
   } catch { return false; }
-}
-
-/** The run of the same event and scope just before `cur` in a newest-first history. */
-function previousOf(history: SimulationResult[], cur: SimulationResult): SimulationResult | undefined {
-  const i = history.findIndex((r) => r.id === cur.id);
-  return history.slice(i + 1).find((r) => r.id !== cur.id && r.event === cur.event
-    && sameSelection({ appDir: '', event: r.event, scope: r.scope }, { appDir: '', event: cur.event, scope: cur.scope }));
 }
