@@ -1,0 +1,83 @@
+// "Register Event" and "Create Test Payload": workspace edits through vscode.workspace.applyEdit, so they
+// apply to the document's current (possibly unsaved) text and can be undone. The edit computation itself is
+// pure (manifestEdits.ts).
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { DefaultPayloadRequest } from '../../server/src/protocol';
+import type { PickedEvent } from './eventPicker';
+import { computeRegisterEventEdit, resolvePayloadPath } from './manifestEdits';
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Inserts `"<event>": { "handler": "<event>Handler" }` into the right events object of the manifest. */
+export async function registerEvent({ app, item }: PickedEvent): Promise<boolean> {
+  const uri = vscode.Uri.parse(app.manifestUri);
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const result = computeRegisterEventEdit(doc.getText(), { event: item.event, scope: item.scope, dialect: app.dialect });
+  if (!result.ok) {
+    if (result.reason === 'syntax-error') {
+      const choice = await vscode.window.showWarningMessage(result.message, 'Open manifest.json');
+      if (choice) await vscode.window.showTextDocument(doc);
+    } else {
+      void vscode.window.showInformationMessage(result.message);
+    }
+    return false;
+  }
+  const edit = new vscode.WorkspaceEdit();
+  for (const e of result.edits) {
+    edit.replace(uri, new vscode.Range(doc.positionAt(e.offset), doc.positionAt(e.offset + e.length)), e.content);
+  }
+  if (!(await vscode.workspace.applyEdit(edit))) {
+    void vscode.window.showErrorMessage(`Could not edit ${vscode.workspace.asRelativePath(uri)}.`);
+    return false;
+  }
+  const editor = await vscode.window.showTextDocument(doc, { preview: false });
+  const at = doc.getText().indexOf(JSON.stringify(item.event), result.edits[0].offset);
+  if (at >= 0) {
+    const pos = doc.positionAt(at);
+    editor.selection = new vscode.Selection(pos, pos);
+    editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+  void vscode.window.showInformationMessage(
+    `Registered ${item.event} → ${result.handler} under ${item.scope.name} (unsaved). `
+    + `Define ${result.handler} in server/server.js; the manifest offers a quick fix for it.`);
+  return true;
+}
+
+/** Opens the event's test payload, creating it from the bundled default when missing. Never overwrites. */
+export async function createTestPayload(client: LanguageClient, { app, item }: PickedEvent): Promise<vscode.Uri | undefined> {
+  const relative = item.payloadFile ?? item.expectedPayloadFile;
+  const file = resolvePayloadPath(app.appDir, relative);
+  if (!file) {
+    void vscode.window.showErrorMessage(`Refusing to create a payload outside the app: ${relative}`);
+    return undefined;
+  }
+  const uri = vscode.Uri.file(file);
+  if (await exists(uri)) {
+    await vscode.window.showTextDocument(uri, { preview: false });
+    return uri;
+  }
+  const product = item.scope.kind === 'product' && (item.scope.name === 'freshworks_crm' || item.scope.name === 'freshsales')
+    ? item.scope.name : undefined;
+  const payload = await client.sendRequest(DefaultPayloadRequest, { event: item.event, product }).catch(() => null);
+  if (!payload) {
+    void vscode.window.showWarningMessage(`No default payload is bundled for ${item.event}; created an empty one.`);
+  }
+  const text = payload?.text ?? '{\n  "data": {}\n}\n';
+  const edit = new vscode.WorkspaceEdit();
+  // Neither overwrite nor ignoreIfExists: if the file appeared meanwhile, the edit fails instead of clobbering it.
+  edit.createFile(uri, { contents: new TextEncoder().encode(text.endsWith('\n') ? text : `${text}\n`) });
+  if (!(await vscode.workspace.applyEdit(edit))) {
+    void vscode.window.showErrorMessage(`Could not create ${relative}.`);
+    return undefined;
+  }
+  await vscode.window.showTextDocument(uri, { preview: false });
+  return uri;
+}

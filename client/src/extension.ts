@@ -1,0 +1,58 @@
+// Activation only: confirm the workspace holds a Freshworks app, then start the language server and wire
+// the UI. Nothing here waits on the server; the Events tree asks for data when it is first shown.
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { findAppManifests } from './appDetection';
+import { registerCommands } from './commands';
+import { EventsTreeProvider } from './eventsTree';
+import { createLanguageClient, refreshCodeLensOnSettingChange } from './languageClient';
+import { SimulationService } from './simulationService';
+import { SimulatorPanel } from './simulatorPanel';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  if ((await findAppManifests()).length > 0) {
+    start(context);
+    return;
+  }
+  // Not an app (yet): show the welcome view and start only if a manifest with platform-version appears.
+  await vscode.commands.executeCommand('setContext', 'freshsales.isApp', false);
+  const watcher = vscode.workspace.createFileSystemWatcher('{manifest.json,*/manifest.json}');
+  const recheck = async () => {
+    if (client || (await findAppManifests()).length === 0) return;
+    watcher.dispose();
+    start(context);
+  };
+  context.subscriptions.push(watcher, watcher.onDidCreate(recheck), watcher.onDidChange(recheck),
+    vscode.workspace.onDidChangeWorkspaceFolders(recheck));
+}
+
+function start(context: vscode.ExtensionContext): void {
+  void vscode.commands.executeCommand('setContext', 'freshsales.isApp', true);
+  const serverLog = vscode.window.createOutputChannel('Freshsales DevTools');
+  const handlerLog = vscode.window.createOutputChannel('Freshsales Handler Logs', { log: true });
+  client = createLanguageClient(context, serverLog);
+  const ready = client.start().catch((err: unknown) => {
+    serverLog.appendLine(`The language server failed to start: ${String(err)}`);
+    void vscode.window.showErrorMessage('Freshsales DevTools: the language server failed to start. See the output channel.');
+  });
+
+  const service = new SimulationService(client, handlerLog, context);
+  const tree = new EventsTreeProvider(client, ready, service);
+  const view = vscode.window.createTreeView('freshsales.events', { treeDataProvider: tree, showCollapseAll: true });
+
+  context.subscriptions.push(
+    serverLog, handlerLog, service, tree, view,
+    ...registerCommands({ context, client, service, tree, handlerLog }),
+    SimulatorPanel.registerSerializer(context, service, client),
+    refreshCodeLensOnSettingChange(client),
+    // CodeLens and diagnostics work untrusted; trust only unlocks runs, so the views just re-render.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => tree.refresh()),
+  );
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}
