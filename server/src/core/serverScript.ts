@@ -69,7 +69,11 @@ function readExportsObject(text: string, object: AnyNode, out: ParsedScript, pla
       continue;
     }
     if (!isFunction(prop.value) && prop.value.type !== 'Identifier') continue;
-    const name = keyName ?? (prop.computed ? text.slice(prop.key.start, prop.key.end) : undefined);
+    // `['onDealCreateHandler']: function () {}` runs as onDealCreateHandler: name it so, so the manifest's
+    // handler finds it (and is told it is invisible) instead of being reported as undefined.
+    const computedName = prop.computed && prop.key.type === 'Literal' && typeof prop.key.value === 'string' ? prop.key.value
+      : prop.computed ? text.slice(prop.key.start, prop.key.end) : undefined;
+    const name = keyName ?? computedName;
     if (!name) continue;
     let form: CallbackForm;
     if (!platformObject) form = 'module-exports';
