@@ -1,0 +1,277 @@
+// Entry of the handler child process (bundled to server/dist/runner.js). One process serves ONE run and is
+// then killed by the parent. It starts, prepares a fresh vm context ahead of time (warm child), says
+// `ready`, and waits for a `run` message with a resolved plan. Logs and effects are streamed to the parent
+// as they happen; the outcome comes last. Keep this bundle tiny: node built-ins and simulate/* only.
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { LocalDb } from './db';
+import type { ChildMessage, ChildOutcome, EffectMessage, ParentMessage, RunPlan } from './ipc';
+import { RequestApi } from './request';
+import { Sandbox } from './sandbox';
+import { LocalSchedule } from './schedule';
+import { toSimulationError } from './stackMap';
+import type { LogEntry, LogLevel } from './types';
+
+const send = (m: ChildMessage): void => { process.send?.(m); };
+const sandbox = new Sandbox();
+const hide = [__filename];
+let current: { plan: RunPlan; finish: (o: ChildOutcome) => void } | undefined;
+
+process.on('message', (m: ParentMessage) => {
+  if (m && m.type === 'run' && !current) void run(m.plan);
+});
+process.on('disconnect', () => process.exit(0));
+process.on('uncaughtException', (e) => failFromOutside(e, 'Uncaught exception'));
+process.on('unhandledRejection', (r) => failFromOutside(r, 'Unhandled promise rejection'));
+send({ type: 'ready' });
+
+/** An error nobody caught (a throw in a timer callback, a rejection nobody handled): the run fails. */
+function failFromOutside(thrown: unknown, what: string): void {
+  if (!current) { process.exit(70); }
+  const error = toSimulationError(thrown, current.plan.appDir, hide);
+  error.message = `${what}: ${error.message}`;
+  current.finish({ status: 'failed', error });
+}
+
+/** Make a value JSON-safe: cycles, functions, BigInt, undefined and non-finite numbers handled. */
+export function jsonSafe(value: unknown, maxBytes = 1024 * 1024): unknown {
+  if (value === undefined) return undefined;
+  const seen = new WeakSet<object>();
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value, (_k, v: unknown) => {
+      if (typeof v === 'bigint') return `${v.toString()}n`;
+      if (typeof v === 'function') return `[Function ${(v as { name?: string }).name || 'anonymous'}]`;
+      if (v !== null && typeof v === 'object') {
+        if (seen.has(v)) return '[Circular]';
+        seen.add(v);
+      }
+      return v;
+    });
+  } catch (e) {
+    return `[unserializable value: ${e instanceof Error ? e.message : String(e)}]`;
+  }
+  if (text === undefined) return undefined;
+  if (text.length > maxBytes) return `[value too large: ${text.length} bytes of JSON]`;
+  return JSON.parse(text) as unknown;
+}
+
+async function run(plan: RunPlan): Promise<void> {
+  const start = performance.now();
+  let done = false;
+  let outputBytes = 0;
+  let outputLines = 0;
+  let capturing = true;
+  const finish = (o: ChildOutcome): void => {
+    if (done) return;
+    done = true;
+    send({ type: 'done', outcome: o });
+  };
+  current = { plan, finish };
+
+  const log = (level: LogLevel, message: string, unsupported?: boolean): void => {
+    if (!capturing || done) return;
+    outputBytes += Buffer.byteLength(message) + 1;
+    outputLines += 1 + (message.match(/\n/g)?.length ?? 0);
+    if (outputBytes > plan.outputLimitBytes || outputLines > plan.outputLimitLines) {
+      capturing = false;
+      send({ type: 'output-limit', bytes: outputBytes, lines: outputLines });
+      return;
+    }
+    const entry: LogEntry = { level, message, time: Math.round(performance.now() - start) };
+    if (unsupported) entry.unsupported = true;
+    send({ type: 'log', entry });
+  };
+  const effect = (m: Omit<EffectMessage, 'type'>): void => { if (!done) send({ type: 'effect', ...m } as EffectMessage); };
+
+  const db = new LocalDb(plan.dbFile);
+  const dbOp = <T>(op: 'set' | 'get' | 'update' | 'delete', key: unknown, work: () => T, value?: unknown) =>
+    sandbox.promise(() => {
+      try {
+        const r = work();
+        effect({ kind: 'db', effect: { op, key: String(key), ...(op === 'get' ? { value: r } : value !== undefined ? { value } : {}), ok: true } });
+        return r;
+      } catch (e) {
+        effect({ kind: 'db', effect: { op, key: String(key), ok: false, error: (e as { message?: string }).message ?? String(e) } });
+        throw e;
+      }
+    });
+  const $db = sandbox.toCtx({}) as Record<string, unknown>;
+  Object.assign($db, {
+    set: (key: unknown, value: unknown, options?: { setIf?: 'exist' | 'not_exist'; ttl?: number }) =>
+      dbOp('set', key, () => db.set(key, value, options), jsonSafe(value)),
+    get: (key: unknown) => dbOp('get', key, () => db.get(key)),
+    update: (key: unknown, type: unknown, attributes: unknown, options?: { setIf?: 'exist' | 'not_exist' }) =>
+      dbOp('update', key, () => db.update(key, type, attributes, options), jsonSafe({ type, attributes })),
+    delete: (key: unknown) => dbOp('delete', key, () => db.delete(key)),
+  });
+
+  const requests = new RequestApi({
+    templates: plan.requestTemplates, stubs: plan.stubs, iparams: plan.iparams, offline: plan.offline,
+    record: (e) => effect({ kind: 'requests', effect: e }),
+    warn: (message) => log('system', message),
+  });
+  const $request = sandbox.toCtx({}) as Record<string, unknown>;
+  $request.invokeTemplate = (name: unknown, params?: Parameters<RequestApi['invokeTemplate']>[1]) =>
+    sandbox.promise(() => requests.invokeTemplate(name, params));
+  for (const m of ['get', 'post', 'put', 'patch', 'delete']) {
+    $request[m] = (url: unknown, options?: Parameters<RequestApi['legacy']>[2]) =>
+      sandbox.promise(() => requests.legacy(m.toUpperCase(), url, options));
+  }
+
+  const schedules = new LocalSchedule(plan.dbFile);
+  const $schedule = sandbox.toCtx({}) as Record<string, unknown>;
+  for (const op of ['create', 'fetch', 'update', 'delete', 'pause', 'resume'] as const) {
+    $schedule[op] = (options?: unknown) => sandbox.promise(() => {
+      const name = (options as { name?: unknown } | undefined)?.name;
+      try {
+        const r = schedules[op](options as never);
+        effect({ kind: 'schedules', effect: { op, name: typeof name === 'string' ? name : undefined, options: jsonSafe(options), ok: true } });
+        return r;
+      } catch (e) {
+        effect({ kind: 'schedules', effect: { op, name: typeof name === 'string' ? name : undefined, options: jsonSafe(options), ok: false,
+          error: (e as { message?: string }).message ?? String(e) } });
+        throw e;
+      }
+    });
+  }
+
+  let targetCount = 0;
+  const generateTargetUrl = () => sandbox.promise(() => {
+    const url = `http://127.0.0.1:10001/fsdev/external-event/${encodeURIComponent(plan.event)}/${process.pid}-${++targetCount}`;
+    effect({ kind: 'targetUrls', effect: { url } });
+    return url;
+  });
+
+  // renderData: app set-up events wait for it; elsewhere it is recorded and has no effect.
+  const setup = plan.kind === 'app-setup';
+  const renderState: { called: boolean; error?: unknown; data?: unknown; badFirstArg?: boolean } = { called: false };
+  let renderCalled: () => void = () => undefined;
+  const renderPromise = new Promise<void>((resolve) => { renderCalled = resolve; });
+  const renderData = (err?: unknown, data?: unknown): void => {
+    if (renderState.called) {
+      log('system', 'renderData was called more than once: only the first call counts on the platform.');
+      return;
+    }
+    renderState.called = true;
+    if (err !== undefined && err !== null) {
+      renderState.error = jsonSafe(err);
+      if (typeof err !== 'object' || typeof (err as { message?: unknown }).message !== 'string') renderState.badFirstArg = true;
+    }
+    if (data !== undefined) renderState.data = jsonSafe(data);
+    if (!setup) log('system', `renderData has no effect for ${plan.kind} events (only app set-up events wait for it).`);
+    renderCalled();
+  };
+
+  sandbox.install({
+    appDir: plan.appDir,
+    serverDir: path.dirname(plan.serverScript),
+    log,
+    exit: (code: number): never => {
+      send({ type: 'exit-called', code });
+      process.exit(code);
+    },
+    apis: { $db, $request, $schedule, generateTargetUrl, renderData },
+  });
+
+  if (plan.debug) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require('node:inspector') as typeof import('node:inspector')).waitForDebugger();
+  }
+
+  const serverRel = path.relative(plan.appDir, plan.serverScript).split(path.sep).join('/');
+  let exported: unknown;
+  try {
+    exported = sandbox.loadScript(plan.serverScript, true);
+  } catch (e) {
+    const error = toSimulationError(e, plan.appDir, hide);
+    if ((e as { code?: string }).code === 'ENOENT') {
+      return finish({ status: 'not-runnable', notRunnableReason: `${serverRel} does not exist.` });
+    }
+    if ((e as { name?: string }).name === 'SyntaxError') {
+      const where = error.line ? `${error.file ?? serverRel}:${error.line}${error.column ? `:${error.column}` : ''}` : serverRel;
+      return finish({ status: 'not-runnable', error,
+        notRunnableReason: `${serverRel} has a syntax error at ${where}: ${error.message.replace(/^SyntaxError: /, '')}` });
+    }
+    if (/module is not defined/.test(error.message)) {
+      log('system', 'The platform runs server.js with `exports = { ... }`; `module.exports` is not available there.');
+    }
+    error.message = `${serverRel} threw while loading: ${error.message}`;
+    return finish({ status: 'failed', error });
+  }
+
+  if (exported === null || (typeof exported !== 'object' && typeof exported !== 'function')) {
+    return finish({ status: 'not-runnable',
+      notRunnableReason: `${serverRel} does not export an object: write \`exports = { ${plan.handler ?? 'handler'}: function (args) { ... } }\`.` });
+  }
+  const exp = exported as Record<string, unknown>;
+  let handler = plan.handler;
+  if (plan.handlerFromEventsArray || handler === undefined) {
+    const events = exp.events;
+    const item = Array.isArray(events)
+      ? (events as unknown[]).find((x) => (x as { event?: unknown } | null)?.event === plan.event) as { callback?: unknown } | undefined
+      : undefined;
+    if (!item) {
+      return finish({ status: 'not-runnable', notRunnableReason: Array.isArray(events)
+        ? `${plan.event} is not in the events array that ${serverRel} exports.`
+        : `${plan.event} is not registered: ${serverRel} exports no events array (platform 2.0) and manifest.json registers no handler for it.` });
+    }
+    if (typeof item.callback !== 'string') {
+      return finish({ status: 'not-runnable', notRunnableReason: `The events array entry for ${plan.event} in ${serverRel} has no callback name.` });
+    }
+    handler = item.callback;
+  }
+  const fn = exp[handler];
+  if (typeof fn !== 'function') {
+    const what = fn === undefined ? 'which ' + serverRel + ' does not export.'
+      : `but ${serverRel} exports it as ${fn === null ? 'null' : typeof fn}, not a function.`;
+    return finish({ status: 'not-runnable', handler, notRunnableReason: `${plan.event} is registered with handler '${handler}', ${what}` });
+  }
+
+  let payload: unknown;
+  try {
+    payload = (sandbox.global.JSON as JSON).parse(plan.payloadJson);
+  } catch (e) {
+    return finish({ status: 'not-runnable', handler, notRunnableReason: `The payload is not valid JSON: ${(e as Error).message}` });
+  }
+
+  let value: unknown;
+  try {
+    value = (fn as (this: unknown, p: unknown) => unknown).call(exp, payload);
+    if (value !== null && (typeof value === 'object' || typeof value === 'function')
+      && typeof (value as { then?: unknown }).then === 'function') {
+      value = await (value as PromiseLike<unknown>);
+    }
+  } catch (e) {
+    return finish({ status: 'failed', handler, error: toSimulationError(e, plan.appDir, hide),
+      ...(renderState.called ? { renderData: renderState } : {}) });
+  }
+  if (done) return;
+
+  if (setup && !renderState.called) {
+    // The platform waits (up to the time limit) for renderData; the parent kills the run at the limit.
+    await renderPromise;
+    if (done) return;
+  }
+  // Let work the handler started without awaiting it ($db/$request calls, timers) settle: its logs and
+  // effects belong to this run. An interval alone does not hold the run open.
+  for (let quiet = 0; quiet < 2;) {
+    await new Promise<void>((r) => setImmediate(r));
+    quiet = sandbox.pending === 0 ? quiet + 1 : 0;
+    if (done) return;
+  }
+
+  const outcome: ChildOutcome = { status: 'success', handler, value: jsonSafe(value) };
+  if (renderState.called || setup) {
+    const { badFirstArg, ...rd } = renderState;
+    outcome.renderData = rd;
+    if (setup && badFirstArg) {
+      outcome.status = 'failed';
+      outcome.error = { message: 'Error: renderData first argument must be an object with message', frames: [] };
+    } else if (setup && renderState.error !== undefined) {
+      outcome.status = 'failed';
+      outcome.error = { message: String((renderState.error as { message: unknown }).message), frames: [] };
+    }
+  }
+  finish(outcome);
+}

@@ -1,0 +1,152 @@
+// `$db`: the platform's key-value store, kept per app in `<appDir>/.fsdev/db.json` so values persist
+// across runs (like the FDK's `.fdk/` copy). Platform limits: key at most 60 characters, key + value at
+// most 40 KB. Errors are plain objects `{ status, message }` as the platform rejects with.
+// The child calls this synchronously (one run per process; writes are atomic renames).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export const DB_KEY_MAX = 60;
+export const DB_SIZE_MAX = 40 * 1024;
+
+export interface StoreFile {
+  version: 1;
+  db: Record<string, { value: unknown; expiresAt?: number }>;
+  schedules: Record<string, Record<string, unknown>>;
+}
+
+export interface DbError { status: number; message: string }
+
+function err(status: number, message: string): DbError { return { status, message }; }
+
+export function readStore(file: string): StoreFile {
+  try {
+    const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<StoreFile>;
+    return { version: 1, db: parsed.db ?? {}, schedules: parsed.schedules ?? {} };
+  } catch {
+    return { version: 1, db: {}, schedules: {} };
+  }
+}
+
+export function writeStore(file: string, store: StoreFile): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(store, null, 2));
+  fs.renameSync(tmp, file);
+}
+
+function checkKey(key: unknown): string {
+  if (typeof key !== 'string' || key.length === 0) throw err(400, 'The key must be a non-empty string');
+  if (key.length > DB_KEY_MAX) {
+    throw err(400, `The key must not exceed ${DB_KEY_MAX} characters (it has ${key.length})`);
+  }
+  return key;
+}
+
+function checkSize(key: string, value: unknown): void {
+  let text: string | undefined;
+  try { text = JSON.stringify(value); } catch { throw err(400, 'The value must be JSON-serializable'); }
+  if (text === undefined) throw err(400, 'The value must be JSON-serializable (got undefined)');
+  const size = Buffer.byteLength(key) + Buffer.byteLength(text);
+  if (size > DB_SIZE_MAX) {
+    throw err(400, `The key and value together must not exceed 40 KB (they take ${Math.ceil(size / 1024)} KB)`);
+  }
+}
+
+function live(store: StoreFile, key: string): { value: unknown } | undefined {
+  const rec = store.db[key];
+  if (!rec) return undefined;
+  if (rec.expiresAt !== undefined && rec.expiresAt <= Date.now()) {
+    delete store.db[key];
+    return undefined;
+  }
+  return rec;
+}
+
+function setPath(target: Record<string, unknown>, dotted: string, fn: (old: unknown) => unknown): void {
+  const parts = dotted.split('.');
+  let cur: Record<string, unknown> = target;
+  for (const p of parts.slice(0, -1)) {
+    if (cur[p] === null || typeof cur[p] !== 'object') cur[p] = {};
+    cur = cur[p] as Record<string, unknown>;
+  }
+  const last = parts[parts.length - 1];
+  const next = fn(cur[last]);
+  if (next === undefined) delete cur[last];
+  else cur[last] = next;
+}
+
+/** The store's operations; each returns what the platform resolves with, or throws a DbError. */
+export class LocalDb {
+  constructor(private readonly file: string) {}
+
+  set(key: unknown, value: unknown, options?: { setIf?: 'exist' | 'not_exist'; ttl?: number }): { Created: true } {
+    const k = checkKey(key);
+    checkSize(k, value);
+    const store = readStore(this.file);
+    const exists = live(store, k) !== undefined;
+    if (options?.setIf === 'exist' && !exists) throw err(400, 'The setIf conditional request failed');
+    if (options?.setIf === 'not_exist' && exists) throw err(400, 'The setIf conditional request failed');
+    const rec: { value: unknown; expiresAt?: number } = { value: JSON.parse(JSON.stringify(value)) };
+    if (typeof options?.ttl === 'number' && options.ttl > 0) rec.expiresAt = Date.now() + options.ttl * 1000;
+    store.db[k] = rec;
+    writeStore(this.file, store);
+    return { Created: true };
+  }
+
+  get(key: unknown): unknown {
+    const k = checkKey(key);
+    const rec = live(readStore(this.file), k);
+    if (!rec) throw err(404, 'Record not found');
+    return rec.value;
+  }
+
+  /** `$db.update(key, type, attributes)`: type `increment` | `append` | `set` | `remove`. */
+  update(key: unknown, type: unknown, attributes: unknown, options?: { setIf?: 'exist' | 'not_exist' }): { Updated: true } {
+    const k = checkKey(key);
+    const store = readStore(this.file);
+    const rec = live(store, k);
+    if (!rec) {
+      if (options?.setIf === 'exist' || type !== 'set') throw err(404, 'Record not found');
+    }
+    let value = rec ? JSON.parse(JSON.stringify(rec.value)) as unknown : {};
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      throw err(400, `$db.update needs an object value; the value of '${k}' is ${Array.isArray(value) ? 'an array' : typeof value}`);
+    }
+    const obj = value as Record<string, unknown>;
+    const attrs = attributes as Record<string, unknown> | string[];
+    switch (type) {
+      case 'increment':
+        for (const [p, by] of Object.entries(attrs ?? {})) {
+          setPath(obj, p, (old) => (typeof old === 'number' ? old : 0) + Number(by));
+        }
+        break;
+      case 'append':
+        for (const [p, items] of Object.entries(attrs ?? {})) {
+          setPath(obj, p, (old) => [...(Array.isArray(old) ? old : []), ...(Array.isArray(items) ? items : [items])]);
+        }
+        break;
+      case 'set':
+        for (const [p, v] of Object.entries(attrs ?? {})) setPath(obj, p, () => v);
+        break;
+      case 'remove':
+        for (const p of Array.isArray(attrs) ? attrs : Object.keys(attrs ?? {})) setPath(obj, String(p), () => undefined);
+        break;
+      default:
+        throw err(400, `Invalid update type '${String(type)}': use increment, append, set or remove`);
+    }
+    value = obj;
+    checkSize(k, value);
+    store.db[k] = { ...(rec as { expiresAt?: number } | undefined), value };
+    writeStore(this.file, store);
+    return { Updated: true };
+  }
+
+  delete(key: unknown): { Deleted: true } {
+    const k = checkKey(key);
+    const store = readStore(this.file);
+    if (!live(store, k)) throw err(404, 'Record not found');
+    delete store.db[k];
+    writeStore(this.file, store);
+    return { Deleted: true };
+  }
+}

@@ -1,0 +1,192 @@
+// From a SimulationRequest to a RunPlan (parent side; reads the app's files): which handler, which payload,
+// which iparams, which time limit. Everything the manifest and the files decide is settled here; what only
+// running server.js can tell (is the handler exported, is it a function, does server.js parse) the child
+// decides. Anything wrong here yields a `not-runnable` reason, never an exception.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { loadAppFiles, notAnAppReason } from '../appFiles';
+import { buildAppModel, sameScope, SERVER_SCRIPT } from '../core/appModel';
+import { expectedTestDataPath } from '../core/testDataLayout';
+import type { EventKind, ProductName, Scope } from '../core/types';
+import type { RequestStub, RunPlan } from './ipc';
+import type { PayloadSource, SimulationRequest } from './types';
+
+export const OUTPUT_LIMIT_BYTES = 1024 * 1024;
+export const OUTPUT_LIMIT_LINES = 10000;
+export const DB_FILE = '.fsdev/db.json';
+export const STUB_FILES = ['server/test_data/requests.stub.json', '.fsdev/stubs.json'];
+
+export interface PlanInfo {
+  event: string;
+  scope?: Scope;
+  handler?: string;
+  kind: EventKind;
+  timeLimitMs: number;
+  payload?: unknown;
+  payloadSource?: PayloadSource;
+  payloadFile?: string;
+  /** System messages for the run's log (deprecations, fallbacks), in order. */
+  notes: { level: 'system'; message: string }[];
+}
+
+export type Planned =
+  | { ok: true; plan: RunPlan; info: PlanInfo }
+  | { ok: false; reason: string; info: PlanInfo };
+
+const rel = (appDir: string, file: string) => {
+  const r = path.relative(appDir, file);
+  return !r.startsWith('..') && !path.isAbsolute(r) ? r.split(path.sep).join('/') : file;
+};
+
+async function readJson(file: string): Promise<{ value?: unknown; error?: string; missing?: boolean }> {
+  let text: string;
+  try { text = await fs.readFile(file, 'utf8'); } catch { return { missing: true }; }
+  try { return { value: JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as unknown }; } catch (e) {
+    return { error: (e as Error).message };
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+type CatalogueModule = typeof import('../core/catalogue');
+let catalogueModule: Promise<CatalogueModule> | undefined;
+/** The catalogue bundles every default payload and schema: load it only when a run needs it. */
+function loadCatalogue(): Promise<CatalogueModule> {
+  return (catalogueModule ??= import('../core/catalogue'));
+}
+
+export async function planRun(req: SimulationRequest, limits?: { outputLimitBytes?: number; outputLimitLines?: number }): Promise<Planned> {
+  const appDir = path.resolve(req.appDir);
+  const cat = await loadCatalogue();
+  const entry = cat.findEvent(req.event);
+  const info: PlanInfo = {
+    event: req.event, scope: req.scope, kind: entry?.kind ?? 'product',
+    timeLimitMs: req.timeoutMs ?? cat.timeLimitFor(req.event), notes: [],
+  };
+  const fail = (reason: string): Planned => ({ ok: false, reason, info });
+
+  const notApp = await notAnAppReason(appDir);
+  if (notApp) return fail(notApp);
+  let app;
+  try {
+    app = buildAppModel(await loadAppFiles(appDir));
+  } catch (e) {
+    return fail(`The app could not be read: ${(e as Error).message}`);
+  }
+  if (!entry) info.notes.push({ level: 'system', message: `Warning: ${req.event} is not a known Freshsales event; running it as a product event.` });
+
+  // Registration: the requested scope, or the first scope that registers the event.
+  const regs = app.registrations.filter((r) => r.event === req.event);
+  const scopeLabel = (s: Scope) => `${s.kind} ${s.name}`;
+  let reg = req.scope ? regs.find((r) => sameScope(r.scope, req.scope)) : regs[0];
+  let handlerFromEventsArray = false;
+  if (!reg) {
+    if (app.dialect === '2.0' && regs.length === 0 && req.scope === undefined) {
+      // The events array may be built in a way the static reader does not follow: ask the running script.
+      handlerFromEventsArray = true;
+    } else if (req.scope && regs.length > 0) {
+      return fail(`${req.event} is not registered for ${scopeLabel(req.scope)}; it is registered for ${regs.map((r) => scopeLabel(r.scope)).join(', ')}.`);
+    } else {
+      const where = app.dialect === '2.0' ? 'the events array of server/server.js' : 'manifest.json';
+      return fail(`${req.event} is not registered in ${where}${req.scope ? ` for ${scopeLabel(req.scope)}` : ''}.`);
+    }
+  }
+  const scope = reg?.scope ?? req.scope ?? app.scopes[0];
+  info.scope = scope;
+  if (reg && reg.handler === undefined) {
+    const typo = reg.otherKeys.map((k) => `"${k.key}"`).join(', ');
+    return fail(`${req.event} is registered without a "handler"${typo ? ` (the entry has ${typo})` : ''}.`);
+  }
+  info.handler = reg?.handler;
+  if (!app.files.serverScript) return fail(`${SERVER_SCRIPT} does not exist.`);
+
+  // Payload: an override, the test_data file of the dialect's layout, or the bundled default.
+  let payload: unknown;
+  if (req.payload !== undefined) {
+    payload = req.payload;
+    info.payloadSource = 'inline';
+  } else if (req.payloadText !== undefined) {
+    info.payloadSource = 'inline';
+    try { payload = JSON.parse(req.payloadText); } catch (e) { return fail(`The payload is not valid JSON: ${(e as Error).message}`); }
+  } else if (req.payloadFile !== undefined) {
+    const file = path.resolve(appDir, req.payloadFile);
+    info.payloadSource = 'file';
+    info.payloadFile = rel(appDir, file);
+    const r = await readJson(file);
+    if (r.missing) return fail(`The payload file ${info.payloadFile} does not exist.`);
+    if (r.error) return fail(`The payload file ${info.payloadFile} is not valid JSON: ${r.error}`);
+    payload = r.value;
+  } else {
+    const expected = expectedTestDataPath(app, req.event, scope);
+    const r = await readJson(path.join(appDir, expected));
+    if (r.error) return fail(`${expected} is not valid JSON: ${r.error}`);
+    if (!r.missing) {
+      payload = r.value;
+      info.payloadSource = 'test-data';
+      info.payloadFile = expected;
+    } else {
+      const product: ProductName | undefined = scope?.kind === 'product' && (scope.name === 'freshsales' || scope.name === 'freshworks_crm')
+        ? scope.name : undefined;
+      payload = cat.defaultPayload(req.event, product);
+      info.payloadSource = 'default';
+      info.notes.push({ level: 'system', message: `No ${expected}: using the bundled default payload of ${req.event}.` });
+    }
+  }
+  if (!isObject(payload)) return fail('The payload must be a JSON object.');
+  payload = JSON.parse(JSON.stringify(payload)) as Record<string, unknown>;
+  const p = payload as Record<string, unknown>;
+
+  // iparams, injected as the platform does: overwrite payload.iparams; payload.event = the event name.
+  const [testIparams, iparamDefs, templates, ...stubFiles] = await Promise.all([
+    readJson(path.join(appDir, 'config/iparam_test_data.json')),
+    readJson(path.join(appDir, 'config/iparams.json')),
+    readJson(path.join(appDir, 'config/requests.json')),
+    ...STUB_FILES.map((f) => readJson(path.join(appDir, f))),
+  ]);
+  let iparams: Record<string, unknown> = {};
+  if (!testIparams.missing) {
+    info.notes.push({ level: 'system', message: 'Warning: config/iparam_test_data.json is deprecated: the platform\'s local simulator now '
+      + 'stores installation parameters from its settings page. Its values are used for this run.' });
+    if (testIparams.error) info.notes.push({ level: 'system', message: `Warning: config/iparam_test_data.json is not valid JSON (${testIparams.error}); no iparams injected.` });
+    else if (isObject(testIparams.value)) iparams = testIparams.value;
+  } else if (isObject(iparamDefs.value)) {
+    for (const [name, def] of Object.entries(iparamDefs.value)) {
+      if (isObject(def) && def.default_value !== undefined) iparams[name] = def.default_value;
+    }
+  }
+  p.iparams = iparams;
+  p.event = req.event;
+  if (app.dialect === '3.0' && p.currentHost === undefined) {
+    p.currentHost = {
+      subscribed_modules: app.scopes.filter((s) => s.name !== 'common').map((s) => s.name),
+      endpoint_urls: { freshworks_crm: 'https://sample.myfreshworks.com/crm' },
+    };
+  }
+  info.payload = p;
+
+  if (templates.error) info.notes.push({ level: 'system', message: `Warning: config/requests.json is not valid JSON (${templates.error}); no request templates.` });
+  let stubs: Record<string, RequestStub> | undefined;
+  stubFiles.forEach((s, i) => {
+    if (s.error) info.notes.push({ level: 'system', message: `Warning: ${STUB_FILES[i]} is not valid JSON (${s.error}); its stubs are ignored.` });
+    else if (isObject(s.value)) stubs = { ...(stubs ?? {}), ...(s.value as Record<string, RequestStub>) };
+  });
+
+  const plan: RunPlan = {
+    appDir,
+    serverScript: path.join(appDir, SERVER_SCRIPT),
+    event: req.event,
+    kind: info.kind,
+    handler: info.handler,
+    handlerFromEventsArray,
+    payloadJson: JSON.stringify(p),
+    iparams,
+    requestTemplates: isObject(templates.value) ? templates.value : undefined,
+    stubs,
+    offline: req.offline ?? false,
+    dbFile: path.join(appDir, DB_FILE),
+    outputLimitBytes: limits?.outputLimitBytes ?? OUTPUT_LIMIT_BYTES,
+    outputLimitLines: limits?.outputLimitLines ?? OUTPUT_LIMIT_LINES,
+    debug: req.debug ? true : undefined,
+  };
+  return { ok: true, plan, info };
+}
