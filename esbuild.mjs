@@ -31,5 +31,7 @@ const builds = [
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
 } else {
-  await Promise.all(builds.map((b) => esbuild.build(b)));
+  // Build every bundle even when one fails, so one broken process does not hide the others' errors.
+  const results = await Promise.allSettled(builds.map((b) => esbuild.build(b)));
+  if (results.some((r) => r.status === 'rejected')) process.exit(1);
 }

@@ -1,0 +1,241 @@
+// LSP wiring only: every request is answered by the pure core, through the workspace's view of the app.
+// Each handler is guarded, so a bug or a hostile file costs one answer, never the server.
+import {
+  CodeActionKind, DiagnosticSeverity, FileChangeType, TextDocuments, TextDocumentSyncKind,
+  type CodeAction, type Connection, type Diagnostic as LspDiagnostic, type WorkspaceEdit,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { defaultPayload, findEvent } from './core/catalogue';
+import { SERVER_SCRIPT } from './core/appModel';
+import { callbackLenses, outlineEvents, payloadLensTarget } from './core/appOutline';
+import { manifestCompletions, registrationHover, scriptEventsArrayCompletions } from './core/manifestAssist';
+import { payloadCompletions, payloadHover } from './core/payloadAssist';
+import { productOf } from './core/payloadChecks';
+import { validatePayload } from './core/payloadValidation';
+import { quickFixesFor, type FileEdit } from './core/quickFixes';
+import { classifyTestData, TEST_DATA_DIR } from './core/testDataLayout';
+import { offsetAt } from './core/textPositions';
+import type { Diagnostic } from './core/types';
+import {
+  AppChangedNotification, AppEventsRequest, DebugCommand, DefaultPayloadRequest, SimulateCommand, ValidatePayloadRequest,
+  type AppSummary, type SimulateTarget,
+} from './protocol';
+import { registerSimulation } from './simulationHost';
+import { AppWorkspace, MANIFEST, pathToUri, uriToPath, type AppState } from './workspace';
+
+const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, information: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint };
+const DEBOUNCE_MS = 60;
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const workspace = new AppWorkspace({
+    textOf: (p) => documents.get(pathToUri(p))?.getText(),
+    openPaths: () => documents.keys().map(uriToPath).filter((p): p is string => !!p),
+  });
+  const pending = new Map<AppState, NodeJS.Timeout>();
+  const simulation = registerSimulation(connection, (appDir) => workspace.apps.get(appDir) ?? workspace.appOf(appDir + '/' + MANIFEST));
+
+  const guard = <P, R>(name: string, fallback: R, fn: (p: P) => R) => (p: P): R => {
+    try {
+      return fn(p);
+    } catch (e) {
+      connection.console.error(`${name} failed: ${e instanceof Error ? e.stack : String(e)}`);
+      return fallback;
+    }
+  };
+
+  /** The app and the app-relative path of a document, when it belongs to a Freshworks app. */
+  const locate = (uri: string) => {
+    const abs = uriToPath(uri);
+    const state = abs ? workspace.appOf(abs) : undefined;
+    return state && abs ? { state, rel: state.rel(abs), abs } : undefined;
+  };
+
+  const publish = (state: AppState) => {
+    pending.delete(state);
+    const byFile = state.diagnostics();
+    const files = new Set([...byFile.keys(), ...state.published]);
+    for (const rel of files) {
+      const list = byFile.get(rel) ?? [];
+      void connection.sendDiagnostics({ uri: pathToUri(state.abs(rel)), diagnostics: list.map(toLsp) });
+    }
+    state.published = new Set(byFile.keys());
+    void connection.sendNotification(AppChangedNotification, { appDir: state.appDir });
+  };
+  const schedule = (state: AppState) => {
+    clearTimeout(pending.get(state));
+    pending.set(state, setTimeout(guard('diagnostics', undefined, () => publish(state)), DEBOUNCE_MS));
+  };
+
+  connection.onInitialize((params) => {
+    const folders = (params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []))
+      .map(uriToPath).filter((p): p is string => !!p);
+    guard('discover', undefined, () => workspace.discover(folders))(undefined);
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        completionProvider: { triggerCharacters: ['"', "'", ':'] },
+        hoverProvider: true,
+        definitionProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeLensProvider: { resolveProvider: false },
+      },
+      serverInfo: { name: 'freshsales-devtools', version: '0.1.0' },
+    };
+  });
+  connection.onInitialized(() => { for (const state of workspace.apps.values()) schedule(state); });
+
+  documents.onDidChangeContent(({ document }) => { const at = locate(document.uri); if (at) schedule(at.state); });
+  documents.onDidClose(({ document }) => { const at = locate(document.uri); if (at) { at.state.fileChanged(at.rel); schedule(at.state); } });
+  connection.onDidChangeWatchedFiles(guard('watched files', undefined, ({ changes }) => {
+    const touched = new Set<AppState>();
+    for (const change of changes) {
+      const abs = uriToPath(change.uri);
+      if (!abs) continue;
+      if (change.type === FileChangeType.Created && abs.endsWith(MANIFEST)) workspace.discover([abs.slice(0, -MANIFEST.length - 1)]);
+      const state = workspace.appOf(abs);
+      if (!state) continue;
+      state.fileChanged(state.rel(abs));
+      touched.add(state);
+    }
+    touched.forEach(schedule);
+  }));
+
+  // Pull diagnostics (textDocument/diagnostic) answer from the same computation; VS Code gets pushed
+  // diagnostics for every file of the app, open or not, exactly what `fsdev check` prints.
+  connection.languages.diagnostics.on(guard('diagnostics', { kind: 'full' as const, items: [] as LspDiagnostic[] }, (params) => {
+    const at = locate(params.textDocument.uri);
+    return { kind: 'full' as const, items: at ? at.state.diagnosticsOf(at.rel).map(toLsp) : [] };
+  }));
+
+  connection.onCompletion(guard('completion', [], ({ textDocument, position }) => {
+    const at = locate(textDocument.uri);
+    if (!at) return [];
+    const app = at.state.app();
+    if (at.rel === MANIFEST) return manifestCompletions(app, offsetAt(app.files.manifest.text, position));
+    if (at.rel === SERVER_SCRIPT) return app.files.serverScript ? scriptEventsArrayCompletions(app, offsetAt(app.files.serverScript.text, position)) : [];
+    const payload = payloadContext(at.state, at.rel);
+    const text = at.state.text(at.rel);
+    return payload && text !== undefined ? payloadCompletions(text, offsetAt(text, position), payload.event, payload.product) : [];
+  }));
+
+  connection.onHover(guard('hover', null, ({ textDocument, position }) => {
+    const at = locate(textDocument.uri);
+    if (!at) return null;
+    if (at.rel === MANIFEST || at.rel === SERVER_SCRIPT) return registrationHover(at.state.app(), at.rel, position.line, position.character);
+    const payload = payloadContext(at.state, at.rel);
+    const text = at.state.text(at.rel);
+    return payload && text !== undefined ? payloadHover(text, offsetAt(text, position), payload.event, payload.product) : null;
+  }));
+
+  connection.onDefinition(guard('definition', null, ({ textDocument, position }) => {
+    const at = locate(textDocument.uri);
+    if (!at) return null;
+    const app = at.state.app();
+    const inside = (r: Diagnostic['range']) => (position.line > r.start.line || (position.line === r.start.line && position.character >= r.start.character))
+      && (position.line < r.end.line || (position.line === r.end.line && position.character <= r.end.character));
+    for (const reg of app.registrations) {
+      if (reg.file !== at.rel) continue;
+      if (reg.handlerRange && reg.handler && inside(reg.handlerRange)) {
+        const c = app.script?.callbacks.find((cb) => cb.name === reg.handler && cb.visibleToPlatform) ?? app.script?.callbacks.find((cb) => cb.name === reg.handler);
+        if (c) return { uri: pathToUri(at.state.abs(SERVER_SCRIPT)), range: c.nameRange };
+      }
+      if (inside(reg.eventRange)) {
+        const file = classifyTestData(app, app.files.testData).find((f) => f.event === reg.event && (!f.scope || f.scope.name === reg.scope.name));
+        if (file) return { uri: pathToUri(at.state.abs(file.path)), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
+      }
+    }
+    return null;
+  }));
+
+  connection.onCodeAction(guard('code actions', [] as CodeAction[], ({ textDocument, range }) => {
+    const at = locate(textDocument.uri);
+    if (!at) return [];
+    const app = at.state.app();
+    const overlaps = (d: Diagnostic) => !(d.range.end.line < range.start.line || d.range.start.line > range.end.line);
+    const actions: CodeAction[] = [];
+    for (const d of at.state.diagnosticsOf(at.rel).filter(overlaps)) {
+      for (const fix of quickFixesFor(app, d, at.state.text(at.rel))) {
+        actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [toLsp(d)], isPreferred: fix.preferred, edit: toWorkspaceEdit(at.state, fix.edits) });
+      }
+    }
+    return actions;
+  }));
+
+  connection.onCodeLens(guard('code lens', [], ({ textDocument }) => {
+    const at = locate(textDocument.uri);
+    if (!at) return [];
+    const app = at.state.app();
+    const target = (event: string, scope: SimulateTarget['scope'], payloadFile?: string): SimulateTarget =>
+      ({ appDir: at.state.appDir, event, scope, ...(payloadFile ? { payloadFile } : {}) });
+    if (at.rel === SERVER_SCRIPT) {
+      simulation.prewarm(); // the user sees Simulate: have a child ready before the click
+      return callbackLenses(app).flatMap((l) => [
+        { range: l.range, command: { title: `▶ Simulate ${l.label}`, command: SimulateCommand, arguments: [target(l.event, l.scope)] } },
+        { range: l.range, command: { title: 'Debug', command: DebugCommand, arguments: [target(l.event, l.scope)] } },
+      ]);
+    }
+    if (at.rel.startsWith(TEST_DATA_DIR + '/')) {
+      const t = payloadLensTarget(app, at.rel);
+      const zero = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+      return t ? [
+        { range: zero, command: { title: `▶ Simulate ${t.event} with this payload`, command: SimulateCommand, arguments: [target(t.event, t.scope, at.abs)] } },
+        { range: zero, command: { title: 'Debug', command: DebugCommand, arguments: [target(t.event, t.scope, at.abs)] } },
+      ] : [];
+    }
+    return [];
+  }));
+
+  connection.onRequest(AppEventsRequest, guard('app events', { apps: [] }, ({ uri }) => {
+    const states = uri ? [locate(uri)?.state].filter((s): s is AppState => !!s) : [...workspace.apps.values()];
+    return { apps: states.map((state): AppSummary => {
+      const app = state.app();
+      const diagnostics = [...state.diagnostics().values()].flat();
+      return {
+        appDir: state.appDir, manifestUri: pathToUri(state.abs(MANIFEST)), platformVersion: app.platformVersion,
+        dialect: app.dialect, scopes: app.scopes, events: outlineEvents(app, diagnostics),
+      };
+    }) };
+  }));
+
+  connection.onRequest(DefaultPayloadRequest, guard('default payload', null, ({ event, product }) => {
+    if (!findEvent(event)) return null;
+    const chosen = product ?? 'freshworks_crm';
+    const payload = defaultPayload(event, chosen);
+    payload.event = event;
+    return { event, product: chosen, text: JSON.stringify(payload, null, 2) + '\n' };
+  }));
+
+  connection.onRequest(ValidatePayloadRequest, guard('validate payload', [], ({ text, event, scope }) => {
+    const product = scope?.kind === 'product' && scope.name === 'freshsales' ? 'freshsales' : 'freshworks_crm';
+    return validatePayload(text, 'payload.json', { event, product }).map((d) => ({ message: d.message, severity: d.severity, code: d.code, range: d.range }));
+  }));
+
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+function payloadContext(state: AppState, rel: string) {
+  if (!rel.startsWith(TEST_DATA_DIR + '/')) return undefined;
+  const app = state.app();
+  const file = classifyTestData(app, [rel])[0];
+  return file ? { event: file.event, product: productOf(app, file.scope) } : undefined;
+}
+
+function toLsp(d: Diagnostic): LspDiagnostic {
+  return { range: d.range, severity: SEVERITY[d.severity], code: d.code, source: 'freshsales', message: d.message, data: d.data };
+}
+
+function toWorkspaceEdit(state: AppState, edits: FileEdit[]): WorkspaceEdit {
+  const documentChanges: WorkspaceEdit['documentChanges'] = [];
+  for (const e of edits) {
+    const uri = pathToUri(state.abs(e.file));
+    if (e.create) {
+      if (state.text(e.file) !== undefined) continue; // never overwrite an existing file
+      documentChanges.push({ kind: 'create', uri, options: { ignoreIfExists: true } });
+    }
+    documentChanges.push({ textDocument: { uri, version: null }, edits: e.edits });
+  }
+  return { documentChanges };
+}

@@ -1,0 +1,24 @@
+// Simulation requests from the client, run by the handler runner: user code runs in a child process
+// (one per run, one kept warm), never in this server. Logs stream to the client as they happen.
+import type { Connection } from 'vscode-languageserver/node';
+import { HandlerRunner } from './simulate/runner';
+import { list as listHistory } from './simulate/history';
+import { SimulateRequest, SimulationDebugReadyNotification, SimulationHistoryRequest, SimulationLogNotification } from './protocol';
+
+export interface SimulationHost { prewarm(): void; dispose(): void }
+
+export function registerSimulation(connection: Connection, knownApp: (appDir: string) => unknown): SimulationHost {
+  let runner: HandlerRunner | undefined;
+  // Started on first need (a Simulate lens shown, or a run), so opening a manifest costs no process.
+  const ensure = () => (runner ??= new HandlerRunner({ warm: true }));
+
+  connection.onRequest(SimulateRequest, async ({ runId, ...request }) => {
+    if (!knownApp(request.appDir)) throw new Error(`${request.appDir} is not a Freshworks app of this workspace.`);
+    return ensure().run(request,
+      (entry) => { void connection.sendNotification(SimulationLogNotification, { runId, entry }); },
+      { onDebugReady: (port) => { void connection.sendNotification(SimulationDebugReadyNotification, { runId, port }); } });
+  });
+  connection.onRequest(SimulationHistoryRequest, async ({ appDir }) => (knownApp(appDir) ? listHistory(appDir) : []));
+  connection.onShutdown(() => runner?.dispose());
+  return { prewarm: () => { ensure(); }, dispose: () => runner?.dispose() };
+}

@@ -1,0 +1,168 @@
+// The server's view of the apps in the workspace: each app's files come from open documents first
+// (unsaved edits win) and from disk otherwise, read on demand and cached until a watcher says they changed.
+import { readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { URI } from 'vscode-uri';
+import { buildAppModel, SERVER_SCRIPT, type App } from './core/appModel';
+import { checkApp } from './core/checks';
+import { checkPayloadFile } from './core/payloadChecks';
+import { TEST_DATA_DIR } from './core/testDataLayout';
+import type { AppFiles, Diagnostic } from './core/types';
+
+export const MANIFEST = 'manifest.json';
+
+/** Open documents, by absolute path: the only thing the workspace needs from the LSP layer. */
+export interface OpenDocuments { textOf(absPath: string): string | undefined; openPaths(): string[] }
+
+export class AppState {
+  private disk = new Map<string, string | null>();
+  private testDataList?: string[];
+  private model?: { key: string; app: App };
+  private appDiagnostics?: { app: App; list: Diagnostic[] };
+  private payloadDiagnostics = new Map<string, { text: string; app: App; list: Diagnostic[] }>();
+  /** Files that got diagnostics last time, so that clearing them can be published. */
+  published = new Set<string>();
+
+  constructor(readonly appDir: string, private readonly open: OpenDocuments) {}
+
+  abs(rel: string): string { return path.join(this.appDir, rel); }
+  rel(abs: string): string { return path.relative(this.appDir, abs).split(path.sep).join('/'); }
+
+  text(rel: string): string | undefined {
+    const open = this.open.textOf(this.abs(rel));
+    if (open !== undefined) return open;
+    if (!this.disk.has(rel)) {
+      let text: string | null = null;
+      try { text = readFileSync(this.abs(rel), 'utf8'); } catch { /* absent */ }
+      this.disk.set(rel, text);
+    }
+    return this.disk.get(rel) ?? undefined;
+  }
+
+  /** A file changed on disk (or was created or deleted). */
+  fileChanged(rel: string): void {
+    this.disk.delete(rel);
+    if (rel.startsWith(TEST_DATA_DIR + '/')) this.testDataList = undefined;
+  }
+
+  testData(): string[] {
+    if (!this.testDataList) {
+      const found = new Set<string>();
+      const root = this.abs(TEST_DATA_DIR);
+      for (const entry of safeReaddir(root)) {
+        if (entry.endsWith('.json')) found.add(`${TEST_DATA_DIR}/${entry}`);
+        else if (isDir(path.join(root, entry))) for (const f of safeReaddir(path.join(root, entry))) if (f.endsWith('.json')) found.add(`${TEST_DATA_DIR}/${entry}/${f}`);
+      }
+      this.testDataList = [...found];
+    }
+    // A payload being typed into an editor before its first save still belongs to the app.
+    const open = this.open.openPaths().map((p) => this.rel(p)).filter((r) => r.startsWith(TEST_DATA_DIR + '/') && r.endsWith('.json') && r.split('/').length <= 4);
+    return [...new Set([...this.testDataList, ...open])].sort();
+  }
+
+  files(): AppFiles {
+    const script = this.text(SERVER_SCRIPT);
+    return {
+      manifest: { path: MANIFEST, text: this.text(MANIFEST) ?? '' },
+      serverScript: script === undefined ? undefined : { path: SERVER_SCRIPT, text: script },
+      testData: this.testData(),
+    };
+  }
+
+  /** The app model, rebuilt only when manifest.json, server.js or the list of payloads changed. */
+  app(): App {
+    const files = this.files();
+    const key = `${files.testData.join('\n')}\u0000`;
+    const m = this.model;
+    if (m && m.key === key && m.app.files.manifest.text === files.manifest.text && m.app.files.serverScript?.text === files.serverScript?.text) return m.app;
+    const app = buildAppModel(files);
+    this.model = { key, app };
+    return app;
+  }
+
+  /** Diagnostics of the whole app by file; a payload is re-checked only when its text or the app changed. */
+  diagnostics(): Map<string, Diagnostic[]> {
+    const app = this.app();
+    if (this.appDiagnostics?.app !== app) this.appDiagnostics = { app, list: checkApp(app) };
+    const byFile = new Map<string, Diagnostic[]>();
+    const add = (d: Diagnostic) => { const l = byFile.get(d.file); if (l) l.push(d); else byFile.set(d.file, [d]); };
+    this.appDiagnostics.list.forEach(add);
+    for (const p of app.files.testData) this.payloadDiagnosticsOf(app, p).forEach(add);
+    return byFile;
+  }
+
+  /** Diagnostics of one file only (pull requests): a payload does not need the other payloads checked. */
+  diagnosticsOf(rel: string): Diagnostic[] {
+    const app = this.app();
+    if (rel.startsWith(TEST_DATA_DIR + '/')) return this.payloadDiagnosticsOf(app, rel);
+    if (this.appDiagnostics?.app !== app) this.appDiagnostics = { app, list: checkApp(app) };
+    return this.appDiagnostics.list.filter((d) => d.file === rel);
+  }
+
+  private payloadDiagnosticsOf(app: App, rel: string): Diagnostic[] {
+    const text = this.text(rel);
+    if (text === undefined) return [];
+    const cached = this.payloadDiagnostics.get(rel);
+    if (cached && cached.text === text && cached.app === app) return cached.list;
+    const list = checkPayloadFile(app, rel, text);
+    this.payloadDiagnostics.set(rel, { text, app, list });
+    return list;
+  }
+}
+
+/** Every app of the workspace, found by its manifest.json (a folder root, or one level below). */
+export class AppWorkspace {
+  readonly apps = new Map<string, AppState>();
+  constructor(private readonly open: OpenDocuments) {}
+
+  discover(folders: string[]): void {
+    for (const folder of folders) {
+      this.tryAdd(folder);
+      for (const entry of safeReaddir(folder)) if (!entry.startsWith('.') && entry !== 'node_modules') this.tryAdd(path.join(folder, entry));
+    }
+  }
+
+  /** The app a file belongs to: the nearest folder above it with a Freshworks manifest.json. */
+  appOf(absPath: string): AppState | undefined {
+    for (const app of this.apps.values()) if (absPath === app.appDir || absPath.startsWith(app.appDir + path.sep)) return app;
+    let dir = path.dirname(absPath);
+    for (let i = 0; i < 5; i++) {
+      const added = this.tryAdd(dir);
+      if (added) return added;
+      const parent = path.dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+    return undefined;
+  }
+
+  private tryAdd(dir: string): AppState | undefined {
+    const existing = this.apps.get(dir);
+    if (existing) return existing;
+    const manifest = path.join(dir, MANIFEST);
+    const text = this.open.textOf(manifest) ?? (existsSync(manifest) ? safeRead(manifest) : undefined);
+    if (text === undefined || !/"platform-version"|"product"\s*:|"modules"\s*:/.test(text)) return undefined;
+    const app = new AppState(dir, this.open);
+    this.apps.set(dir, app);
+    return app;
+  }
+}
+
+export function uriToPath(uri: string): string | undefined {
+  const u = URI.parse(uri);
+  return u.scheme === 'file' ? u.fsPath : undefined;
+}
+
+export function pathToUri(p: string): string {
+  return URI.file(p).toString();
+}
+
+function safeReaddir(dir: string): string[] {
+  try { return readdirSync(dir); } catch { return []; }
+}
+function safeRead(file: string): string | undefined {
+  try { return readFileSync(file, 'utf8'); } catch { return undefined; }
+}
+function isDir(p: string): boolean {
+  try { return statSync(p).isDirectory(); } catch { return false; }
+}
