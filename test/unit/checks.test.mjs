@@ -395,3 +395,16 @@ test('json-syntax in a payload file (error at the place, nothing else checked)',
   assert.deepEqual(found[0].range.start, { line: 3, character: 0 });
   assert.deepEqual(only(d, 'payload-schema'), []);
 });
+
+test('payload-not-registered: a registered event\'s payload outside the dialect\'s layout is never read', () => {
+  const d = diagnose({
+    manifest: m30({ deal: ['"onDealCreate": { "handler": "onDealCreateHandler" }'] }), script: SCRIPT,
+    payloads: { 'server/test_data/onDealCreate.json': payload('onDealCreate') },
+  });
+  const x = one(d, 'payload-not-registered');
+  assert.equal(x.severity, 'information');
+  assert.equal(x.message, 'The simulator reads the onDealCreate payload from server/test_data/deal/onDealCreate.json, so this file is never used.');
+  assert.deepEqual(x.data, { expected: 'server/test_data/deal/onDealCreate.json' });
+  // and the registration still says its payload is missing
+  one(d, 'no-test-data');
+});

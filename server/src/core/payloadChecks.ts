@@ -5,7 +5,7 @@ import { findEvent } from './catalogue';
 import type { App } from './appModel';
 import { diag } from './checks';
 import { validatePayload } from './payloadValidation';
-import { classifyTestData } from './testDataLayout';
+import { classifyTestData, expectedTestDataPath } from './testDataLayout';
 import { rangeOf } from './textPositions';
 import type { Diagnostic, ProductName, Scope } from './types';
 
@@ -27,11 +27,19 @@ export function checkPayloadFile(app: App, path: string, text: string): Diagnost
     out.push(diag(path, rangeOf(text, eventNode.offset, eventNode.offset + eventNode.length), 'warning', 'payload-event-mismatch',
       `This payload says "event": "${eventNode.value}" but its file is for ${event}. The simulator overwrites "event" with "${event}" before the call.`, { event }));
   }
-  const registered = app.registrations.some((r) => r.event === event && (!file.scope || r.scope.name === file.scope.name));
+  const sameEvent = app.registrations.filter((r) => r.event === event);
+  const registered = sameEvent.some((r) => !file.scope || r.scope.name === file.scope.name);
+  const START = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   if (!registered && app.registrations.length) {
     const where = file.scope ? ` for ${file.scope.kind} ${file.scope.name}` : '';
-    out.push(diag(path, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, 'information', 'payload-not-registered',
+    out.push(diag(path, START, 'information', 'payload-not-registered',
       `${event} is not registered${where} in manifest.json, so this payload is never used.`));
+  } else if (registered && !sameEvent.some((r) => expectedTestDataPath(app, r.event, r.scope) === path)) {
+    // Registered, but not where this dialect's simulator looks (a flat file in an omni or 3.0 app, a
+    // product folder in a single-product app): the file is never read either.
+    const expected = expectedTestDataPath(app, event, sameEvent[0].scope);
+    out.push(diag(path, START, 'information', 'payload-not-registered',
+      `The simulator reads the ${event} payload from ${expected}, so this file is never used.`, { expected }));
   }
   return out;
 }
