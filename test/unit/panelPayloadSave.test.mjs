@@ -41,7 +41,7 @@ const base = {
   effects: { db: [], requests: [], schedules: [], targetUrls: [] }, payload: { data: {} },
 };
 
-test('diffRunResults: identical runs differ in nothing; changes name the field', () => {
+test('diffRunResults (history.ts diffResults, as text): identical runs differ in nothing; changes name the field', () => {
   assert.deepEqual(diffRunResults(base, { ...base, id: 'b', durationMs: 9 }), []);
   const b = {
     ...base, id: 'b', status: 'failed', value: undefined,
@@ -50,10 +50,11 @@ test('diffRunResults: identical runs differ in nothing; changes name the field',
     effects: { ...base.effects, db: [{ op: 'set', key: 'k', ok: true }] },
   };
   const fields = diffRunResults(base, b).map((c) => c.field);
-  assert.deepEqual(fields, ['status', 'value', 'error', 'logs', 'effects.db']);
+  assert.deepEqual(fields, ['status', 'value', 'logs', 'error', 'effects']);
   const logs = diffRunResults(base, b).find((c) => c.field === 'logs');
-  assert.equal(logs.before, '');
-  assert.equal(logs.after, '[error] boom');
+  assert.equal(logs.before, '[log] hi');
+  assert.equal(logs.after, '[log] hi\n[error] boom');
+  assert.match(diffRunResults(base, b).find((c) => c.field === 'error').after, /"message": "boom"/);
 });
 
 test('previousRunOf finds the older run of the same event and scope', () => {
