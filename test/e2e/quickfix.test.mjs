@@ -1,0 +1,33 @@
+// A manifest handler that server.js does not export: a problem, a quick fix that creates the callback, and
+// the problem goes away.
+import assert from 'node:assert/strict';
+import { describe } from 'node:test';
+import { useEditor, sleep } from './harness.mjs';
+
+describe('missing handler: problem and quick fix', () => {
+  const ed = useEditor({ fixture: 'crm-app', name: 'quickfix' });
+
+  ed.it('"handler": "missingHandler" shows a problem in the Problems panel', async (e) => {
+    await e.openFile('manifest.json');
+    await e.replaceText('onDealUpdateHandler', 'missingHandler');
+    await e.save();
+    const rows = await e.waitForProblem('missingHandler');
+    assert.ok(rows.some((r) => r.includes('missingHandler')));
+  });
+
+  ed.it('Control+. offers "Create callback \'missingHandler\' in server.js"; applying it fixes the problem', async (e) => {
+    await e.openFile('manifest.json');
+    await e.cursorAt('missingHandler', 2);
+    const labels = await e.quickFixes({ expect: 'missingHandler' });
+    const fix = labels.find((l) => /missingHandler/.test(l) && /server\.js|create|add/i.test(l));
+    assert.ok(fix, `expected a quick fix like "Create callback 'missingHandler' in server.js"; offered: ${labels.join(' | ')}`);
+    await e.applyQuickFix(fix);
+    await sleep(500);
+    await e.openFile('server/server.js');
+    const text = await e.editorText();
+    assert.match(text, /missingHandler\s*(:\s*(async\s*)?function|\()/, `server.js has no missingHandler callback after the fix:\n${text}`);
+    assert.match(text, /onContactCreateHandler/, 'the existing handlers are kept');
+    await e.save();
+    await e.waitForNoProblem('missingHandler');
+  });
+});
