@@ -1,0 +1,139 @@
+// `fsdev check` end to end: spawns the bundled CLI (server/dist/cli.js, as `npm test` builds it) on the
+// fixture apps. Output formats, 1-based positions, and exit codes 0 / 1 / 2.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { buildSync } from 'esbuild';
+import { repoRoot } from '../helpers/loadCore.mjs';
+
+const CLI = path.join(repoRoot, 'server/dist/cli.js');
+const apps = path.join(repoRoot, 'test/fixtures/apps');
+let tmp;
+
+before(() => {
+  // `npm test` builds first; when run alone without a build, bundle just the CLI (esbuild.mjs's settings).
+  if (!existsSync(CLI)) {
+    buildSync({
+      entryPoints: [path.join(repoRoot, 'server/src/cli.ts')], outfile: CLI, bundle: true, platform: 'node', target: 'node18',
+      format: 'cjs', mainFields: ['module', 'main'], sourcemap: 'linked', banner: { js: '#!/usr/bin/env node' }, logLevel: 'silent',
+    });
+  }
+  tmp = mkdtempSync(path.join(tmpdir(), 'fsdev-cli-test-'));
+});
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+function fsdev(...args) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 30000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const LINE = /^(?<file>[^\s:]+):(?<line>\d+):(?<column>\d+) (?<severity>error|warning|information) (?<code>[a-z0-9-]+) (?<message>.+)$/;
+
+test('text format: file:line:col severity code message, 1-based, then a summary; exit 1 on errors', () => {
+  const r = fsdev('check', 'test/fixtures/apps/broken-app');
+  assert.equal(r.code, 1, r.stderr);
+  assert.equal(r.stderr, '');
+  const out = r.stdout.trimEnd().split('\n');
+  const summary = out.pop();
+  assert.equal(out.pop(), '', 'a blank line before the summary');
+  assert.equal(summary, 'test/fixtures/apps/broken-app: 9 error(s), 4 warning(s), 4 information.');
+  for (const l of out) assert.match(l, LINE);
+  assert.ok(out.includes("manifest.json:6:9 error unknown-event Invalid event: 'onDealCreat' for product: freshworks_crm. Did you mean 'onDealCreate'?"));
+  assert.ok(out.includes("manifest.json:8:38 error handler-not-defined Event callback 'onLeadCreateHandler' is not defined for product: freshworks_crm."));
+  assert.ok(out.some((l) => l.startsWith('manifest.json:9:30 error handler-key-typo ')));
+  assert.ok(out.some((l) => l.startsWith('server/server.js:7:3 error handler-not-visible ')));
+  assert.ok(out.includes('server/test_data/onContactUpdate.json:6:1 error json-syntax Closing brace expected.'));
+  assert.ok(out.some((l) => l.startsWith('server/test_data/onDealCreate.json:') && l.includes(' warning payload-event-mismatch ')));
+  assert.ok(out.includes('server/test_data/onTaskCreate.json:1:1 information payload-not-registered onTaskCreate is not registered in manifest.json, so this payload is never used.'));
+  // every code broken-app is meant to show
+  const codes = new Set(out.map((l) => LINE.exec(l).groups.code));
+  for (const c of ['unknown-event', 'duplicate-event', 'event-not-in-scope', 'handler-not-defined', 'handler-key-typo', 'handler-not-visible',
+    'unknown-event-key', 'handler-missing', 'no-test-data', 'events-block-ignored', 'json-syntax', 'payload-event-mismatch', 'payload-not-registered']) {
+    assert.ok(codes.has(c), c);
+  }
+  // sorted: manifest first, then server.js, then payloads; by line within a file
+  const files = out.map((l) => LINE.exec(l).groups.file);
+  assert.equal(files[0], 'manifest.json');
+  assert.ok(files.indexOf('server/server.js') > files.lastIndexOf('manifest.json'));
+  const manifestLines = out.filter((l) => l.startsWith('manifest.json:')).map((l) => Number(LINE.exec(l).groups.line));
+  assert.deepEqual(manifestLines, [...manifestLines].sort((a, b) => a - b));
+});
+
+test('--json: an array of { file, line, column, endLine, endColumn, severity, code, message }, 1-based', () => {
+  const r = fsdev('check', '--json', 'test/fixtures/apps/broken-app');
+  assert.equal(r.code, 1);
+  const rows = JSON.parse(r.stdout);
+  assert.ok(Array.isArray(rows));
+  assert.equal(rows.length, 17);
+  for (const row of rows) {
+    assert.deepEqual(Object.keys(row), ['file', 'line', 'column', 'endLine', 'endColumn', 'severity', 'code', 'message']);
+    for (const k of ['line', 'column', 'endLine', 'endColumn']) assert.ok(Number.isInteger(row[k]) && row[k] >= 1, `${k} ${row[k]}`);
+    assert.ok(['error', 'warning', 'information'].includes(row.severity));
+  }
+  assert.deepEqual(rows.find((x) => x.code === 'unknown-event'), {
+    file: 'manifest.json', line: 6, column: 9, endLine: 6, endColumn: 22, severity: 'error', code: 'unknown-event',
+    message: "Invalid event: 'onDealCreat' for product: freshworks_crm. Did you mean 'onDealCreate'?",
+  });
+  const arrow = rows.find((x) => x.code === 'handler-not-visible' && x.file === 'server/server.js');
+  assert.deepEqual([arrow.line, arrow.column, arrow.endLine, arrow.endColumn], [7, 3, 7, 25]);
+});
+
+for (const name of ['v20-app', 'v23-app', 'omni-app', 'v30-app']) {
+  test(`clean fixture ${name}: exit 0, no diagnostics`, () => {
+    const r = fsdev('check', path.join(apps, name));
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(r.stdout, `test/fixtures/apps/${name}: 0 error(s), 0 warning(s), 0 information.\n`);
+    const j = fsdev('check', path.join(apps, name), '--json');
+    assert.equal(j.code, 0);
+    assert.deepEqual(JSON.parse(j.stdout), []);
+  });
+}
+
+test('information only (the example app) still exits 0', () => {
+  const r = fsdev('check', 'examples/crm-app');
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /information no-test-data /);
+  assert.match(r.stdout, /examples\/crm-app: 0 error\(s\), 0 warning\(s\), 2 information\.\n$/);
+});
+
+test('warnings without errors exit 0', () => {
+  const dir = path.join(tmp, 'warn-app');
+  mkdirSync(path.join(dir, 'server'), { recursive: true });
+  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({
+    'platform-version': '2.3',
+    product: { freshworks_crm: { events: { onDealCreate: { handler: 'onDeal', note: 'x' } } } },
+  }, null, 2));
+  writeFileSync(path.join(dir, 'server/server.js'), 'exports = { onDeal: function () {} };\n');
+  const r = fsdev('check', dir, '--json');
+  assert.equal(r.code, 0, r.stdout);
+  assert.deepEqual(JSON.parse(r.stdout).map((x) => [x.severity, x.code]), [['information', 'no-test-data'], ['warning', 'unknown-event-key']]);
+});
+
+test('exit 2 with a clear message: a folder with no manifest.json', () => {
+  const dir = path.join(tmp, 'empty');
+  mkdirSync(dir);
+  const r = fsdev('check', dir);
+  assert.equal(r.code, 2);
+  assert.equal(r.stdout, '');
+  assert.equal(r.stderr, `fsdev check: ${dir} is not a Freshworks app: it has no manifest.json.\n`);
+});
+
+test('exit 2 with a clear message: a browser-extension manifest.json', () => {
+  const dir = path.join(tmp, 'chrome-ext');
+  mkdirSync(dir);
+  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ manifest_version: 3, name: 'My extension', version: '1.0', background: { service_worker: 'bg.js' } }, null, 2));
+  const r = fsdev('check', dir, '--json');
+  assert.equal(r.code, 2);
+  assert.equal(r.stdout, '');
+  assert.equal(r.stderr, `fsdev check: ${dir} is not a Freshworks app: its manifest.json has no "platform-version".\n`);
+});
+
+test('exit 2: a folder that does not exist', () => {
+  const dir = path.join(tmp, 'nope');
+  const r = fsdev('check', dir);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /is not a Freshworks app: it has no manifest\.json\./);
+});
