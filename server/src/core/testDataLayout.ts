@@ -5,6 +5,8 @@
 import type { Dialect, Scope, TestDataFile } from './types';
 
 export const TEST_DATA_DIR = 'server/test_data';
+/** Request stubs for offline simulation live beside the payloads but are not a payload. */
+export const REQUEST_STUBS_FILE = `${TEST_DATA_DIR}/requests.stub.json`;
 
 interface LayoutContext { dialect: Dialect; scopes: Scope[] }
 
@@ -22,7 +24,7 @@ export function expectedTestDataPath(app: LayoutContext, event: string, scope?: 
 export function classifyTestData(app: LayoutContext, paths: string[]): TestDataFile[] {
   const files: TestDataFile[] = [];
   for (const path of paths) {
-    if (!path.startsWith(TEST_DATA_DIR + '/') || !path.endsWith('.json')) continue;
+    if (!path.startsWith(TEST_DATA_DIR + '/') || !path.endsWith('.json') || path.endsWith('.stub.json')) continue;
     const parts = path.slice(TEST_DATA_DIR.length + 1, -'.json'.length).split('/');
     const event = parts[parts.length - 1];
     const folder = parts.length === 2 ? parts[0] : undefined;
