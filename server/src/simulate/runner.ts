@@ -81,7 +81,11 @@ export class HandlerRunner {
 
   /** Resolves when the pre-started child is ready to take a run (immediately when warm is off). */
   async whenWarm(): Promise<void> {
-    if (this.warmChild) await this.warmChild.ready;
+    const w = this.warmChild;
+    if (!w) return;
+    // Hold the event loop open while waiting (an idle warm child is unref'd).
+    const hold = setInterval(() => undefined, 1000);
+    try { await w.ready; } finally { clearInterval(hold); }
   }
 
   /** Start a child early (the CLI forks before it plans, so process start-up overlaps planning). */
