@@ -21,7 +21,18 @@ export function checkPayloadFile(app: App, path: string, text: string): Diagnost
   const event = file.event;
   const out = validatePayload(text, path, { event, product: productOf(app, file.scope) });
   if (!findEvent(event)) return out; // validatePayload already said, once, that the event is unknown
-  const tree = parseTree(text);
+  // Hot path: building the jsonc tree of a 250 KB payload costs several times a JSON.parse and makes most of
+  // the garbage, so only build it when the payload's own "event" disagrees (or the JSON is malformed).
+  let ownEvent: unknown;
+  let parsed = true;
+  try {
+    const value: unknown = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    ownEvent = value && typeof value === 'object' ? (value as { event?: unknown }).event : undefined;
+  } catch {
+    parsed = false;
+  }
+  const needTree = !parsed || (typeof ownEvent === 'string' && ownEvent !== event);
+  const tree = needTree ? parseTree(text) : undefined;
   const eventNode = tree && findNodeAtLocation(tree, ['event']);
   if (eventNode && typeof eventNode.value === 'string' && eventNode.value !== event) {
     out.push(diag(path, rangeOf(text, eventNode.offset, eventNode.offset + eventNode.length), 'warning', 'payload-event-mismatch',
