@@ -38,6 +38,7 @@ export class EventsTreeProvider implements vscode.TreeDataProvider<EventsNode>, 
   private readonly changeEmitter = new vscode.EventEmitter<EventsNode | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private apps?: Promise<AppSummary[]>;
+  private unreachable = false;
   private refreshTimer?: ReturnType<typeof setTimeout>;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -66,14 +67,18 @@ export class EventsTreeProvider implements vscode.TreeDataProvider<EventsNode>, 
   getApps(): Promise<AppSummary[]> {
     this.apps ??= this.ready
       .then(() => this.client.sendRequest(AppEventsRequest, {}))
-      .then((r) => r.apps, () => []);
+      .then((r) => { this.unreachable = false; return r.apps; }, () => { this.unreachable = true; return []; });
     return this.apps;
   }
 
   async getChildren(node?: EventsNode): Promise<EventsNode[]> {
     if (!node) {
       const apps = await this.getApps();
-      if (apps.length === 0) return [{ kind: 'message', text: 'No Freshworks app found (waiting for the language server…)', icon: 'info' }];
+      if (apps.length === 0) {
+        return [this.unreachable
+          ? { kind: 'message', text: 'The language server is not running: see the "Freshsales DevTools" output', icon: 'warning' }
+          : { kind: 'message', text: 'No Freshworks app found in this workspace', icon: 'info' }];
+      }
       if (apps.length > 1) return apps.map((app) => ({ kind: 'app', app }));
       return this.scopeNodes(apps[0]);
     }
