@@ -1,6 +1,6 @@
 // Quick fixes for the checks' diagnostics, as plain file edits (the server turns them into a WorkspaceEdit).
 import { parseExpressionAt } from 'acorn';
-import { applyEdits, modify, type FormattingOptions } from 'jsonc-parser';
+import { applyEdits, format, modify, type FormattingOptions } from 'jsonc-parser';
 import { findEvent, defaultPayload } from './catalogue';
 import { findCallback, SERVER_SCRIPT, type App } from './appModel';
 import { objectProperties } from './manifest';
@@ -111,7 +111,13 @@ function rewriteManifest(app: App, change: (text: string, fmt: FormattingOptions
 }
 
 function set(text: string, path: (string | number)[], value: unknown, fmt: FormattingOptions): string {
-  return applyEdits(text, modify(text, path, value, { formattingOptions: fmt }));
+  // modify's own formatting re-formats every line the edit touches, which rewrites the user's neighbouring
+  // entry (a one-line `"onX": { "handler": "h" }` before an insertion became three lines). Insert unformatted,
+  // then format only the inserted text.
+  const raw = modify(text, path, value, {});
+  if (value === undefined || raw.length !== 1) return applyEdits(text, modify(text, path, value, { formattingOptions: fmt }));
+  const out = applyEdits(text, raw);
+  return applyEdits(out, format(out, { offset: raw[0].offset, length: raw[0].content.length }, fmt));
 }
 
 function moveStrayEvents(app: App): FileEdit {
