@@ -106,7 +106,7 @@ const PRODUCT_HOSTS: Record<ProductName, { domain: string; url: string }> = {
 export function defaultPayload(event: string, product?: ProductName): Record<string, unknown> {
   const e = findEvent(event);
   const p = productFor(e, product);
-  const stored = defaultPayloads[`${p}/${event}`];
+  const stored = defaultPayloads[`${p}/${event}`]?.();
   if (stored) return JSON.parse(JSON.stringify(stored)) as Record<string, unknown>;
   const host = PRODUCT_HOSTS[p];
   const payload: Record<string, unknown> = {
@@ -134,5 +134,5 @@ export function defaultPayload(event: string, product?: ProductName): Record<str
 /** The JSON Schema (draft-07) of an event's payload for a product, or undefined for an unknown event/product pair. */
 export function payloadSchema(event: string, product?: ProductName): object | undefined {
   const e = findEvent(event);
-  return payloadSchemas[`${productFor(e, product)}/${event}`];
+  return payloadSchemas[`${productFor(e, product)}/${event}`]?.();
 }
