@@ -9,7 +9,7 @@
 // Env: FSDEV_E2E_CACHE (toolchain cache), FSDEV_E2E_VSIX (use this .vsix, skip `npm run package`),
 //      FSDEV_E2E_KEEP=1 (keep temp folders), FSDEV_E2E_TIMEOUT (ms per test file, default 240000).
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ensureInstalled } from './install.mjs';
@@ -103,8 +103,9 @@ async function main() {
   }
   log(`packaged ${path.relative(ROOT, vsix)} (${secs()})`);
 
-  rmSync(ARTIFACTS, { recursive: true, force: true });
+  // Not wiped: other suites may write here too. Screenshots of this run are listed at the end.
   mkdirSync(ARTIFACTS, { recursive: true });
+  for (const f of ['code-server.log', 'vscode-logs']) rmSync(path.join(ARTIFACTS, f), { recursive: true, force: true });
   runTmp = path.join(tmpdir(), `fsdev-e2e-${process.pid}`);
   process.env.FSDEV_E2E_TMP = runTmp;
   const extDir = path.join(runTmp, 'ext');
@@ -124,7 +125,10 @@ async function main() {
       { cwd: ROOT, env, stdio: 'inherit' });
     child.on('exit', (c, s) => resolve(c ?? (s ? 1 : 0)));
   });
-  log(`tests finished with exit code ${code} (${secs()}); screenshots and logs in ${path.relative(ROOT, ARTIFACTS)}/`);
+  const shotList = path.join(runTmp, 'screenshots.txt');
+  const shots = existsSync(shotList) ? readFileSync(shotList, 'utf8').split('\n').filter(Boolean) : [];
+  for (const s of shots) log(`screenshot: ${path.relative(ROOT, s)}`);
+  log(`tests finished with exit code ${code} (${secs()}); code-server and VS Code logs in ${path.relative(ROOT, ARTIFACTS)}/`);
   if (code !== 0) process.exitCode = code;
 }
 

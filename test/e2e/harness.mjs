@@ -14,7 +14,7 @@
 //     ed.it('shows the region description', async (e) => { await e.openFile('manifest.json'); ... });
 //   });
 import { after, before, it as nodeIt } from 'node:test';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { ensureInstalled, paths as installPaths } from '../../scripts/e2e/install.mjs';
@@ -154,6 +154,8 @@ export class Editor {
     mkdirSync(ARTIFACTS, { recursive: true });
     const file = path.join(ARTIFACTS, `${slug(this.name)}--${slug(name)}.png`);
     await this.page.screenshot({ path: file, timeout: 10_000 });
+    // run.mjs lists this run's screenshots at the end (test-results/e2e is shared with other suites).
+    if (process.env.FSDEV_E2E_TMP) { try { appendFileSync(path.join(process.env.FSDEV_E2E_TMP, 'screenshots.txt'), `${file}\n`); } catch { /* listing only */ } }
     return file;
   }
 
@@ -202,9 +204,13 @@ export class Editor {
   }
 
   // ----- files & editors -----
-  /** Quick-open a workspace file (path relative to the app folder) and focus its editor. */
-  async openFile(rel) {
+  /**
+   * Quick-open a workspace file (path relative to the app folder) in the first editor group (so a webview
+   * panel opened beside stays visible) and focus its editor. group: 2 opens it in the second group instead.
+   */
+  async openFile(rel, { group = 1 } = {}) {
     await this.key('Escape');
+    await this.key(`Mod+${group}`);
     await this.key('Mod+P');
     const input = await this.quickInput();
     // An absolute path resolves directly; a relative one waits for the workspace file search (slow on a busy machine).
@@ -446,20 +452,24 @@ export class Editor {
     const out = [];
     for (const f of this.page.frames()) {
       if (f === this.page.mainFrame()) continue;
-      const text = await f.evaluate(() => document.body?.innerText || '').catch(() => '');
+      const text = await f.evaluate(() => (document.body && !document.querySelector('body > iframe') ? document.body.innerText : '')).catch(() => '');
       if (text) out.push({ frame: f, url: f.url(), text });
     }
     return out;
   }
 
-  /** Wait for the webview frame whose text contains `needle` (string or RegExp); returns the playwright Frame. */
+  /**
+   * Wait for the webview frame whose text matches `needle`: a string, a RegExp, or an array of them that must
+   * all match at the same moment (panels re-render while a run is in flight). Returns the playwright Frame.
+   */
   async webviewFrame(needle, { timeout = 20_000 } = {}) {
     let texts = [];
-    const hit = (t) => (needle instanceof RegExp ? needle.test(t) : t.includes(needle));
+    const needles = Array.isArray(needle) ? needle : [needle];
+    const hit = (t) => needles.every((n) => (n instanceof RegExp ? n.test(t) : t.includes(n)));
     return waitFor(async () => {
       texts = await this.frameTexts();
       return texts.find((t) => hit(t.text))?.frame;
-    }, { timeout, message: () => `a webview containing ${needle}; webview texts: ${texts.map((t) => JSON.stringify(t.text.slice(0, 200))).join(' | ') || '(no webviews)'}` });
+    }, { timeout, message: () => `a webview containing ${needles.map(String).join(' and ')}; webview texts: ${texts.map((t) => JSON.stringify(t.text.slice(0, 600))).join(' | ') || '(no webviews)'}` });
   }
 
   // ----- workbench -----

@@ -15,17 +15,14 @@ describe('simulate from CodeLens', () => {
   ed.it('Simulate onContactCreate: the panel shows Success and the log line', async (e) => {
     await e.openFile('server/server.js');
     await e.clickCodeLens('onContactCreateHandler', 'Simulate');
-    const frame = await e.webviewFrame('contact created: 1', { timeout: 30_000 });
-    const text = await frame.evaluate(() => document.body.innerText);
-    assert.match(text, /Success/i, `expected "Success" in the simulator panel; it shows:\n${text.slice(0, 1500)}`);
+    // One frame showing both at once; the failure message lists what each webview showed instead.
+    await e.webviewFrame(['contact created: 1', /Success/i], { timeout: 30_000 });
   });
 
   ed.it('Simulate onDealUpdate: the panel shows Failed and "boom"; the stack link opens server.js at the throw', async (e) => {
     await e.openFile('server/server.js');
     await e.clickCodeLens('onDealUpdateHandler', 'Simulate');
-    const frame = await e.webviewFrame('boom', { timeout: 30_000 });
-    const text = await frame.evaluate(() => document.body.innerText);
-    assert.match(text, /Fail/i, `expected "Failed" in the simulator panel; it shows:\n${text.slice(0, 1500)}`);
+    const frame = await e.webviewFrame(['boom', /Fail/i], { timeout: 30_000 });
     const links = await frame.$$eval('a, button, [role="link"], [data-file], [data-line]', (els) =>
       els.map((el, i) => ({ i, text: (el.textContent || '').trim(), title: el.getAttribute('title') || '' })));
     const stack = links.find((l) => /server\.js:?\s*\d*/.test(`${l.text} ${l.title}`));
