@@ -53,6 +53,12 @@ export async function startServer({ command = process.execPath, args = [serverPa
       versions.set(file, v);
       return conn.sendNotification('textDocument/didChange', { textDocument: { uri: uriOf(file), version: v }, contentChanges: [{ text }] });
     },
+    /** Incremental change: replace `range` (LSP positions) with `text`. */
+    edit(file, range, text) {
+      const v = (versions.get(file) ?? 1) + 1;
+      versions.set(file, v);
+      return conn.sendNotification('textDocument/didChange', { textDocument: { uri: uriOf(file), version: v }, contentChanges: [{ range, text }] });
+    },
     close(file) { return conn.sendNotification('textDocument/didClose', { textDocument: { uri: uriOf(file) } }); },
     watched(changes) { return conn.sendNotification('workspace/didChangeWatchedFiles', { changes: changes.map(([file, type]) => ({ uri: uriOf(file), type })) }); },
     request(method, params) { return conn.sendRequest(method, params); },
@@ -68,9 +74,17 @@ export async function startServer({ command = process.execPath, args = [serverPa
         setTimeout(() => { const i = waiters.indexOf(w); if (i >= 0) { waiters.splice(i, 1); reject(new Error(`no matching diagnostics for ${file} within ${timeoutMs} ms; last: ${JSON.stringify(diagnostics.get(uri))}`)); } }, timeoutMs);
       });
     },
+    /** True while the server process runs. */
+    get alive() { return proc.exitCode === null && proc.signalCode === null; },
     async stop() {
-      try { await Promise.race([conn.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 1000))]); conn.sendNotification('exit'); } catch { /* gone */ }
-      setTimeout(() => proc.kill('SIGKILL'), 500).unref();
+      const exited = new Promise((r) => { if (proc.exitCode !== null || proc.signalCode !== null) r(); else proc.once('exit', r); });
+      try {
+        await Promise.race([conn.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 1000))]);
+        await conn.sendNotification('exit').catch(() => { /* stream already closed */ });
+      } catch { /* gone */ }
+      const kill = setTimeout(() => proc.kill('SIGKILL'), 500);
+      await exited;
+      clearTimeout(kill);
       conn.dispose();
     },
   };
