@@ -115,7 +115,7 @@ export function startServer(connection: Connection): void {
     if (at.rel === MANIFEST) return manifestCompletions(app, offsetAt(app.files.manifest.text, position));
     if (at.rel === SERVER_SCRIPT) return app.files.serverScript ? scriptEventsArrayCompletions(app, offsetAt(app.files.serverScript.text, position)) : [];
     const payload = payloadContext(at.state, at.rel);
-    const text = at.state.text(at.rel);
+    const text = at.state.safeText(at.rel);
     return payload && text !== undefined ? payloadCompletions(text, offsetAt(text, position), payload.event, payload.product) : [];
   }));
 
@@ -124,7 +124,7 @@ export function startServer(connection: Connection): void {
     if (!at) return null;
     if (at.rel === MANIFEST || at.rel === SERVER_SCRIPT) return registrationHover(at.state.app(), at.rel, position.line, position.character);
     const payload = payloadContext(at.state, at.rel);
-    const text = at.state.text(at.rel);
+    const text = at.state.safeText(at.rel);
     return payload && text !== undefined ? payloadHover(text, offsetAt(text, position), payload.event, payload.product) : null;
   }));
 
@@ -150,12 +150,14 @@ export function startServer(connection: Connection): void {
 
   connection.onCodeAction(guard('code actions', [] as CodeAction[], ({ textDocument, range }) => {
     const at = locate(textDocument.uri);
-    if (!at) return [];
+    // Fixes are computed on the model's text; where over-deep nesting was blanked for the parsers, that is
+    // not the user's text, and a whole-file rewrite would drop the blanked part.
+    if (!at || [MANIFEST, SERVER_SCRIPT, at.rel].some((rel) => at.state.flattened(rel))) return [];
     const app = at.state.app();
     const overlaps = (d: Diagnostic) => !(d.range.end.line < range.start.line || d.range.start.line > range.end.line);
     const actions: CodeAction[] = [];
     for (const d of at.state.diagnosticsOf(at.rel).filter(overlaps)) {
-      for (const fix of quickFixesFor(app, d, at.state.text(at.rel))) {
+      for (const fix of quickFixesFor(app, d, at.state.safeText(at.rel))) {
         actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [toLsp(d)], isPreferred: fix.preferred, edit: toWorkspaceEdit(at.state, fix.edits) });
       }
     }

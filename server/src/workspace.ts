@@ -7,9 +7,41 @@ import { buildAppModel, SERVER_SCRIPT, type App } from './core/appModel';
 import { checkApp } from './core/checks';
 import { checkPayloadFile } from './core/payloadChecks';
 import { TEST_DATA_DIR } from './core/testDataLayout';
+import { rangeOf } from './core/textPositions';
 import type { AppFiles, Diagnostic } from './core/types';
 
 export const MANIFEST = 'manifest.json';
+
+/**
+ * Deepest bracket nesting the parsers are given. jsonc-parser and acorn-loose recurse once per level and
+ * overflow the stack at roughly 1,100 (acorn-loose) to 3,600 (jsonc) levels; real files nest a few dozen.
+ */
+export const MAX_NESTING = 256;
+
+/**
+ * The text with every bracket nested deeper than `max` — and everything inside it — replaced by spaces (line
+ * breaks kept, so length, offsets and positions are unchanged). Brackets are counted everywhere, strings
+ * included: counting too many only blanks more, never lets a deep structure through. `cut` is the first
+ * blanked offset; undefined when nothing is that deep.
+ */
+export function flattenDeepNesting(text: string, max = MAX_NESTING): { text: string; cut: number } | undefined {
+  let depth = 0;
+  let cut = -1;
+  let from = 0;
+  const parts: string[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 123 || c === 91 || c === 40) { // { [ (
+      if (++depth === max + 1) { if (cut < 0) cut = i; parts.push(text.slice(from, i)); from = i; }
+    } else if ((c === 125 || c === 93 || c === 41) && depth > 0) { // } ] )
+      if (depth-- === max + 1) { parts.push(blank(text.slice(from, i + 1))); from = i + 1; }
+    }
+  }
+  if (cut < 0) return undefined;
+  parts.push(depth > max ? blank(text.slice(from)) : text.slice(from));
+  return { text: parts.join(''), cut };
+}
+function blank(s: string): string { return s.replace(/[^\r\n]/g, ' '); }
 
 /** Open documents, by absolute path: the only thing the workspace needs from the LSP layer. */
 export interface OpenDocuments { textOf(absPath: string): string | undefined; openPaths(): string[] }
@@ -39,6 +71,33 @@ export class AppState {
     return this.disk.get(rel) ?? undefined;
   }
 
+  private flat = new Map<string, { source: string; out: string; cut?: number }>();
+
+  /** The text the parsers get: `text()` with over-deep nesting blanked out (see flattenDeepNesting). */
+  safeText(rel: string): string | undefined {
+    const source = this.text(rel);
+    if (source === undefined) return undefined;
+    const cached = this.flat.get(rel);
+    if (cached && cached.source === source) return cached.out;
+    const f = flattenDeepNesting(source);
+    this.flat.set(rel, { source, out: f ? f.text : source, cut: f?.cut });
+    return f ? f.text : source;
+  }
+
+  /** True when a file's text was flattened for the parsers: edits computed from the model must not be offered. */
+  flattened(rel: string): boolean {
+    this.safeText(rel);
+    return this.flat.get(rel)?.cut !== undefined;
+  }
+
+  private nestingDiagnostic(rel: string): Diagnostic[] {
+    const text = this.text(rel);
+    const cut = this.flat.get(rel)?.cut;
+    if (text === undefined || cut === undefined || this.flat.get(rel)?.source !== text) return [];
+    return [{ file: rel, range: rangeOf(text, cut, cut + 1), severity: 'warning', code: 'nesting-too-deep',
+      message: `Brackets nested more than ${MAX_NESTING} levels deep: this part of the file is not checked.` }];
+  }
+
   /** A file changed on disk (or was created or deleted). */
   fileChanged(rel: string): void {
     this.disk.delete(rel);
@@ -61,9 +120,9 @@ export class AppState {
   }
 
   files(): AppFiles {
-    const script = this.text(SERVER_SCRIPT);
+    const script = this.safeText(SERVER_SCRIPT);
     return {
-      manifest: { path: MANIFEST, text: this.text(MANIFEST) ?? '' },
+      manifest: { path: MANIFEST, text: this.safeText(MANIFEST) ?? '' },
       serverScript: script === undefined ? undefined : { path: SERVER_SCRIPT, text: script },
       testData: this.testData(),
     };
@@ -87,6 +146,7 @@ export class AppState {
     const byFile = new Map<string, Diagnostic[]>();
     const add = (d: Diagnostic) => { const l = byFile.get(d.file); if (l) l.push(d); else byFile.set(d.file, [d]); };
     this.appDiagnostics.list.forEach(add);
+    for (const rel of [MANIFEST, SERVER_SCRIPT]) this.nestingDiagnostic(rel).forEach(add);
     for (const p of app.files.testData) this.payloadDiagnosticsOf(app, p).forEach(add);
     return byFile;
   }
@@ -96,15 +156,15 @@ export class AppState {
     const app = this.app();
     if (rel.startsWith(TEST_DATA_DIR + '/')) return this.payloadDiagnosticsOf(app, rel);
     if (this.appDiagnostics?.app !== app) this.appDiagnostics = { app, list: checkApp(app) };
-    return this.appDiagnostics.list.filter((d) => d.file === rel);
+    return [...this.appDiagnostics.list.filter((d) => d.file === rel), ...(rel === MANIFEST || rel === SERVER_SCRIPT ? this.nestingDiagnostic(rel) : [])];
   }
 
   private payloadDiagnosticsOf(app: App, rel: string): Diagnostic[] {
-    const text = this.text(rel);
+    const text = this.safeText(rel);
     if (text === undefined) return [];
     const cached = this.payloadDiagnostics.get(rel);
     if (cached && cached.text === text && cached.app === app) return cached.list;
-    const list = checkPayloadFile(app, rel, text);
+    const list = [...checkPayloadFile(app, rel, text), ...this.nestingDiagnostic(rel)];
     this.payloadDiagnostics.set(rel, { text, app, list });
     return list;
   }

@@ -1,6 +1,6 @@
 // Quick fixes for the checks' diagnostics, as plain file edits (the server turns them into a WorkspaceEdit).
 import { parseExpressionAt } from 'acorn';
-import { applyEdits, format, modify, type FormattingOptions } from 'jsonc-parser';
+import { applyEdits, format, getNodeValue, modify, type FormattingOptions } from 'jsonc-parser';
 import { findEvent, defaultPayload } from './catalogue';
 import { findCallback, SERVER_SCRIPT, type App } from './appModel';
 import { objectProperties } from './manifest';
@@ -17,6 +17,16 @@ export interface FileEdit {
 export interface QuickFix { title: string; diagnostic: Diagnostic; edits: FileEdit[]; preferred?: boolean }
 
 export function quickFixesFor(app: App, d: Diagnostic, payloadText?: string): QuickFix[] {
+  // A fix that cannot be computed on this text (jsonc's modify throws when a parent on the path is a number
+  // or a boolean, e.g. `"product": 1`) is not offered; the other diagnostics' fixes still are.
+  try {
+    return fixesOf(app, d, payloadText);
+  } catch {
+    return [];
+  }
+}
+
+function fixesOf(app: App, d: Diagnostic, payloadText?: string): QuickFix[] {
   const fix = (title: string, edits: FileEdit[], preferred = true): QuickFix[] => [{ title, diagnostic: d, edits, preferred }];
   const data = d.data ?? {};
   switch (d.code) {
@@ -91,7 +101,12 @@ function makeVisible(app: App, name: string): FileEdit | undefined {
   }
   if (c.form !== 'arrow') return undefined;
   /* eslint-disable-next-line @typescript-eslint/no-explicit-any -- ESTree node */
-  const arrow = parseExpressionAt(text, c.valueStart, { ecmaVersion: 'latest' }) as any;
+  let arrow: any;
+  try {
+    arrow = parseExpressionAt(text, c.valueStart, { ecmaVersion: 'latest' });
+  } catch {
+    return undefined; // server.js is parsed loosely; a broken arrow has no faithful rewrite
+  }
   if (arrow.type !== 'ArrowFunctionExpression') return undefined;
   const params = arrow.params.length ? text.slice(arrow.params[0].start, arrow.params[arrow.params.length - 1].end) : '';
   const body = text.slice(arrow.body.start, arrow.body.end);
@@ -126,7 +141,7 @@ function moveStrayEvents(app: App): FileEdit {
     const stray = objectProperties(root).find((p) => p.key === 'events');
     let out = set(text, ['events'], undefined, fmt);
     for (const { key, value } of objectProperties(stray?.value)) {
-      const entry = value ? JSON.parse(app.files.manifest.text.slice(value.offset, value.offset + value.length)) : { handler: `${key}Handler` };
+      const entry = value ? getNodeValue(value) ?? {} : { handler: `${key}Handler` }; // tolerant: the manifest may be half-typed
       const scope = app.dialect === '3.0' ? ['modules', findEvent(key)?.module ?? 'common'] : ['product', app.scopes[0]?.name ?? 'freshworks_crm'];
       out = set(out, [...scope, 'events', key], entry, fmt);
     }
