@@ -311,19 +311,21 @@ export class Editor {
   }
 
   // ----- language features -----
-  /** Trigger suggestions (Control+Space) and return the rows' aria-labels. */
-  async suggest({ timeout = 10_000, expect } = {}) {
-    await this.key('Control+Space');
+  /** Trigger suggestions (Control+Space, again every few seconds while none show) and return the rows' aria-labels. */
+  async suggest({ timeout = 15_000, expect } = {}) {
+    let pressedAt = 0;
+    let seen = [];
     return waitFor(async () => {
-      const labels = await this.page.$$eval('.suggest-widget.visible .monaco-list-row', (rows) =>
+      seen = await this.page.$$eval('.suggest-widget.visible .monaco-list-row', (rows) =>
         rows.map((r) => r.getAttribute('aria-label') || r.textContent || ''));
-      if (!labels.length) return null;
-      if (expect && !labels.some((l) => l.includes(expect))) return null;
-      return labels;
-    }, { timeout, message: expect ? `a suggestion containing "${expect}"` : 'the suggest widget' }).catch(async (e) => {
-      const seen = await this.page.$$eval('.suggest-widget .monaco-list-row', (rows) => rows.map((r) => r.getAttribute('aria-label'))).catch(() => []);
-      throw new Error(`${e.message}; suggestions seen: ${seen.length ? seen.join(' | ') : '(none)'}`);
-    });
+      if (seen.length && (!expect || seen.some((l) => l.includes(expect)))) return seen;
+      if (Date.now() - pressedAt > 3000) {
+        if (pressedAt) await this.key('Escape');
+        await this.key('Control+Space');
+        pressedAt = Date.now();
+      }
+      return null;
+    }, { timeout, message: () => `${expect ? `a suggestion containing "${expect}"` : 'the suggest widget'}; suggestions seen: ${seen.length ? seen.join(' | ') : '(none)'}` });
   }
 
   /** With the suggest widget open, select the row whose label contains `label` and accept it. */
@@ -339,15 +341,20 @@ export class Editor {
     throw new Error(`no visible suggestion containing "${label}"`);
   }
 
-  /** Show the hover at the cursor (keyboard: Ctrl+K Ctrl+I) and return its text. */
-  async hoverAtCursor({ expect, timeout = 10_000 } = {}) {
+  /** Show the hover at the cursor (keyboard: Ctrl+K Ctrl+I, again every few seconds) and return its text. */
+  async hoverAtCursor({ expect, timeout = 15_000 } = {}) {
     let text = '';
-    await this.key('Mod+K');
-    await this.key('Mod+I');
+    let pressedAt = 0;
     return waitFor(async () => {
       text = await this.page.$$eval('.monaco-hover:not(.hidden) .monaco-hover-content, .monaco-hover .hover-contents',
         (els) => els.map((e) => e.textContent).join('\n')).catch(() => '');
-      return text && (!expect || text.includes(expect)) ? text : null;
+      if (text && (!expect || text.includes(expect))) return text;
+      if (Date.now() - pressedAt > 3000) {
+        await this.key('Mod+K');
+        await this.key('Mod+I');
+        pressedAt = Date.now();
+      }
+      return null;
     }, { timeout, message: () => `a hover${expect ? ` containing "${expect}"` : ''}; hover text seen: ${JSON.stringify(text) || '(none)'}` });
   }
 
@@ -379,12 +386,20 @@ export class Editor {
     }, { timeout, message: () => `the problem "${text}" to go; Problems panel shows: ${rows.join(' | ')}` });
   }
 
-  /** Press Control+. at the cursor and return the code action labels offered. */
-  async quickFixes({ expect, timeout = 10_000 } = {}) {
+  /**
+   * Press Control+. at the cursor and return the code action labels offered. Presses again every few seconds
+   * while nothing shows: pressed before the language server has answered, VS Code shows nothing at all.
+   */
+  async quickFixes({ expect, timeout = 15_000 } = {}) {
     let labels = [];
-    await this.key('Mod+.');
+    let pressedAt = 0;
     return waitFor(async () => {
-      labels = await this.page.$$eval('.action-widget .monaco-list-row, .context-view .action-widget .action-item',
+      if (Date.now() - pressedAt > 3000) {
+        if (pressedAt) await this.key('Escape');
+        await this.key('Mod+.');
+        pressedAt = Date.now();
+      }
+      labels = await this.page.$$eval('.action-widget .monaco-list-row',
         (rows) => rows.map((r) => r.getAttribute('aria-label') || r.textContent || '').filter(Boolean)).catch(() => []);
       if (!labels.length) return null;
       return !expect || labels.some((l) => l.includes(expect)) ? labels : null;
