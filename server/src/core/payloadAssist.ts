@@ -33,9 +33,16 @@ export function payloadCompletions(text: string, offset: number, event: string, 
   }));
 }
 
+/** The last parsed payload: completion and hover ask about the same (often 100+ KB) text many times between edits. */
+let lastTree: { text: string; root: Node | undefined } | undefined;
+function treeOf(text: string): Node | undefined {
+  if (lastTree?.text !== text) lastTree = { text, root: parseTree(text) };
+  return lastTree.root;
+}
+
 export function payloadHover(text: string, offset: number, event: string, product: ProductName): Hover | null {
   const schema = payloadSchema(event, product) as SchemaNode | undefined;
-  const root = schema && parseTree(text);
+  const root = schema && treeOf(text);
   const node = root && findNodeAtOffset(root, offset);
   if (!schema || !node) return null;
   // On a key, describe its property; on a value, the value's own place.
@@ -50,7 +57,7 @@ export function payloadHover(text: string, offset: number, event: string, produc
 }
 
 function existingKeys(text: string, offset: number): Set<string> {
-  const root = parseTree(text);
+  const root = treeOf(text);
   const node = root && findNodeAtOffset(root, offset, true);
   let obj = node;
   while (obj && obj.type !== 'object') obj = obj.parent;
