@@ -2,9 +2,9 @@
 // which iparams, which time limit. Everything the manifest and the files decide is settled here; what only
 // running server.js can tell (is the handler exported, is it a function, does server.js parse) the child
 // decides. Anything wrong here yields a `not-runnable` reason, never an exception.
-import { promises as fs } from 'node:fs';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadAppFiles, notAnAppReason } from '../appFiles';
+import { MANIFEST } from '../appFiles';
 import { buildAppModel, sameScope, SERVER_SCRIPT } from '../core/appModel';
 import { expectedTestDataPath } from '../core/testDataLayout';
 import type { EventKind, ProductName, Scope } from '../core/types';
@@ -38,15 +38,37 @@ const rel = (appDir: string, file: string) => {
   return !r.startsWith('..') && !path.isAbsolute(r) ? r.split(path.sep).join('/') : file;
 };
 
-async function readJson(file: string): Promise<{ value?: unknown; error?: string; missing?: boolean }> {
-  let text: string;
-  try { text = await fs.readFile(file, 'utf8'); } catch { return { missing: true }; }
+// Synchronous reads: a handful of small files; under load every async fs call is a thread-pool round trip.
+function readText(file: string): string | undefined {
+  try { return fs.readFileSync(file, 'utf8'); } catch { return undefined; }
+}
+
+function readJson(file: string): { value?: unknown; error?: string; missing?: boolean } {
+  const text = readText(file);
+  if (text === undefined) return { missing: true };
   try { return { value: JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as unknown }; } catch (e) {
     return { error: (e as Error).message };
   }
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** The app model of manifest.json + server.js, rebuilt only when their text changed. */
+const models = new Map<string, { manifest: string; script?: string; app: ReturnType<typeof buildAppModel> }>();
+function appModel(appDir: string, manifest: string): ReturnType<typeof buildAppModel> {
+  const script = readText(path.join(appDir, SERVER_SCRIPT));
+  const cached = models.get(appDir);
+  if (cached && cached.manifest === manifest && cached.script === script) return cached.app;
+  // test_data files are not listed: the plan looks up the one path the dialect's layout expects.
+  const app = buildAppModel({
+    manifest: { path: MANIFEST, text: manifest },
+    serverScript: script === undefined ? undefined : { path: SERVER_SCRIPT, text: script },
+    testData: [],
+  });
+  if (models.size > 20) models.clear();
+  models.set(appDir, { manifest, script, app });
+  return app;
+}
 
 type CatalogueModule = typeof import('../core/catalogue');
 let catalogueModule: Promise<CatalogueModule> | undefined;
@@ -65,11 +87,14 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
   };
   const fail = (reason: string): Planned => ({ ok: false, reason, info });
 
-  const notApp = await notAnAppReason(appDir);
-  if (notApp) return fail(notApp);
+  const manifestText = readText(path.join(appDir, MANIFEST));
+  if (manifestText === undefined) return fail(`${appDir} is not a Freshworks app: it has no manifest.json.`);
+  if (!/"platform-version"|"product"\s*:|"modules"\s*:/.test(manifestText)) {
+    return fail(`${appDir} is not a Freshworks app: its manifest.json has no "platform-version".`);
+  }
   let app;
   try {
-    app = buildAppModel(await loadAppFiles(appDir));
+    app = appModel(appDir, manifestText);
   } catch (e) {
     return fail(`The app could not be read: ${(e as Error).message}`);
   }
@@ -112,13 +137,13 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
     const file = path.resolve(appDir, req.payloadFile);
     info.payloadSource = 'file';
     info.payloadFile = rel(appDir, file);
-    const r = await readJson(file);
+    const r = readJson(file);
     if (r.missing) return fail(`The payload file ${info.payloadFile} does not exist.`);
     if (r.error) return fail(`The payload file ${info.payloadFile} is not valid JSON: ${r.error}`);
     payload = r.value;
   } else {
     const expected = expectedTestDataPath(app, req.event, scope);
-    const r = await readJson(path.join(appDir, expected));
+    const r = readJson(path.join(appDir, expected));
     if (r.error) return fail(`${expected} is not valid JSON: ${r.error}`);
     if (!r.missing) {
       payload = r.value;
@@ -137,12 +162,12 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
   const p = payload as Record<string, unknown>;
 
   // iparams, injected as the platform does: overwrite payload.iparams; payload.event = the event name.
-  const [testIparams, iparamDefs, templates, ...stubFiles] = await Promise.all([
+  const [testIparams, iparamDefs, templates, ...stubFiles] = [
     readJson(path.join(appDir, 'config/iparam_test_data.json')),
     readJson(path.join(appDir, 'config/iparams.json')),
     readJson(path.join(appDir, 'config/requests.json')),
     ...STUB_FILES.map((f) => readJson(path.join(appDir, f))),
-  ]);
+  ];
   let iparams: Record<string, unknown> = {};
   if (!testIparams.missing) {
     info.notes.push({ level: 'system', message: 'Warning: config/iparam_test_data.json is deprecated: the platform\'s local simulator now '

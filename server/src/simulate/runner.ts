@@ -81,6 +81,7 @@ export class HandlerRunner {
 
   /** Resolves when the pre-started child is ready to take a run (immediately when warm is off). */
   async whenWarm(): Promise<void> {
+    this.refill(); // the background refill may not have started yet (it runs on the next turn after a run)
     const w = this.warmChild;
     if (!w) return;
     // Hold the event loop open while waiting (an idle warm child is unref'd).

@@ -1,0 +1,89 @@
+// Simulation performance, all figures from the same run (`node bench/simulate.mjs`, after `node esbuild.mjs`):
+//   floor — bare `node -e ""` process start (median of 15)
+//   warm  — a run of the example handler with the pre-started child (median and p95 of 50)
+//   cold  — a run with no child ready: fork + run (median and p95 of 15)
+//   cli   — `fsdev simulate onContactCreate <app> --json` as a whole process (median of 10)
+// Goals: warm < 5 ms median; cold ≤ 1.5× floor; cli ≤ 2× floor.
+import { buildSync } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const runnerScript = path.join(root, 'server/dist/runner.js');
+const cli = path.join(root, 'server/dist/cli.js');
+if (!existsSync(runnerScript) || !existsSync(cli)) {
+  console.error('bench/simulate: build first (node esbuild.mjs)');
+  process.exit(1);
+}
+
+const example = existsSync(path.join(root, 'examples/crm-app/manifest.json'))
+  ? path.join(root, 'examples/crm-app') : path.join(root, 'test/simulate/fixtures/crm23');
+const appDir = mkdtempSync(path.join(tmpdir(), 'fsdev-bench-app-'));
+cpSync(example, appDir, { recursive: true });
+const event = 'onContactCreate';
+
+const out = mkdtempSync(path.join(tmpdir(), 'fsdev-bench-'));
+const bundled = path.join(out, 'runner-api.cjs');
+buildSync({ entryPoints: [path.join(root, 'server/src/simulate/runner.ts')], outfile: bundled, bundle: true, platform: 'node',
+  target: 'node18', format: 'cjs', mainFields: ['module', 'main'], logLevel: 'silent' });
+const { HandlerRunner } = createRequire(import.meta.url)(bundled);
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]; };
+const p95 = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)]; };
+const ms = (x) => `${x.toFixed(1)} ms`;
+const time = (fn) => { const t = performance.now(); fn(); return performance.now() - t; };
+
+// Floor: bare node start-up.
+const floorRuns = [];
+for (let i = 0; i < 15; i++) floorRuns.push(time(() => spawnSync(process.execPath, ['-e', ''])));
+const floor = median(floorRuns);
+
+// Warm: the pre-started child takes the run.
+const warmRunner = new HandlerRunner({ runnerScript, recordHistory: false });
+const warmRuns = [];
+for (let i = 0; i < 50 + 3; i++) {
+  await warmRunner.whenWarm();
+  const t = performance.now();
+  const r = await warmRunner.run({ appDir, event });
+  if (r.status !== 'success') throw new Error(`warm run: ${r.status} ${JSON.stringify(r.error ?? r.notRunnableReason)}`);
+  if (i >= 3) warmRuns.push(performance.now() - t); // the first runs load the catalogue and warm the JIT
+}
+warmRunner.dispose();
+
+// Cold: no child ready, fork on demand.
+const coldRunner = new HandlerRunner({ runnerScript, recordHistory: false, warm: false });
+const coldRuns = [];
+for (let i = 0; i < 15 + 1; i++) {
+  const t = performance.now();
+  const r = await coldRunner.run({ appDir, event });
+  if (r.status !== 'success') throw new Error(`cold run: ${r.status}`);
+  if (i >= 1) coldRuns.push(performance.now() - t);
+}
+coldRunner.dispose();
+
+// The CLI as a whole process.
+const cliRuns = [];
+for (let i = 0; i < 10; i++) {
+  cliRuns.push(time(() => {
+    const r = spawnSync(process.execPath, [cli, 'simulate', event, appDir, '--json'], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`fsdev simulate exited ${r.status}: ${r.stdout}${r.stderr}`);
+  }));
+}
+
+const warmMedian = median(warmRuns);
+const coldMedian = median(coldRuns);
+const cliMedian = median(cliRuns);
+const rows = [
+  ['floor (node -e "")', ms(floor), ''],
+  ['warm run (median)', ms(warmMedian), `goal < 5 ms ${warmMedian < 5 ? 'ok' : 'MISSED'}`],
+  ['warm run (p95)', ms(p95(warmRuns)), ''],
+  ['cold run (median)', ms(coldMedian), `${(coldMedian / floor).toFixed(2)}× floor, goal ≤ 1.5× ${coldMedian <= 1.5 * floor ? 'ok' : 'MISSED'}`],
+  ['cold run (p95)', ms(p95(coldRuns)), `${(p95(coldRuns) / floor).toFixed(2)}× floor`],
+  ['fsdev simulate (median)', ms(cliMedian), `${(cliMedian / floor).toFixed(2)}× floor, goal ≤ 2× ${cliMedian <= 2 * floor ? 'ok' : 'MISSED'}`],
+];
+console.log(`simulate bench — ${path.relative(root, example)} ${event}, node ${process.version}`);
+for (const [name, value, note] of rows) console.log(`  ${name.padEnd(26)} ${value.padStart(10)}  ${note}`);
