@@ -4,7 +4,7 @@ import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import { findEvent } from './catalogue';
 import type { App } from './appModel';
 import { diag } from './checks';
-import { validatePayload } from './payloadValidation';
+import { analysePayload } from './payloadValidation';
 import { classifyTestData, expectedTestDataPath } from './testDataLayout';
 import { rangeOf } from './textPositions';
 import type { Diagnostic, ProductName, Scope } from './types';
@@ -19,18 +19,11 @@ export function checkPayloadFile(app: App, path: string, text: string): Diagnost
   const file = classifyTestData(app, [path])[0];
   if (!file) return [];
   const event = file.event;
-  const out = validatePayload(text, path, { event, product: productOf(app, file.scope) });
-  if (!findEvent(event)) return out; // validatePayload already said, once, that the event is unknown
+  const { diagnostics: out, value, parsed } = analysePayload(text, path, { event, product: productOf(app, file.scope) });
+  if (!findEvent(event)) return out; // analysePayload already said, once, that the event is unknown
   // Hot path: building the jsonc tree of a 250 KB payload costs several times a JSON.parse and makes most of
   // the garbage, so only build it when the payload's own "event" disagrees (or the JSON is malformed).
-  let ownEvent: unknown;
-  let parsed = true;
-  try {
-    const value: unknown = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-    ownEvent = value && typeof value === 'object' ? (value as { event?: unknown }).event : undefined;
-  } catch {
-    parsed = false;
-  }
+  const ownEvent = value && typeof value === 'object' ? (value as { event?: unknown }).event : undefined;
   const needTree = !parsed || (typeof ownEvent === 'string' && ownEvent !== event);
   const tree = needTree ? parseTree(text) : undefined;
   const eventNode = tree && findNodeAtLocation(tree, ['event']);

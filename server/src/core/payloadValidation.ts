@@ -125,6 +125,7 @@ function messageOf(e: ErrorObject): string {
 }
 
 function utf8Length(text: string): number {
+  if (typeof Buffer !== 'undefined') return Buffer.byteLength(text, 'utf8');
   let n = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -169,7 +170,13 @@ function sizeDiagnostics(text: string, file: string, ev: CatalogueEvent, tree: T
  * property) and `payload-too-large` (warnings at the platform limits).
  */
 export function validatePayload(text: string, file: string, opts: PayloadValidationOptions = {}): Diagnostic[] {
+  return analysePayload(text, file, opts).diagnostics;
+}
+
+/** validatePayload, also handing back the parsed value so callers need not parse a large payload twice. */
+export function analysePayload(text: string, file: string, opts: PayloadValidationOptions = {}): { diagnostics: Diagnostic[]; value?: unknown; parsed: boolean } {
   const out: Diagnostic[] = [];
+  const done = () => ({ diagnostics: out, value, parsed });
   const tree = new Tree(text);
   let value: unknown;
   let parsed = false;
@@ -192,7 +199,7 @@ export function validatePayload(text: string, file: string, opts: PayloadValidat
   const obj = parsed && value && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : undefined;
   const ownEvent = typeof obj?.event === 'string' ? obj.event : undefined;
   const eventName = opts.event ?? ownEvent ?? (parsed ? undefined : eventFromTree(tree));
-  if (!eventName) return out;
+  if (!eventName) return done();
 
   const ev = findEvent(eventName);
   const ctxName = (obj?.productContext as { name?: unknown } | undefined)?.name;
@@ -210,10 +217,10 @@ export function validatePayload(text: string, file: string, opts: PayloadValidat
     out.push(diagnostic(file, range, 'warning', 'payload-unknown-event',
       `${base}, so this payload cannot be checked.${suggestion ? ` Did you mean "${suggestion}"?` : ''}`,
       { event: eventName, product, ...(suggestion ? { suggestion } : {}) }));
-    return out;
+    return done();
   }
 
-  if (!parsed) return out; // syntax errors: the schema would only add noise about a partial value
+  if (!parsed) return done(); // syntax errors: the schema would only add noise about a partial value
 
   const validate = payloadValidator(eventName, product);
   if (validate && !validate(value)) {
@@ -240,7 +247,7 @@ export function validatePayload(text: string, file: string, opts: PayloadValidat
     }
   }
   out.push(...sizeDiagnostics(text, file, ev, tree, value));
-  return out;
+  return done();
 }
 
 function eventFromTree(tree: Tree): string | undefined {
