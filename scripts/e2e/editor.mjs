@@ -139,7 +139,7 @@ async function waitForHttp(url, ms, isDead) {
  * Start code-server. Returns { url, port, pid, logFile, userDataDir, extDir, stop() }.
  * trusted: false keeps workspace trust on (no --disable-workspace-trust), for tests of restricted mode.
  */
-export async function startCodeServer({ extDir, trusted = true, settings = {}, workDir = makeTempDir('cs') } = {}) {
+export async function startCodeServer({ extDir, trusted = true, settings = {}, workDir = makeTempDir('cs'), exitOnSignal = false } = {}) {
   const p = installPaths();
   const userDataDir = path.join(workDir, 'user-data');
   mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
@@ -166,6 +166,11 @@ export async function startCodeServer({ extDir, trusted = true, settings = {}, w
   // Synchronous last resort for process exit (signals, crashes): the group must not outlive us.
   const killSync = () => { if (!exited) { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } } };
   process.once('exit', killSync);
+  if (exitOnSignal) {
+    // A test process (harness) has no cleanup of its own to run: kill the group and go. run.mjs passes false
+    // and stops the server in its own signal handler (it also copies logs and removes temp folders).
+    for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.once(sig, () => { killSync(); process.exit(130); });
+  }
   try {
     await waitForHttp(`${url}/healthz`, 30_000, () => exited);
   } catch (e) {

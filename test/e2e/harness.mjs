@@ -76,7 +76,7 @@ export async function startEditor({ fixture = 'crm-app', trusted = true, setting
   let server;
   let url = process.env.FSDEV_E2E_URL;
   if (!url || !trusted || settings) {
-    server = await startCodeServer({ extDir: extensionsDir(), trusted, settings });
+    server = await startCodeServer({ extDir: extensionsDir(), trusted, settings, exitOnSignal: true });
     url = server.url;
   }
   const { chromium } = loadPlaywright();
