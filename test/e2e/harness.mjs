@@ -14,11 +14,20 @@
 //     ed.it('shows the region description', async (e) => { await e.openFile('manifest.json'); ... });
 //   });
 import { after, before, it as nodeIt } from 'node:test';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { ensureInstalled, paths as installPaths } from '../../scripts/e2e/install.mjs';
 import { ROOT, copyFixture, makeTempDir, prepareExtensions, startCodeServer } from '../../scripts/e2e/editor.mjs';
+
+// Standalone (`node --test test/e2e/x.test.mjs`, no run.mjs): keep every temp folder under one per-process
+// folder and remove it at exit, as run.mjs does for a whole run.
+if (!process.env.FSDEV_E2E_TMP) {
+  const own = mkdtempSync(path.join(tmpdir(), 'fsdev-e2e-standalone-'));
+  process.env.FSDEV_E2E_TMP = own;
+  process.on('exit', () => { try { rmSync(own, { recursive: true, force: true }); } catch { /* best effort */ } });
+}
 
 export const ARTIFACTS = process.env.FSDEV_E2E_ARTIFACTS || path.join(ROOT, 'test-results', 'e2e');
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
