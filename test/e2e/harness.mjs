@@ -180,8 +180,31 @@ export class Editor {
     for (const c of close) await c.click().catch(() => {});
   }
 
-  async quickInput() {
-    return this.page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input', { timeout: 10_000 });
+  async quickInput(timeout = 10_000) {
+    return this.page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input', { timeout });
+  }
+
+  /** Keyboard focus back to the workbench: a focused webview (an iframe) swallows workbench shortcuts. */
+  async ensureWorkbenchFocus() {
+    await this.page.evaluate(() => {
+      const a = document.activeElement;
+      if (a && a.tagName === 'IFRAME') a.blur();
+    });
+  }
+
+  /** Press a shortcut that opens the quick input (Mod+P, Mod+Shift+P, Mod+G), retrying once focus is back. */
+  async openQuickInput(combo) {
+    for (let attempt = 0; ; attempt++) {
+      await this.ensureWorkbenchFocus();
+      await this.key(combo);
+      try {
+        return await this.quickInput(attempt < 2 ? 3000 : 10_000);
+      } catch (e) {
+        if (attempt >= 2) throw new Error(`${combo} did not open the quick input: ${e.message.split('\n')[0]}`);
+        // Click the first editor group's active tab (or the editor) to give the workbench focus, then retry.
+        await this.page.click('.editor-group-container .tab.active', { timeout: 2000 }).catch(() => {});
+      }
+    }
   }
 
   /** Labels of the rows the quick-input list (command palette / quick open / quick pick) shows now. */
@@ -192,9 +215,9 @@ export class Editor {
 
   /** Open the command palette and type text; returns the labels listed (does not run anything). */
   async searchCommands(text, { settle = 800 } = {}) {
+    await this.ensureWorkbenchFocus();
     await this.key('Escape');
-    await this.key('Mod+Shift+P');
-    const input = await this.quickInput();
+    const input = await this.openQuickInput('Mod+Shift+P');
     await input.fill(`>${text}`);
     await sleep(settle);
     return this.quickPickLabels();
@@ -218,10 +241,10 @@ export class Editor {
    * panel opened beside stays visible) and focus its editor. group: 2 opens it in the second group instead.
    */
   async openFile(rel, { group = 1 } = {}) {
+    await this.ensureWorkbenchFocus();
     await this.key('Escape');
     await this.key(`Mod+${group}`);
-    await this.key('Mod+P');
-    const input = await this.quickInput();
+    const input = await this.openQuickInput('Mod+P');
     // An absolute path resolves directly; a relative one waits for the workspace file search (slow on a busy machine).
     await input.fill(path.join(this.appDir, rel));
     const base = path.basename(rel);
@@ -265,8 +288,7 @@ export class Editor {
 
   /** Cursor to line:column (1-based) with Go to Line. */
   async goto(line, column = 1) {
-    await this.key('Mod+G');
-    const input = await this.quickInput();
+    const input = await this.openQuickInput('Mod+G');
     await input.fill(`:${line}:${column}`);
     await sleep(150);
     await this.key('Enter');
