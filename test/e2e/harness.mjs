@@ -30,6 +30,8 @@ if (!process.env.FSDEV_E2E_TMP) {
 }
 
 export const ARTIFACTS = process.env.FSDEV_E2E_ARTIFACTS || path.join(ROOT, 'test-results', 'e2e');
+/** README screenshots (docs/screenshots/<name>.png): written only with FSDEV_SCREENSHOTS=1, so CI runs do not churn them. */
+export const DOC_SHOTS = path.join(ROOT, 'docs', 'screenshots');
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 const isMac = false; // code-server in Linux Chromium: Control is the modifier
@@ -92,7 +94,8 @@ export async function startEditor({ fixture = 'crm-app', trusted = true, setting
   let browser;
   try {
     browser = await chromium.launch({ executablePath: installPaths().chromium, args: CHROMIUM_ARGS, headless: true });
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    // 1280x800: the README screenshots' size (docScreenshot); the tests run at the same size they are shot at.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     const consoleErrors = [];
     page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
@@ -168,6 +171,28 @@ export class Editor {
     return file;
   }
 
+  /**
+   * A README screenshot, docs/screenshots/<name>.png, only when FSDEV_SCREENSHOTS=1 (else a no-op returning
+   * null). Moves the mouse out of the way first (no stray hover) unless keepMouse.
+   */
+  async docScreenshot(name, { keepMouse = false } = {}) {
+    if (process.env.FSDEV_SCREENSHOTS !== '1') return null;
+    mkdirSync(DOC_SHOTS, { recursive: true });
+    await this.dismissNotifications();
+    if (!keepMouse) await this.page.mouse.move(1279, 400);
+    await sleep(400); // let animations (suggest, hover, lens fade-in) settle
+    const file = path.join(DOC_SHOTS, `${name}.png`);
+    await this.page.screenshot({ path: file, timeout: 10_000 });
+    return file;
+  }
+
+  /** Reload the browser window (as Developer: Reload Window would) and wait for the workbench again. */
+  async reload() {
+    await this.page.reload();
+    await this.page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    await this.ready();
+  }
+
   /** The file as the test left it on disk (saved state; call save() first for editor changes). */
   readAppFile(rel) { return readFileSync(path.join(this.appDir, rel), 'utf8'); }
 
@@ -176,7 +201,7 @@ export class Editor {
   type(text, delay = 10) { return this.page.keyboard.type(text, { delay }); }
 
   async dismissNotifications() {
-    const close = await this.page.$$('.notification-toast .codicon-notifications-clear, .notifications-toasts .clear-notification-action');
+    const close = await this.page.$$('.notification-toast .codicon-notifications-clear, .notifications-toasts .clear-notification-action, .notification-toast .codicon-close');
     for (const c of close) await c.click().catch(() => {});
   }
 
@@ -478,8 +503,21 @@ export class Editor {
     }, { timeout, message: () => `a CodeLens "${label}" above ${aboveText}; above it: ${seen.join(', ') || '(none)'}; in the editor: ${all.map((l) => l.text).join(', ') || '(none)'}` });
   }
 
+  /** Click the CodeLens link `label` above `aboveText`; lenses re-render (edits, breakpoints), so a link that went stale is looked up again. */
   async clickCodeLens(aboveText, label) {
-    await this.waitForCodeLens(aboveText, label);
+    for (let attempt = 0; ; attempt++) {
+      await this.waitForCodeLens(aboveText, label);
+      try {
+        await this.#clickCodeLensOnce(aboveText, label);
+        return;
+      } catch (e) {
+        if (attempt >= 3 || !/not attached|detached|null|Timeout/i.test(e.message)) throw e;
+        await sleep(300);
+      }
+    }
+  }
+
+  async #clickCodeLensOnce(aboveText, label) {
     const handle = await this.page.evaluateHandle(({ needle, label }) => {
       const root = document.querySelector('.editor-group-container.active .monaco-editor');
       const line = [...root.querySelectorAll('.view-lines .view-line')].find((l) => (l.textContent || '').replace(/\u00a0/g, ' ').includes(needle));
@@ -489,7 +527,7 @@ export class Editor {
       });
       return lenses.flatMap((d) => [...d.querySelectorAll('a')]).find((a) => (a.textContent || '').includes(label));
     }, { needle: aboveText, label });
-    await handle.asElement().click();
+    await handle.asElement().click({ timeout: 3000 });
   }
 
   // ----- webviews -----
@@ -528,6 +566,21 @@ export class Editor {
   /** Labels of the tree rows in the visible side bar. */
   sideBarRows() {
     return this.page.$$eval('.sidebar .monaco-list-row', (rows) => rows.map((r) => r.getAttribute('aria-label') || r.textContent || ''));
+  }
+
+  /** Status bar items: [{ id, text, label }] (id is VS Code's entry id, e.g. "<extension id>.<item id>"). */
+  statusBarItems() {
+    return this.page.$$eval('.statusbar .statusbar-item', (items) => items.map((i) => ({
+      id: i.id || '', text: (i.textContent || '').trim(),
+      label: i.querySelector('[aria-label]')?.getAttribute('aria-label') || i.getAttribute('aria-label') || '',
+    })));
+  }
+
+  /** Text of the editor in the bottom panel (the Output view shows the selected channel there). */
+  async panelEditorText() {
+    return this.page.$$eval('.part.panel .monaco-editor .view-lines .view-line', (lines) =>
+      lines.map((l) => ({ top: parseFloat(l.style.top) || 0, text: (l.textContent || '').replace(/\u00a0/g, ' ') }))
+        .sort((a, b) => a.top - b.top).map((l) => l.text).join('\n')).catch(() => '');
   }
 
   /** Notification toasts' text. */
