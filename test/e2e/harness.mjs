@@ -67,7 +67,7 @@ export async function waitFor(fn, { timeout = 15_000, interval = 250, message = 
     } catch (e) { lastErr = e; }
     await sleep(interval);
   }
-  const msg = typeof message === 'function' ? message(last) : message;
+  const msg = typeof message === 'function' ? await Promise.resolve(message(last)).catch((e) => `(message failed: ${e.message})`) : message;
   throw new Error(`timed out after ${timeout} ms waiting for ${msg}${lastErr ? ` (last error: ${lastErr.message})` : ''}`);
 }
 
