@@ -59,7 +59,7 @@ test('debug mode: the port is reported, the child waits, and a breakpoint in ser
   const file = path.join(dir, 'server/server.js');
   let paused;
   let pausedUrl;
-  const result = await runner.run({ appDir: dir, event: 'onContactCreate', debug: {} }, undefined, {
+  const result = await runner.run({ appDir: dir, event: 'onContactCreate', debug: {}, timeoutMs: 20000 }, undefined, {
     async onDebugReady(port) {
       assert.ok(port > 0);
       const cdp = await connect(await targetUrl(port));

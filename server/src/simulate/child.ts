@@ -175,6 +175,9 @@ async function run(plan: RunPlan): Promise<void> {
   });
 
   if (plan.debug) {
+    // Tell the parent first: it reports the port only now, so a debugger's Runtime.runIfWaitingForDebugger
+    // cannot arrive before the wait starts (it would be lost, and the child would wait forever).
+    send({ type: 'debug-waiting' });
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     (require('node:inspector') as typeof import('node:inspector')).waitForDebugger();
   }

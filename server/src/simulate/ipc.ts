@@ -53,6 +53,8 @@ export type ParentMessage = { type: 'run'; plan: RunPlan };
 export type ChildMessage =
   | { type: 'ready' }
   | { type: 'log'; entry: LogEntry }
+  /** Debug mode: the child is about to block in inspector.waitForDebugger() (the parent then reports the port). */
+  | { type: 'debug-waiting' }
   /** The handler called process.exit(code): the child exits right after this message. */
   | { type: 'exit-called'; code: number }
   /** The handler's output passed the bound: capture stopped, the parent kills the child. */

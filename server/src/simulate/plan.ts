@@ -4,12 +4,13 @@
 // decides. Anything wrong here yields a `not-runnable` reason, never an exception.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { MANIFEST } from '../appFiles';
-import { buildAppModel, sameScope, SERVER_SCRIPT } from '../core/appModel';
-import { expectedTestDataPath } from '../core/testDataLayout';
+import type { App } from '../core/appModel';
 import type { EventKind, ProductName, Scope } from '../core/types';
 import type { RequestStub, RunPlan } from './ipc';
 import type { PayloadSource, SimulationRequest } from './types';
+
+const MANIFEST = 'manifest.json';
+const SERVER_SCRIPT = 'server/server.js';
 
 export const OUTPUT_LIMIT_BYTES = 1024 * 1024;
 export const OUTPUT_LIMIT_LINES = 10000;
@@ -54,13 +55,13 @@ function readJson(file: string): { value?: unknown; error?: string; missing?: bo
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** The app model of manifest.json + server.js, rebuilt only when their text changed. */
-const models = new Map<string, { manifest: string; script?: string; app: ReturnType<typeof buildAppModel> }>();
-function appModel(appDir: string, manifest: string): ReturnType<typeof buildAppModel> {
+const models = new Map<string, { manifest: string; script?: string; app: App }>();
+function appModel(core: CoreModules, appDir: string, manifest: string): App {
   const script = readText(path.join(appDir, SERVER_SCRIPT));
   const cached = models.get(appDir);
   if (cached && cached.manifest === manifest && cached.script === script) return cached.app;
   // test_data files are not listed: the plan looks up the one path the dialect's layout expects.
-  const app = buildAppModel({
+  const app = core.appModel.buildAppModel({
     manifest: { path: MANIFEST, text: manifest },
     serverScript: script === undefined ? undefined : { path: SERVER_SCRIPT, text: script },
     testData: [],
@@ -70,16 +71,25 @@ function appModel(appDir: string, manifest: string): ReturnType<typeof buildAppM
   return app;
 }
 
-type CatalogueModule = typeof import('../core/catalogue');
-let catalogueModule: Promise<CatalogueModule> | undefined;
-/** The catalogue bundles every default payload and schema: load it only when a run needs it. */
-function loadCatalogue(): Promise<CatalogueModule> {
-  return (catalogueModule ??= import('../core/catalogue'));
+interface CoreModules {
+  catalogue: typeof import('../core/catalogue');
+  appModel: typeof import('../core/appModel');
+  layout: typeof import('../core/testDataLayout');
+}
+let coreModules: Promise<CoreModules> | undefined;
+/**
+ * The core (acorn, jsonc-parser, the catalogue with every default payload) loads on first use: the CLI forks
+ * its child before paying for it, so the child's start-up overlaps this.
+ */
+function loadCore(): Promise<CoreModules> {
+  return (coreModules ??= Promise.all([import('../core/catalogue'), import('../core/appModel'), import('../core/testDataLayout')])
+    .then(([catalogue, appModel, layout]) => ({ catalogue, appModel, layout })));
 }
 
 export async function planRun(req: SimulationRequest, limits?: { outputLimitBytes?: number; outputLimitLines?: number }): Promise<Planned> {
   const appDir = path.resolve(req.appDir);
-  const cat = await loadCatalogue();
+  const core = await loadCore();
+  const cat = core.catalogue;
   const entry = cat.findEvent(req.event);
   const info: PlanInfo = {
     event: req.event, scope: req.scope, kind: entry?.kind ?? 'product',
@@ -94,7 +104,7 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
   }
   let app;
   try {
-    app = appModel(appDir, manifestText);
+    app = appModel(core, appDir, manifestText);
   } catch (e) {
     return fail(`The app could not be read: ${(e as Error).message}`);
   }
@@ -103,7 +113,7 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
   // Registration: the requested scope, or the first scope that registers the event.
   const regs = app.registrations.filter((r) => r.event === req.event);
   const scopeLabel = (s: Scope) => `${s.kind} ${s.name}`;
-  let reg = req.scope ? regs.find((r) => sameScope(r.scope, req.scope)) : regs[0];
+  let reg = req.scope ? regs.find((r) => core.appModel.sameScope(r.scope, req.scope)) : regs[0];
   let handlerFromEventsArray = false;
   if (!reg) {
     if (app.dialect === '2.0' && regs.length === 0 && req.scope === undefined) {
@@ -142,7 +152,7 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
     if (r.error) return fail(`The payload file ${info.payloadFile} is not valid JSON: ${r.error}`);
     payload = r.value;
   } else {
-    const expected = expectedTestDataPath(app, req.event, scope);
+    const expected = core.layout.expectedTestDataPath(app, req.event, scope);
     const r = readJson(path.join(appDir, expected));
     if (r.error) return fail(`${expected} is not valid JSON: ${r.error}`);
     if (!r.missing) {

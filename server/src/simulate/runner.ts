@@ -101,7 +101,7 @@ export class HandlerRunner {
 
   dispose(): void {
     this.disposed = true;
-    for (const p of this.live) { try { p.kill('SIGKILL'); } catch { /* gone */ } }
+    for (const p of this.live) discard(p);
     this.live.clear();
     this.warmChild = undefined;
   }
@@ -151,7 +151,7 @@ export class HandlerRunner {
     const w = this.warmChild;
     this.warmChild = undefined;
     if (w && !w.exited && w.nodePath === nodePath) return w;
-    if (w) { try { w.proc.kill('SIGKILL'); } catch { /* gone */ } }
+    if (w) discard(w.proc);
     return this.spawn(nodePath, []);
   }
 
@@ -222,9 +222,7 @@ export class HandlerRunner {
         if (settled) return;
         settled = true;
         if (timer) clearTimeout(timer);
-        try { proc.kill('SIGKILL'); } catch { /* gone */ }
-        proc.removeAllListeners('message');
-        proc.stdout?.removeAllListeners('data');
+        discard(proc);
         resolve({ ...base, ...extra, status, logs, effects, durationMs: now(), ...(truncated ? { truncatedLogs: true } : {}),
           ...(request.debug ? { debug: true } : {}) });
       };
@@ -251,6 +249,7 @@ export class HandlerRunner {
           case 'log': push(m.entry); break;
           case 'effect': (effects[m.kind] as unknown[]).push(m.effect); break;
           case 'exit-called': exitCalled = m.code; break;
+          case 'debug-waiting': debugWaiting = true; maybeDebugReady(); break;
           case 'output-limit': outputLimit(); break;
           case 'done': {
             const o: ChildOutcome = m.outcome;
@@ -274,15 +273,28 @@ export class HandlerRunner {
         partial = parts.pop() ?? '';
         for (const line of parts) push({ level: 'log', message: line, time: now() });
       });
+      // Debug: the port comes from the inspector's banner on stderr; the child says when it waits. Report both.
+      let debugPort: number | undefined;
+      let debugWaiting = false;
+      const maybeDebugReady = () => {
+        if (debugPort === undefined || !debugWaiting || settled) return;
+        const port = debugPort;
+        debugPort = undefined;
+        try { hooks?.onDebugReady?.(port); } catch { /* listener */ }
+      };
       if (request.debug) {
-        const onErr = (d: string | Buffer) => {
-          const m = /Debugger listening on ws:\/\/[^:]+:(\d+)\//.exec(child.stderr + String(d));
+        const scan = () => {
+          const m = /Debugger listening on ws:\/\/[^:]+:(\d+)\//.exec(child.stderr);
           if (m) {
             proc.stderr?.off('data', onErr);
-            try { hooks?.onDebugReady?.(Number(m[1])); } catch { /* listener */ }
+            debugPort = Number(m[1]);
+            maybeDebugReady();
           }
         };
+        // The Child's own stderr listener (registered first) has already appended the chunk.
+        const onErr = () => scan();
         proc.stderr?.on('data', onErr);
+        scan();
       }
       const onGone = (code: number | null, signal: NodeJS.Signals | null) => {
         if (settled) return;
@@ -314,6 +326,18 @@ export class HandlerRunner {
       }
     });
   }
+}
+
+/** Kill a child and let go of everything that ties this process to it (pipes, channel, handle). */
+function discard(proc: ChildProcess): void {
+  try { proc.kill('SIGKILL'); } catch { /* gone */ }
+  proc.removeAllListeners('message');
+  proc.stdout?.removeAllListeners('data');
+  proc.stdout?.destroy();
+  proc.stderr?.destroy();
+  // Not disconnect(): this may run inside the channel's own 'message' dispatch. The killed child closes it.
+  (proc as unknown as { channel?: { unref(): void } | null }).channel?.unref();
+  proc.unref();
 }
 
 function tail(stderr: string): string {
