@@ -11,6 +11,7 @@ describe('manifest completion', () => {
     await e.typeAt({ after: '"events": {' }, '\n        "onDe');
     const labels = await e.suggest({ expect: 'onDealCreate' });
     assert.ok(labels.some((l) => l.includes('onDealCreate')), `expected onDealCreate among suggestions; saw: ${labels.join(' | ')}`);
+    await e.docScreenshot('completion');
     await e.acceptSuggestion('onDealCreate');
     await e.key('Escape'); // leave snippet mode
     const text = await e.editorText();

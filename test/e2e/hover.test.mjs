@@ -9,5 +9,6 @@ describe('payload hover', () => {
     await e.openFile('server/test_data/onContactCreate.json');
     await e.cursorAt('"region"', 3);
     await e.hoverAtCursor({ expect: 'Region where the app is installed' });
+    await e.docScreenshot('hover');
   });
 });

@@ -21,6 +21,15 @@ describe('missing handler: problem and quick fix', () => {
     const labels = await e.quickFixes({ expect: 'missingHandler' });
     const fix = labels.find((l) => /missingHandler/.test(l) && /server\.js|create|add/i.test(l));
     assert.ok(fix, `expected a quick fix like "Create callback 'missingHandler' in server.js"; offered: ${labels.join(' | ')}`);
+    if (process.env.FSDEV_SCREENSHOTS === '1') {
+      // The problem in the Problems panel (below) and the quick-fix menu open on it in the manifest.
+      await e.key('Escape');
+      await e.problems();
+      await e.openFile('manifest.json');
+      await e.cursorAt('missingHandler', 2);
+      await e.quickFixes({ expect: 'missingHandler' });
+      await e.docScreenshot('problem-quickfix');
+    }
     await e.applyQuickFix(fix);
     await sleep(500);
     await e.openFile('server/server.js');
