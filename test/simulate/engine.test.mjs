@@ -49,8 +49,9 @@ test('warm pool: the next child is pre-started; a hung run never blocks the next
   assert.ok(fast.durationMs < slow.durationMs);
   await runner.whenWarm();
   const t = performance.now();
-  const again = await runner.run({ appDir: quick, event: 'onContactCreate' });
+  const again = await runner.run({ appDir: quick, event: 'onContactCreate', runId: 'run-42' });
   assert.equal(again.status, 'success');
+  assert.equal(again.id, 'run-42');
   assert.ok(performance.now() - t < 1000);
 });
 

@@ -2,7 +2,10 @@
 // then killed by the parent. It starts, prepares a fresh vm context ahead of time (warm child), says
 // `ready`, and waits for a `run` message with a resolved plan. Logs and effects are streamed to the parent
 // as they happen; the outcome comes last. Keep this bundle tiny: node built-ins and simulate/* only.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import * as vm from 'node:vm';
 import { performance } from 'node:perf_hooks';
 import { LocalDb } from './db';
 import type { ChildMessage, ChildOutcome, EffectMessage, ParentMessage, RunPlan } from './ipc';
@@ -23,7 +26,34 @@ process.on('message', (m: ParentMessage) => {
 process.on('disconnect', () => process.exit(0));
 process.on('uncaughtException', (e) => failFromOutside(e, 'Uncaught exception'));
 process.on('unhandledRejection', (r) => failFromOutside(r, 'Unhandled promise rejection'));
+if (process.argv.includes('--prewarm')) warmUp();
 send({ type: 'ready' });
+
+/**
+ * A warm child has time before its run: take the first-call costs now (V8 compiles functions lazily), with a
+ * throw-away sandbox so the run's context stays fresh. A cold child (the CLI) skips this.
+ */
+function warmUp(): void {
+  try {
+    const s = new Sandbox();
+    s.install({ appDir: '/', serverDir: '/', log: () => undefined, exit: () => { throw new Error('exit'); }, apis: {} });
+    const fn = vm.compileFunction('console.log("%s %d", "warm", 1, { a: [1] }); return { x: exports, p: JSON.parse("{}") };',
+      ['exports'], { parsingContext: s.ctx, filename: path.join(os.tmpdir(), 'fsdev-warm.js') }) as (e: unknown) => unknown;
+    jsonSafe(fn({}));
+    void s.promise(() => 1);
+    toSimulationError(new Error('warm'), '/', hide);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fsdev-warm-'));
+    try {
+      const db = new LocalDb(path.join(dir, '.fsdev', 'db.json'));
+      db.set('warm', { n: 1 });
+      db.get('warm');
+      try { db.get('none'); } catch { /* 404 */ }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    JSON.stringify({ type: 'log', entry: { level: 'log', message: 'warm', time: 0 } });
+  } catch { /* warming is best effort */ }
+}
 
 /** An error nobody caught (a throw in a timer callback, a rejection nobody handled): the run fails. */
 function failFromOutside(thrown: unknown, what: string): void {
@@ -258,11 +288,11 @@ async function run(plan: RunPlan): Promise<void> {
   }
   // Let work the handler started without awaiting it ($db/$request calls, timers) settle: its logs and
   // effects belong to this run. An interval alone does not hold the run open.
-  for (let quiet = 0; quiet < 2;) {
+  // One turn of the event loop with nothing pending is enough: unhandled rejections are reported before it ends.
+  do {
     await new Promise<void>((r) => setImmediate(r));
-    quiet = sandbox.pending === 0 ? quiet + 1 : 0;
     if (done) return;
-  }
+  } while (sandbox.pending > 0);
 
   const outcome: ChildOutcome = { status: 'success', handler, value: jsonSafe(value) };
   if (renderState.called || setup) {

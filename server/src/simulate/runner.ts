@@ -109,13 +109,14 @@ export class HandlerRunner {
   private refill(): void {
     if (this.disposed || !this.opts.warm) return;
     if (this.warmChild && !this.warmChild.exited) return;
-    this.warmChild = this.spawn(this.opts.nodePath, []);
+    this.warmChild = this.spawn(this.opts.nodePath, [], true);
   }
 
-  private spawn(nodePath: string, extraArgs: string[]): Child {
+  /** `prewarm`: the child takes its first-call costs before saying ready (pool children, not the cold path). */
+  private spawn(nodePath: string, extraArgs: string[], prewarm = false): Child {
     const env = { ...process.env };
     delete env.NODE_OPTIONS; // VS Code's auto-attach bootloader and friends would slow down or hijack the child
-    const proc = fork(this.opts.runnerScript, [], {
+    const proc = fork(this.opts.runnerScript, prewarm ? ['--prewarm'] : [], {
       execPath: nodePath,
       execArgv: [`--max-old-space-size=${this.opts.maxOldSpaceMb}`, ...extraArgs],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -156,7 +157,7 @@ export class HandlerRunner {
   }
 
   async run(request: SimulationRequest, onLog?: (entry: LogEntry) => void, hooks?: RunHooks): Promise<SimulationResult> {
-    const id = newId();
+    const id = request.runId ?? newId();
     const startedAt = new Date().toISOString();
     const t0 = performance.now();
     let result: SimulationResult;

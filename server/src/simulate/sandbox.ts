@@ -56,6 +56,7 @@ export class Sandbox {
     this.CtxPromise = vm.runInContext('Promise', this.ctx) as PromiseConstructor;
     this.CtxError = vm.runInContext('Error', this.ctx) as ErrorConstructor;
     this.newObject = vm.runInContext('(function () { return {}; })', this.ctx) as () => Record<string, unknown>;
+    this.prepare();
   }
 
   /** A JSON copy of `value` made of the context's own objects (so `instanceof Object` holds in the handler). */
@@ -91,13 +92,23 @@ export class Sandbox {
     this.run?.log('system', message, true);
   }
 
-  /** Install the platform globals for this run. */
-  install(run: SandboxRun): void {
-    this.run = run;
+  /**
+   * The globals that do not depend on the run (console, timers, process, Buffer, ...), installed ahead of time
+   * so a warm child only adds the run's own parts. They reach the run through `this.run`.
+   */
+  private prepare(): void {
     const g = this.global;
+    const run: SandboxRun = {
+      get appDir() { return self.run?.appDir ?? ''; },
+      get serverDir() { return self.run?.serverDir ?? ''; },
+      log: (level, message, unsupported) => self.run?.log(level, message, unsupported),
+      exit: (code) => (self.run ? self.run.exit(code) : process.exit(code)),
+      apis: {},
+    };
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const self = this;
     g.global = g;
     g.console = this.makeConsole(run);
-    g.require = this.makeRequire(path.join(run.serverDir, 'server.js'));
     const proc = this.newObject();
     Object.assign(proc, {
       cwd: () => run.appDir,
@@ -121,7 +132,13 @@ export class Sandbox {
       Buffer, URL, URLSearchParams, TextEncoder, TextDecoder, atob, btoa, structuredClone,
       queueMicrotask: (fn: () => void) => queueMicrotask(fn),
     });
-    Object.assign(g, run.apis);
+  }
+
+  /** Install this run's globals: require (rooted at the app's server/) and the platform APIs. */
+  install(run: SandboxRun): void {
+    this.run = run;
+    this.global.require = this.makeRequire(path.join(run.serverDir, 'server.js'));
+    Object.assign(this.global, run.apis);
   }
 
   private makeConsole(run: SandboxRun): Record<string, unknown> {

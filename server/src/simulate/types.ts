@@ -25,6 +25,8 @@ export interface SimulationRequest {
   nodePath?: string;
   /** No real network: `$request` calls without a stub reject instead of going out. */
   offline?: boolean;
+  /** The caller's id for this run (the protocol's runId): becomes SimulationResult.id. Default: a new id. */
+  runId?: string;
 }
 
 export type LogLevel = 'log' | 'info' | 'warn' | 'error' | 'debug' | 'system';
