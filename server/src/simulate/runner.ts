@@ -223,9 +223,21 @@ export class HandlerRunner {
         if (settled) return;
         settled = true;
         if (timer) clearTimeout(timer);
-        discard(proc);
-        resolve({ ...base, ...extra, status, logs, effects, durationMs: now(), ...(truncated ? { truncatedLogs: true } : {}),
-          ...(request.debug ? { debug: true } : {}) });
+        settledListeners();
+        const result: SimulationResult = { ...base, ...extra, status, logs, effects, durationMs: now(),
+          ...(truncated ? { truncatedLogs: true } : {}), ...(request.debug ? { debug: true } : {}) };
+        if (status === 'success' || status === 'failed' || status === 'not-runnable') {
+          // The child is idle once it reported: hand the result over first, clean up right after.
+          resolve(result);
+          setImmediate(() => discard(proc));
+        } else {
+          discard(proc); // still running (timeout, output flood): stop it now
+          resolve(result);
+        }
+      };
+      const settledListeners = () => {
+        proc.removeAllListeners('message');
+        proc.stdout?.removeAllListeners('data');
       };
       const crash = (message: string) => finish('crashed', { error: { message, frames: [] } });
       const outputLimit = () => {
