@@ -5,11 +5,13 @@ import {
   type CodeAction, type Connection, type Diagnostic as LspDiagnostic, type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { defaultPayload, findEvent } from './core/catalogue';
+import { defaultPayload, findEvent, payloadSchema } from './core/catalogue';
 import { SERVER_SCRIPT } from './core/appModel';
 import { callbackLenses, outlineEvents, payloadLensTarget } from './core/appOutline';
 import { manifestCompletions, registrationHover, scriptEventsArrayCompletions } from './core/manifestAssist';
-import { payloadCompletions, payloadHover } from './core/payloadAssist';
+import { schemaCompletions, schemaHover } from './core/schemaAssist';
+import type { SchemaNode } from './core/schemaNavigation';
+import manifestSchema from '../../schemas/manifest.schema.json';
 import { productOf } from './core/payloadChecks';
 import { validatePayload } from './core/payloadValidation';
 import { quickFixesFor, type FileEdit } from './core/quickFixes';
@@ -112,20 +114,29 @@ export function startServer(connection: Connection): void {
     const at = locate(textDocument.uri);
     if (!at) return [];
     const app = at.state.app();
-    if (at.rel === MANIFEST) return manifestCompletions(app, offsetAt(app.files.manifest.text, position));
+    if (at.rel === MANIFEST) {
+      const offset = offsetAt(app.files.manifest.text, position);
+      const items = manifestCompletions(app, offset);
+      return items.length ? items : schemaCompletions(app.files.manifest.text, offset, manifestSchema as SchemaNode);
+    }
     if (at.rel === SERVER_SCRIPT) return app.files.serverScript ? scriptEventsArrayCompletions(app, offsetAt(app.files.serverScript.text, position)) : [];
     const payload = payloadContext(at.state, at.rel);
     const text = at.state.safeText(at.rel);
-    return payload && text !== undefined ? payloadCompletions(text, offsetAt(text, position), payload.event, payload.product) : [];
+    return payload && text !== undefined ? schemaCompletions(text, offsetAt(text, position), payloadSchema(payload.event, payload.product) as SchemaNode) : [];
   }));
 
   connection.onHover(guard('hover', null, ({ textDocument, position }) => {
     const at = locate(textDocument.uri);
     if (!at) return null;
-    if (at.rel === MANIFEST || at.rel === SERVER_SCRIPT) return registrationHover(at.state.app(), at.rel, position.line, position.character);
+    if (at.rel === SERVER_SCRIPT) return registrationHover(at.state.app(), at.rel, position.line, position.character);
+    if (at.rel === MANIFEST) {
+      const app = at.state.app();
+      return registrationHover(app, at.rel, position.line, position.character)
+        ?? schemaHover(app.files.manifest.text, offsetAt(app.files.manifest.text, position), manifestSchema as SchemaNode, 'manifest.json');
+    }
     const payload = payloadContext(at.state, at.rel);
     const text = at.state.safeText(at.rel);
-    return payload && text !== undefined ? payloadHover(text, offsetAt(text, position), payload.event, payload.product) : null;
+    return payload && text !== undefined ? schemaHover(text, offsetAt(text, position), payloadSchema(payload.event, payload.product) as SchemaNode, payload.event) : null;
   }));
 
   connection.onDefinition(guard('definition', null, ({ textDocument, position }) => {

@@ -187,3 +187,26 @@ test('hover: 3.0 event, 2.0 event in server.js, a handler that is not defined', 
   h = await broken.client.request('textDocument/hover', broken.client.at(broken.f('manifest.json'), p.line, p.character));
   assert.match(h.contents.value, /as arrow, which the Freshworks tooling does not see/);
 });
+
+test('manifest keys outside the events blocks: completion and hover from schemas/manifest.schema.json', async () => {
+  const { client, f, read } = await open('v23-app');
+  const text = read('manifest.json');
+  await client.open(f('manifest.json'), text);
+  const version = posOf(text, '"2.3"', 1);
+  const versions = labels(await client.request('textDocument/completion', client.at(f('manifest.json'), version.line, version.character)));
+  assert.deepEqual(versions, ['"2.0"', '"2.1"', '"2.2"', '"2.3"', '"3.0"']);
+  const key = posOf(text, '"platform-version"', 3);
+  const hover = await client.request('textDocument/hover', client.at(f('manifest.json'), key.line, key.character));
+  assert.match(hover.contents.value, /\*\*platform-version\*\*[\s\S]*decides where events are registered/);
+});
+
+test('payload: the key under the cursor is offered with its siblings, so retyping it works', async () => {
+  const { client, f, read } = await open('v23-app');
+  const file = 'server/test_data/onContactCreate.json';
+  const text = read(file);
+  await client.open(f(file), text);
+  const at = posOf(text, '"region"', 2);
+  const got = labels(await client.request('textDocument/completion', client.at(f(file), at.line, at.character)));
+  assert.ok(got.includes('region'), got.join());
+  assert.ok(!got.includes('timestamp'), 'keys already present elsewhere are not offered');
+});

@@ -114,7 +114,7 @@ interface TokenRange { range: Range; followedByColon: boolean }
 function tokenRange(text: string, offset: number, previous: Node | undefined): TokenRange {
   let start = offset;
   let end = offset;
-  if (previous && previous.type === 'string' && previous.offset <= offset && offset <= previous.offset + previous.length) {
+  if (previous && (previous.type === 'string' || previous.type === 'property') && previous.offset <= offset && offset <= previous.offset + previous.length) {
     start = previous.offset;
     end = previous.offset + previous.length;
   } else {

@@ -1,23 +1,23 @@
-// Completion and hover in a test payload, from the event's JSON Schema (the seed's descriptions).
+// Completion and hover from a JSON Schema: test payloads (the event's schema, with the seed's descriptions)
+// and the parts of manifest.json that are not event registrations (schemas/manifest.schema.json).
 import { getLocation, findNodeAtOffset, getNodePath, parseTree, type Node } from 'jsonc-parser';
 import { CompletionItemKind, MarkupKind, type CompletionItem, type Hover } from 'vscode-languageserver-types';
-import { payloadSchema } from './catalogue';
 import { describe, enumValuesAt, propertiesAt, schemasAt, typeWords, type SchemaNode } from './schemaNavigation';
 import { rangeOf } from './textPositions';
-import type { ProductName } from './types';
 
-export function payloadCompletions(text: string, offset: number, event: string, product: ProductName): CompletionItem[] {
-  const schema = payloadSchema(event, product) as SchemaNode | undefined;
+export function schemaCompletions(text: string, offset: number, schema: SchemaNode | undefined): CompletionItem[] {
   if (!schema) return [];
   const loc = getLocation(text, offset);
   const prev = loc.previousNode;
-  const inString = prev?.type === 'string' && prev.offset < offset && offset <= prev.offset + prev.length;
+  const inString = (prev?.type === 'string' || prev?.type === 'property') && prev.offset < offset && offset <= prev.offset + prev.length;
   const range = inString ? rangeOf(text, prev!.offset, prev!.offset + prev!.length) : rangeOf(text, offset, offset);
   if (loc.isAtPropertyKey) {
     const parentPath = loc.path.slice(0, -1);
     const present = existingKeys(text, offset);
+    // The key being retyped is offered too: replacing it with itself (or a sibling) is the point.
+    if (inString) present.delete(String(prev!.value));
     const followedByColon = inString && /^\s*:/.test(text.slice(prev!.offset + prev!.length, prev!.offset + prev!.length + 20));
-    return [...propertiesAt(schemasAt(schema, parentPath))].filter(([k]) => !present.has(k) || (inString && prev!.value === k)).map(([key, sub]) => {
+    return [...propertiesAt(schemasAt(schema, parentPath))].filter(([k]) => !present.has(k)).map(([key, sub]) => {
       const subs = schemasAt(schema, [...parentPath, key]);
       return {
         label: key, kind: CompletionItemKind.Property, detail: typeWords(subs) || undefined, filterText: `"${key}"`,
@@ -33,15 +33,15 @@ export function payloadCompletions(text: string, offset: number, event: string, 
   }));
 }
 
-/** The last parsed payload: completion and hover ask about the same (often 100+ KB) text many times between edits. */
+/** The last parsed document: completion and hover ask about the same (often 100+ KB) text many times between edits. */
 let lastTree: { text: string; root: Node | undefined } | undefined;
 function treeOf(text: string): Node | undefined {
   if (lastTree?.text !== text) lastTree = { text, root: parseTree(text) };
   return lastTree.root;
 }
 
-export function payloadHover(text: string, offset: number, event: string, product: ProductName): Hover | null {
-  const schema = payloadSchema(event, product) as SchemaNode | undefined;
+/** `rootTitle` names the document itself (the event, or "manifest.json") when the cursor is on the root. */
+export function schemaHover(text: string, offset: number, schema: SchemaNode | undefined, rootTitle: string): Hover | null {
   const root = schema && treeOf(text);
   const node = root && findNodeAtOffset(root, offset);
   if (!schema || !node) return null;
@@ -52,7 +52,7 @@ export function payloadHover(text: string, offset: number, event: string, produc
   const description = describe(subs);
   if (!description) return null;
   const types = typeWords(subs);
-  const title = `**${path.length ? path[path.length - 1] : event}**${types ? ` \`${types}\`` : ''}`;
+  const title = `**${path.length ? path[path.length - 1] : rootTitle}**${types ? ` \`${types}\`` : ''}`;
   return { contents: { kind: MarkupKind.Markdown, value: `${title}\n\n${description}` }, range: rangeOf(text, node.offset, node.offset + node.length) };
 }
 
