@@ -24,6 +24,8 @@ export async function connect(wsUrl) {
     + `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
   let buf = Buffer.alloc(0);
   let upgraded = false;
+  let onUpgraded;
+  const upgradedP = new Promise((r) => { onUpgraded = r; });
   let nextId = 1;
   const pending = new Map();
   const listeners = [];
@@ -35,6 +37,7 @@ export async function connect(wsUrl) {
       if (end < 0) return;
       upgraded = true;
       buf = buf.subarray(end + 4);
+      onUpgraded();
     }
     for (;;) {
       if (buf.length < 2) return;
@@ -63,6 +66,8 @@ export async function connect(wsUrl) {
     const masked = Buffer.from(data.map((b, i) => b ^ mask[i % 4]));
     socket.write(Buffer.concat([head, mask, masked]));
   };
+  // Send nothing before the 101 answer: the inspector drops bytes that arrive with the handshake.
+  await upgradedP;
   return {
     /** scriptId → URL, from Debugger.scriptParsed. */
     scripts,
