@@ -4,8 +4,8 @@
 // decides. Anything wrong here yields a `not-runnable` reason, never an exception.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { App } from '../core/appModel';
-import type { EventKind, ProductName, Scope } from '../core/types';
+import type { ManifestModel } from '../core/manifest';
+import type { Catalogue, CatalogueEvent, EventKind, ProductName, Scope } from '../core/types';
 import type { RequestStub, RunPlan } from './ipc';
 import type { PayloadSource, SimulationRequest } from './types';
 
@@ -54,46 +54,46 @@ function readJson(file: string): { value?: unknown; error?: string; missing?: bo
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** The app model of manifest.json + server.js, rebuilt only when their text changed. */
-const models = new Map<string, { manifest: string; script?: string; app: App }>();
-function appModel(core: CoreModules, appDir: string, manifest: string): App {
-  const script = readText(path.join(appDir, SERVER_SCRIPT));
-  const cached = models.get(appDir);
-  if (cached && cached.manifest === manifest && cached.script === script) return cached.app;
-  // test_data files are not listed: the plan looks up the one path the dialect's layout expects.
-  const app = core.appModel.buildAppModel({
-    manifest: { path: MANIFEST, text: manifest },
-    serverScript: script === undefined ? undefined : { path: SERVER_SCRIPT, text: script },
-    testData: [],
-  });
-  if (models.size > 20) models.clear();
-  models.set(appDir, { manifest, script, app });
-  return app;
+/** The manifest's model, re-parsed only when its text changed. server.js is not parsed here: the child runs it. */
+const manifests = new Map<string, { text: string; model: ManifestModel }>();
+function manifestModel(core: CoreModules, appDir: string, text: string): ManifestModel {
+  const cached = manifests.get(appDir);
+  if (cached && cached.text === text) return cached.model;
+  const model = core.manifest.parseManifest(text, MANIFEST);
+  if (manifests.size > 20) manifests.clear();
+  manifests.set(appDir, { text, model });
+  return model;
 }
 
 interface CoreModules {
-  catalogue: typeof import('../core/catalogue');
-  appModel: typeof import('../core/appModel');
+  manifest: typeof import('../core/manifest');
   layout: typeof import('../core/testDataLayout');
+  events: Map<string, CatalogueEvent>;
 }
 let coreModules: Promise<CoreModules> | undefined;
 /**
- * The core (acorn, jsonc-parser, the catalogue with every default payload) loads on first use: the CLI forks
- * its child before paying for it, so the child's start-up overlaps this.
+ * What planning needs, loaded on first use: the manifest reader (jsonc-parser), the test_data layout and the
+ * event list. The CLI forks its child before paying for this, so the child's start-up overlaps it. Neither
+ * acorn (server.js is not parsed: the child runs it) nor the default payloads (only when one is used) load here.
  */
 function loadCore(): Promise<CoreModules> {
-  return (coreModules ??= Promise.all([import('../core/catalogue'), import('../core/appModel'), import('../core/testDataLayout')])
-    .then(([catalogue, appModel, layout]) => ({ catalogue, appModel, layout })));
+  return (coreModules ??= Promise.all([import('../core/manifest'), import('../core/testDataLayout'), import('../../../schemas/events.json')])
+    .then(([manifest, layout, events]) => ({
+      manifest, layout,
+      events: new Map(((events as { default?: unknown }).default as Catalogue ?? events as unknown as Catalogue).events.map((e) => [e.name, e])),
+    })));
 }
+
+const defaultPayload = async (event: string, product?: ProductName) => (await import('../core/catalogue')).defaultPayload(event, product);
 
 export async function planRun(req: SimulationRequest, limits?: { outputLimitBytes?: number; outputLimitLines?: number }): Promise<Planned> {
   const appDir = path.resolve(req.appDir);
   const core = await loadCore();
-  const cat = core.catalogue;
-  const entry = cat.findEvent(req.event);
+  const entry = core.events.get(req.event);
   const info: PlanInfo = {
     event: req.event, scope: req.scope, kind: entry?.kind ?? 'product',
-    timeLimitMs: req.timeoutMs ?? cat.timeLimitFor(req.event), notes: [],
+    // The catalogue's rule (timeLimitFor): the event's limit, 20 s for unknown events.
+    timeLimitMs: req.timeoutMs ?? entry?.timeLimitMs ?? 20000, notes: [],
   };
   const fail = (reason: string): Planned => ({ ok: false, reason, info });
 
@@ -102,22 +102,26 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
   if (!/"platform-version"|"product"\s*:|"modules"\s*:/.test(manifestText)) {
     return fail(`${appDir} is not a Freshworks app: its manifest.json has no "platform-version".`);
   }
-  let app;
+  let manifest: ManifestModel;
   try {
-    app = appModel(core, appDir, manifestText);
+    manifest = manifestModel(core, appDir, manifestText);
   } catch (e) {
     return fail(`The app could not be read: ${(e as Error).message}`);
   }
+  // As the app model does: a 2.0 app's events live in server.js; the manifest's products give their scope.
+  const app = { dialect: manifest.dialect, scopes: manifest.dialect === '2.0' && manifest.scopes.length === 0
+    ? [{ kind: 'product', name: 'freshworks_crm' } as Scope] : manifest.scopes };
+  const sameScope = (a?: Scope, b?: Scope) => a?.kind === b?.kind && a?.name === b?.name;
   if (!entry) info.notes.push({ level: 'system', message: `Warning: ${req.event} is not a known Freshsales event; running it as a product event.` });
 
   // Registration: the requested scope, or the first scope that registers the event.
-  const regs = app.registrations.filter((r) => r.event === req.event);
+  const regs = manifest.registrations.filter((r) => r.event === req.event);
   const scopeLabel = (s: Scope) => `${s.kind} ${s.name}`;
-  let reg = req.scope ? regs.find((r) => core.appModel.sameScope(r.scope, req.scope)) : regs[0];
+  const reg = req.scope ? regs.find((r) => sameScope(r.scope, req.scope)) : regs[0];
   let handlerFromEventsArray = false;
   if (!reg) {
-    if (app.dialect === '2.0' && regs.length === 0 && req.scope === undefined) {
-      // The events array may be built in a way the static reader does not follow: ask the running script.
+    if (app.dialect === '2.0' && (!req.scope || app.scopes.some((s) => sameScope(s, req.scope)))) {
+      // 2.0: the handler is whatever the running script's `events` array names (the child looks it up).
       handlerFromEventsArray = true;
     } else if (req.scope && regs.length > 0) {
       return fail(`${req.event} is not registered for ${scopeLabel(req.scope)}; it is registered for ${regs.map((r) => scopeLabel(r.scope)).join(', ')}.`);
@@ -133,7 +137,7 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
     return fail(`${req.event} is registered without a "handler"${typo ? ` (the entry has ${typo})` : ''}.`);
   }
   info.handler = reg?.handler;
-  if (!app.files.serverScript) return fail(`${SERVER_SCRIPT} does not exist.`);
+  if (!fs.existsSync(path.join(appDir, SERVER_SCRIPT))) return fail(`${SERVER_SCRIPT} does not exist.`);
 
   // Payload: an override, the test_data file of the dialect's layout, or the bundled default.
   let payload: unknown;
@@ -162,7 +166,7 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
     } else {
       const product: ProductName | undefined = scope?.kind === 'product' && (scope.name === 'freshsales' || scope.name === 'freshworks_crm')
         ? scope.name : undefined;
-      payload = cat.defaultPayload(req.event, product);
+      payload = await defaultPayload(req.event, product);
       info.payloadSource = 'default';
       info.notes.push({ level: 'system', message: `No ${expected}: using the bundled default payload of ${req.event}.` });
     }
