@@ -65,6 +65,13 @@ for (let i = 0; i < 15 + 1; i++) {
 }
 coldRunner.dispose();
 
+// Context for the CLI figure: a minimal parent that forks the runner, waits for it to be ready and exits —
+// the least any design that runs the handler in a child of the CLI can cost (two process start-ups).
+const forkMinRuns = [];
+const forkMin = `const p=require('child_process').fork(${JSON.stringify(runnerScript)},[],{stdio:['ignore','pipe','pipe','ipc']});`
+  + "p.on('message',m=>{if(m.type==='ready'){p.kill('SIGKILL');process.exit(0)}})";
+for (let i = 0; i < 10; i++) forkMinRuns.push(time(() => spawnSync(process.execPath, ['-e', forkMin])));
+
 // The CLI as a whole process.
 const cliRuns = [];
 for (let i = 0; i < 10; i++) {
@@ -83,6 +90,7 @@ const rows = [
   ['warm run (p95)', ms(p95(warmRuns)), ''],
   ['cold run (median)', ms(coldMedian), `${(coldMedian / floor).toFixed(2)}× floor, goal ≤ 1.5× ${coldMedian <= 1.5 * floor ? 'ok' : 'MISSED'}`],
   ['cold run (p95)', ms(p95(coldRuns)), `${(p95(coldRuns) / floor).toFixed(2)}× floor`],
+  ['fork-and-exit (median)', ms(median(forkMinRuns)), `${(median(forkMinRuns) / floor).toFixed(2)}× floor (structural minimum of a CLI that forks)`],
   ['fsdev simulate (median)', ms(cliMedian), `${(cliMedian / floor).toFixed(2)}× floor, goal ≤ 2× ${cliMedian <= 2 * floor ? 'ok' : 'MISSED'}`],
 ];
 console.log(`simulate bench — ${path.relative(root, example)} ${event}, node ${process.version}`);
