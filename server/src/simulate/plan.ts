@@ -210,6 +210,15 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
     else if (isObject(s.value)) stubs = { ...(stubs ?? {}), ...(s.value as Record<string, RequestStub>) };
   });
 
+  const payloadJson = JSON.stringify(p);
+  // The catalogue's rule (payloadLimitFor): 100 KB for external events, 256 KB otherwise.
+  const payloadLimit = info.kind === 'external' ? 100 * 1024 : 256 * 1024;
+  const payloadBytes = Buffer.byteLength(payloadJson);
+  if (payloadBytes > payloadLimit) {
+    info.notes.push({ level: 'system', message: `Warning: the payload takes ${Math.ceil(payloadBytes / 1024)} KB; the platform `
+      + `delivers at most ${payloadLimit / 1024} KB for ${info.kind} events. The run goes ahead.` });
+  }
+
   const plan: RunPlan = {
     appDir,
     serverScript: path.join(appDir, SERVER_SCRIPT),
@@ -217,7 +226,7 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
     kind: info.kind,
     handler: info.handler,
     handlerFromEventsArray,
-    payloadJson: JSON.stringify(p),
+    payloadJson,
     iparams,
     requestTemplates: isObject(templates.value) ? templates.value : undefined,
     stubs,
