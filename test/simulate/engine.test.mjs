@@ -126,3 +126,19 @@ test('parseSimulateArgs', async () => {
   assert.match(parseSimulateArgs(['--bogus']).error, /unknown option/);
   assert.ok(await simulate());
 });
+
+test('the warm child follows the node executable of the last run (a nodePath setting)', async () => {
+  const r = await newRunner({ recordHistory: false });
+  try {
+    const quick = makeApp('exports = { h: function () { return process.version; } };\n');
+    const first = await r.run({ appDir: quick, event: 'onContactCreate', nodePath: process.execPath });
+    assert.equal(first.status, 'success');
+    await r.whenWarm();
+    const t = performance.now();
+    const second = await r.run({ appDir: quick, event: 'onContactCreate', nodePath: process.execPath });
+    assert.equal(second.value, process.version);
+    assert.ok(performance.now() - t < 1000);
+  } finally {
+    r.dispose();
+  }
+});

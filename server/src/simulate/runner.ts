@@ -106,10 +106,13 @@ export class HandlerRunner {
     this.warmChild = undefined;
   }
 
+  /** The node executable of the last run: the next warm child uses it (a nodePath setting applies to every run). */
+  private lastNodePath?: string;
+
   private refill(): void {
     if (this.disposed || !this.opts.warm) return;
     if (this.warmChild && !this.warmChild.exited) return;
-    this.warmChild = this.spawn(this.opts.nodePath, [], true);
+    this.warmChild = this.spawn(this.lastNodePath ?? this.opts.nodePath, [], true);
   }
 
   /** `prewarm`: the child takes its first-call costs before saying ready (pool children, not the cold path). */
@@ -176,6 +179,7 @@ export class HandlerRunner {
       result = { ...base(planned.info), notRunnableReason: planned.reason, durationMs: Math.round(performance.now() - t0) };
     } else {
       const nodePath = request.nodePath ?? this.opts.nodePath;
+      this.lastNodePath = nodePath;
       let child: Child;
       if (request.debug) {
         child = this.spawn(nodePath, [`--inspect=127.0.0.1:${request.debug.port ?? 0}`]);
