@@ -205,3 +205,31 @@ test('the db file is JSON under .fsdev/', () => {
   const store = JSON.parse(readFileSync(path.join(crm, '.fsdev/db.json'), 'utf8'));
   assert.ok(store.db.installed);
 });
+
+test('$request.get/post (the older API) against a local server; an unknown template is a clear rejection', async () => {
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => { res.writeHead(req.url.startsWith('/missing') ? 404 : 200); res.end(JSON.stringify({ method: req.method, url: req.url, body })); });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const base = `http://127.0.0.1:${server.address().port}`;
+    const dir = makeApp(`exports = { h: async function () {
+      var a = await $request.get('${base}/a?x=1', { headers: { 'X-Test': '1' } });
+      var b = await $request.post('${base}/b', { json: { hello: 'world' } });
+      var c = await $request.get('${base}/missing').catch(function (e) { return e.status; });
+      var d = await $request.invokeTemplate('nope', {}).catch(function (e) { return e.message; });
+      return [JSON.parse(a.response).url, b.response, c, d];
+    } };\n`);
+    const r = await runner.run({ appDir: dir, event: 'onContactCreate' });
+    assert.equal(r.status, 'success', JSON.stringify(r.error));
+    assert.equal(r.value[0], '/a?x=1');
+    assert.deepEqual(r.value[1], { method: 'POST', url: '/b', body: '{"hello":"world"}' });
+    assert.equal(r.value[2], 404);
+    assert.match(r.value[3], /Request template 'nope' is not defined in config\/requests\.json/);
+    assert.deepEqual(r.effects.requests.map((q) => [q.method, q.status]), [['GET', 200], ['POST', 200], ['GET', 404], ['?', 0]]);
+  } finally {
+    server.close();
+  }
+});
