@@ -200,9 +200,10 @@ export class Editor {
   key(combo) { return this.page.keyboard.press(combo.replace(/\bMod\b/g, this.mod)); }
   type(text, delay = 10) { return this.page.keyboard.type(text, { delay }); }
 
+  /** Close the notification toasts (they cover the lower right, e.g. panel buttons). DOM clicks: the close buttons show on hover only. */
   async dismissNotifications() {
-    const close = await this.page.$$('.notification-toast .codicon-notifications-clear, .notifications-toasts .clear-notification-action, .notification-toast .codicon-close');
-    for (const c of close) await c.click().catch(() => {});
+    await this.page.$$eval('.notification-toast .codicon-notifications-clear, .notifications-toasts .clear-notification-action, .notification-toast .codicon-close',
+      (els) => { for (const el of els) (el.closest('a, .action-label, .monaco-button') || el).click(); }).catch(() => {});
   }
 
   async quickInput(timeout = 10_000) {

@@ -29,6 +29,7 @@ describe('simulator panel', () => {
 
   /** The panel's frame (it has the payload textarea), once its payload is loaded. */
   async function panel(e) {
+    await e.dismissNotifications(); // the "app targets Node 18" toast covers the panel's lower right
     const frame = await e.webviewFrame([/Payload/, /History/], { timeout: 20_000 });
     await waitFor(() => frame.$eval('#payload', (t) => t.value.includes('"data"')), { timeout: 10_000, message: 'the payload in the panel' });
     return frame;
@@ -93,7 +94,7 @@ describe('simulator panel', () => {
     const items = await frame.$$eval('#history li.history-item', (l) => l.map((x) => x.textContent || ''));
     assert.ok(items.length >= 2 && items.every((t) => /onContactCreate/.test(t)), `History: ${items.join(' | ')}`);
     // The newest item's "Diff with previous".
-    await (await frame.$$('#history li.history-item'))[0].$('button:has-text("Diff with previous")').then((b) => b.click());
+    await frame.locator('#history li.history-item').nth(0).locator('button', { hasText: 'Diff with previous' }).click({ timeout: 5000 });
     let rows = [];
     await waitFor(async () => {
       rows = await frame.$$eval('#diff-box:not([hidden]) #diff tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => (c.textContent || '').trim())));
@@ -108,7 +109,7 @@ describe('simulator panel', () => {
     const frame = await panel(e);
     const before = await historyCount(frame);
     // The second item is the run before the id-77 one (contact id 1).
-    await (await frame.$$('#history li.history-item'))[1].$('button:has-text("Re-run")').then((b) => b.click());
+    await frame.locator('#history li.history-item').nth(1).locator('button', { hasText: 'Re-run' }).click({ timeout: 5000 });
     await waitForHistory(frame, before + 1, 'Re-run from History');
     await e.webviewFrame(['contact created: 1', /Success/]);
     await waitFor(() => historyRuns(e)[0]?.logs?.some((l) => l.message === 'contact created: 1'), { timeout: 10_000,
