@@ -168,6 +168,11 @@ export class HandlerRunner {
       id, event: request.event, scope: info.scope, handler: info.handler, status: 'not-runnable', durationMs: 0, startedAt,
       logs: [], effects: emptyEffects(), payload: info.payload, payloadSource: info.payloadSource, payloadFile: info.payloadFile,
     });
+    // No child ready for this run: fork now, so the child's start-up overlaps planning (the cold path).
+    const nodePath = request.nodePath ?? this.opts.nodePath;
+    const w = this.warmChild;
+    const early = !request.debug && !(w && !w.exited && w.nodePath === nodePath) ? this.spawn(nodePath, []) : undefined;
+    if (early && w) { discard(w.proc); this.warmChild = undefined; } // a warm child for another node executable
     let planned;
     try {
       planned = await planRun(request, { outputLimitBytes: this.opts.outputLimitBytes, outputLimitLines: this.opts.outputLimitLines });
@@ -176,15 +181,15 @@ export class HandlerRunner {
         info: { event: request.event, kind: 'product' as const, timeLimitMs: 0, notes: [] } };
     }
     if (!planned.ok) {
+      if (early) discard(early.proc);
       result = { ...base(planned.info), notRunnableReason: planned.reason, durationMs: Math.round(performance.now() - t0) };
     } else {
-      const nodePath = request.nodePath ?? this.opts.nodePath;
       this.lastNodePath = nodePath;
       let child: Child;
       if (request.debug) {
         child = this.spawn(nodePath, [`--inspect=127.0.0.1:${request.debug.port ?? 0}`]);
       } else {
-        child = this.take(nodePath);
+        child = early ?? this.take(nodePath);
       }
       result = await this.drive(child, planned.plan, planned.info, base(planned.info), t0, request, onLog, hooks);
       if (!request.debug) setImmediate(() => this.refill());
