@@ -37,10 +37,8 @@ const p95 = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min
 const ms = (x) => `${x.toFixed(1)} ms`;
 const time = (fn) => { const t = performance.now(); fn(); return performance.now() - t; };
 
-// Floor: bare node start-up.
-const floorRuns = [];
-for (let i = 0; i < 15; i++) floorRuns.push(time(() => spawnSync(process.execPath, ['-e', ''])));
-const floor = median(floorRuns);
+const forkMin = `const p=require('child_process').fork(${JSON.stringify(runnerScript)},[],{stdio:['ignore','pipe','pipe','ipc']});`
+  + "p.on('message',m=>{if(m.type==='ready'){p.kill('SIGKILL');process.exit(0)}})";
 
 // Warm: the pre-started child takes the run.
 const warmRunner = new HandlerRunner({ runnerScript, recordHistory: false });
@@ -50,36 +48,36 @@ for (let i = 0; i < 50 + 3; i++) {
   const t = performance.now();
   const r = await warmRunner.run({ appDir, event });
   if (r.status !== 'success') throw new Error(`warm run: ${r.status} ${JSON.stringify(r.error ?? r.notRunnableReason)}`);
-  if (i >= 3) warmRuns.push(performance.now() - t); // the first runs load the catalogue and warm the JIT
+  if (i >= 3) warmRuns.push(performance.now() - t); // the first runs load the core and warm the JIT
 }
 warmRunner.dispose();
 
-// Cold: no child ready, fork on demand.
+// Process start-ups, interleaved round by round so that load drifting on a shared machine hits all alike:
+//   floor — `node -e ""`; cold — a run with no child ready (fork on demand); fork-and-exit — a minimal parent
+//   that forks the runner and exits when it is ready (the least any CLI that runs the handler in a child can
+//   cost: two process start-ups); cli — `fsdev simulate <event> <app> --json` as a whole process.
 const coldRunner = new HandlerRunner({ runnerScript, recordHistory: false, warm: false });
+await coldRunner.run({ appDir, event }); // loads the core once
+const floorRuns = [];
 const coldRuns = [];
-for (let i = 0; i < 15 + 1; i++) {
+const forkMinRuns = [];
+const cliRuns = [];
+for (let i = 0; i < 15; i++) {
+  floorRuns.push(time(() => spawnSync(process.execPath, ['-e', ''])));
   const t = performance.now();
   const r = await coldRunner.run({ appDir, event });
   if (r.status !== 'success') throw new Error(`cold run: ${r.status}`);
-  if (i >= 1) coldRuns.push(performance.now() - t);
+  coldRuns.push(performance.now() - t);
+  forkMinRuns.push(time(() => spawnSync(process.execPath, ['-e', forkMin])));
+  if (i < 10) {
+    cliRuns.push(time(() => {
+      const c = spawnSync(process.execPath, [cli, 'simulate', event, appDir, '--json'], { encoding: 'utf8' });
+      if (c.status !== 0) throw new Error(`fsdev simulate exited ${c.status}: ${c.stdout}${c.stderr}`);
+    }));
+  }
 }
 coldRunner.dispose();
-
-// Context for the CLI figure: a minimal parent that forks the runner, waits for it to be ready and exits —
-// the least any design that runs the handler in a child of the CLI can cost (two process start-ups).
-const forkMinRuns = [];
-const forkMin = `const p=require('child_process').fork(${JSON.stringify(runnerScript)},[],{stdio:['ignore','pipe','pipe','ipc']});`
-  + "p.on('message',m=>{if(m.type==='ready'){p.kill('SIGKILL');process.exit(0)}})";
-for (let i = 0; i < 10; i++) forkMinRuns.push(time(() => spawnSync(process.execPath, ['-e', forkMin])));
-
-// The CLI as a whole process.
-const cliRuns = [];
-for (let i = 0; i < 10; i++) {
-  cliRuns.push(time(() => {
-    const r = spawnSync(process.execPath, [cli, 'simulate', event, appDir, '--json'], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`fsdev simulate exited ${r.status}: ${r.stdout}${r.stderr}`);
-  }));
-}
+const floor = median(floorRuns);
 
 const warmMedian = median(warmRuns);
 const coldMedian = median(coldRuns);
