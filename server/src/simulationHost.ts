@@ -12,8 +12,10 @@ export function registerSimulation(connection: Connection, knownApp: (appDir: st
   // Started on first need (a Simulate lens shown, or a run), so opening a manifest costs no process.
   const ensure = () => (runner ??= new HandlerRunner({ warm: true }));
 
-  connection.onRequest(SimulateRequest, async ({ runId, ...request }) => {
+  connection.onRequest(SimulateRequest, async (request) => {
+    const { runId } = request;
     if (!knownApp(request.appDir)) throw new Error(`${request.appDir} is not a Freshworks app of this workspace.`);
+    // The runId becomes the result's id, so the client can match the result to the logs it streamed.
     return ensure().run(request,
       (entry) => { void connection.sendNotification(SimulationLogNotification, { runId, entry }); },
       { onDebugReady: (port) => { void connection.sendNotification(SimulationDebugReadyNotification, { runId, port }); } });
