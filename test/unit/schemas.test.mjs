@@ -72,13 +72,15 @@ test('catalogue: unique names, valid kinds, products, modules, time limits', () 
   assert.equal(cat.findEvent('onCustomModuleCreate').entity.freshsales, 'custom_module');
 });
 
-test('catalogue: eventsNew.json names are all present, per product', () => {
-  const eventsNew = readJson(path.resolve(repoRoot, '..', 'shared/reference/fdk-addon-2.0.0/eventsNew.json'));
+// The official list lives in the shared reference folder beside the repository (CI has it); a clone without it skips.
+const eventsNewFile = path.resolve(repoRoot, '..', 'shared/reference/fdk-addon-2.0.0/eventsNew.json');
+test('catalogue: eventsNew.json names are all present, per product', { skip: !existsSync(eventsNewFile) && `${eventsNewFile} is absent` }, () => {
+  const eventsNew = readJson(eventsNewFile);
   for (const p of PRODUCTS) {
     const ours = new Set(cat.eventsFor({ kind: 'product', name: p }).map((e) => e.name));
     for (const e of eventsNew[p]) assert.ok(ours.has(e.name), `${p}: ${e.name}`);
   }
-}, );
+});
 
 test('every catalogue event of each product has a schema file, and each compiles', () => {
   const ajv = newAjv();
