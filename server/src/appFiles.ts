@@ -1,11 +1,16 @@
 // The one place that reads an app from disk (CLI and simulation engine); the core only sees text.
-import { promises as fs } from 'node:fs';
+import { promises as fs, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { SERVER_SCRIPT } from './core/appModel';
 import { TEST_DATA_DIR } from './core/testDataLayout';
 import type { AppFiles } from './core/types';
 
 export const MANIFEST = 'manifest.json';
+
+/** A half-typed manifest is still an app's; a manifest of some other kind (a browser extension's) is not. */
+export function looksLikeFreshworksManifest(text: string): boolean {
+  return /"platform-version"|"product"\s*:|"modules"\s*:/.test(text);
+}
 
 /** Why a folder is not a Freshworks app, or undefined when it is one. */
 export async function notAnAppReason(appDir: string): Promise<string | undefined> {
@@ -15,19 +20,15 @@ export async function notAnAppReason(appDir: string): Promise<string | undefined
   } catch {
     return `${appDir} is not a Freshworks app: it has no manifest.json.`;
   }
-  // A half-typed manifest is still an app; a manifest of some other kind (a browser extension) is not.
-  if (!/"platform-version"|"product"\s*:|"modules"\s*:/.test(text)) {
-    return `${appDir} is not a Freshworks app: its manifest.json has no "platform-version".`;
-  }
-  return undefined;
+  return looksLikeFreshworksManifest(text) ? undefined : `${appDir} is not a Freshworks app: its manifest.json has no "platform-version".`;
 }
 
 export async function loadAppFiles(appDir: string): Promise<AppFiles> {
-  const [manifest, script, testData] = await Promise.all([
+  const [manifest, script] = await Promise.all([
     fs.readFile(path.join(appDir, MANIFEST), 'utf8'),
     fs.readFile(path.join(appDir, SERVER_SCRIPT), 'utf8').catch(() => undefined),
-    listTestData(appDir),
   ]);
+  const testData = listTestData(appDir);
   return {
     manifest: { path: MANIFEST, text: manifest },
     serverScript: script === undefined ? undefined : { path: SERVER_SCRIPT, text: script },
@@ -36,16 +37,18 @@ export async function loadAppFiles(appDir: string): Promise<AppFiles> {
 }
 
 /** `server/test_data/*.json` and one level of product or module folders, relative, sorted. */
-export async function listTestData(appDir: string): Promise<string[]> {
+export function listTestData(appDir: string): string[] {
   const out: string[] = [];
   const root = path.join(appDir, TEST_DATA_DIR);
-  const entries = await fs.readdir(root, { withFileTypes: true }).catch(() => []);
-  for (const entry of entries) {
+  for (const entry of readDir(root)) {
     if (entry.isFile() && entry.name.endsWith('.json')) out.push(`${TEST_DATA_DIR}/${entry.name}`);
     if (entry.isDirectory()) {
-      const inner = await fs.readdir(path.join(root, entry.name), { withFileTypes: true }).catch(() => []);
-      for (const f of inner) if (f.isFile() && f.name.endsWith('.json')) out.push(`${TEST_DATA_DIR}/${entry.name}/${f.name}`);
+      for (const f of readDir(path.join(root, entry.name))) if (f.isFile() && f.name.endsWith('.json')) out.push(`${TEST_DATA_DIR}/${entry.name}/${f.name}`);
     }
   }
   return out.sort();
+}
+
+function readDir(dir: string) {
+  try { return readdirSync(dir, { withFileTypes: true }); } catch { return []; }
 }

@@ -1,47 +1,17 @@
 // The server's view of the apps in the workspace: each app's files come from open documents first
 // (unsaved edits win) and from disk otherwise, read on demand and cached until a watcher says they changed.
-import { readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import { buildAppModel, SERVER_SCRIPT, type App } from './core/appModel';
 import { checkApp } from './core/checks';
 import { checkPayloadFile } from './core/payloadChecks';
 import { TEST_DATA_DIR } from './core/testDataLayout';
-import { rangeOf } from './core/textPositions';
+import { guardNesting } from './core/nesting';
+import { listTestData, looksLikeFreshworksManifest, MANIFEST } from './appFiles';
 import type { AppFiles, Diagnostic } from './core/types';
 
-export const MANIFEST = 'manifest.json';
-
-/**
- * Deepest bracket nesting the parsers are given. jsonc-parser and acorn-loose recurse once per level and
- * overflow the stack at roughly 1,100 (acorn-loose) to 3,600 (jsonc) levels; real files nest a few dozen.
- */
-export const MAX_NESTING = 256;
-
-/**
- * The text with every bracket nested deeper than `max` — and everything inside it — replaced by spaces (line
- * breaks kept, so length, offsets and positions are unchanged). Brackets are counted everywhere, strings
- * included: counting too many only blanks more, never lets a deep structure through. `cut` is the first
- * blanked offset; undefined when nothing is that deep.
- */
-export function flattenDeepNesting(text: string, max = MAX_NESTING): { text: string; cut: number } | undefined {
-  let depth = 0;
-  let cut = -1;
-  let from = 0;
-  const parts: string[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 123 || c === 91 || c === 40) { // { [ (
-      if (++depth === max + 1) { if (cut < 0) cut = i; parts.push(text.slice(from, i)); from = i; }
-    } else if ((c === 125 || c === 93 || c === 41) && depth > 0) { // } ] )
-      if (depth-- === max + 1) { parts.push(blank(text.slice(from, i + 1))); from = i + 1; }
-    }
-  }
-  if (cut < 0) return undefined;
-  parts.push(depth > max ? blank(text.slice(from)) : text.slice(from));
-  return { text: parts.join(''), cut };
-}
-function blank(s: string): string { return s.replace(/[^\r\n]/g, ' '); }
+export { MANIFEST };
 
 /** Open documents, by absolute path: the only thing the workspace needs from the LSP layer. */
 export interface OpenDocuments { textOf(absPath: string): string | undefined; openPaths(): string[] }
@@ -71,31 +41,29 @@ export class AppState {
     return this.disk.get(rel) ?? undefined;
   }
 
-  private flat = new Map<string, { source: string; out: string; cut?: number }>();
+  private guarded = new Map<string, { source: string; text: string; diagnostics: Diagnostic[] }>();
 
-  /** The text the parsers get: `text()` with over-deep nesting blanked out (see flattenDeepNesting). */
+  /** The text the parsers get: `text()` through the core's nesting guard (cached per text). */
   safeText(rel: string): string | undefined {
     const source = this.text(rel);
     if (source === undefined) return undefined;
-    const cached = this.flat.get(rel);
-    if (cached && cached.source === source) return cached.out;
-    const f = flattenDeepNesting(source);
-    this.flat.set(rel, { source, out: f ? f.text : source, cut: f?.cut });
-    return f ? f.text : source;
+    let g = this.guarded.get(rel);
+    if (g?.source !== source) {
+      g = { source, ...guardNesting(rel, source) };
+      this.guarded.set(rel, g);
+    }
+    return g.text;
   }
 
   /** True when a file's text was flattened for the parsers: edits computed from the model must not be offered. */
   flattened(rel: string): boolean {
     this.safeText(rel);
-    return this.flat.get(rel)?.cut !== undefined;
+    return !!this.guarded.get(rel)?.diagnostics.length;
   }
 
   private nestingDiagnostic(rel: string): Diagnostic[] {
-    const text = this.text(rel);
-    const cut = this.flat.get(rel)?.cut;
-    if (text === undefined || cut === undefined || this.flat.get(rel)?.source !== text) return [];
-    return [{ file: rel, range: rangeOf(text, cut, cut + 1), severity: 'warning', code: 'nesting-too-deep',
-      message: `Brackets nested more than ${MAX_NESTING} levels deep: this part of the file is not checked.` }];
+    this.safeText(rel);
+    return this.guarded.get(rel)?.diagnostics ?? [];
   }
 
   /** A file changed on disk (or was created or deleted). */
@@ -105,15 +73,7 @@ export class AppState {
   }
 
   testData(): string[] {
-    if (!this.testDataList) {
-      const found = new Set<string>();
-      const root = this.abs(TEST_DATA_DIR);
-      for (const entry of safeReaddir(root)) {
-        if (entry.endsWith('.json')) found.add(`${TEST_DATA_DIR}/${entry}`);
-        else if (isDir(path.join(root, entry))) for (const f of safeReaddir(path.join(root, entry))) if (f.endsWith('.json')) found.add(`${TEST_DATA_DIR}/${entry}/${f}`);
-      }
-      this.testDataList = [...found];
-    }
+    this.testDataList ??= listTestData(this.appDir);
     // A payload being typed into an editor before its first save still belongs to the app.
     const open = this.open.openPaths().map((p) => this.rel(p)).filter((r) => r.startsWith(TEST_DATA_DIR + '/') && r.endsWith('.json') && r.split('/').length <= 4);
     return [...new Set([...this.testDataList, ...open])].sort();
@@ -201,7 +161,7 @@ export class AppWorkspace {
     if (existing) return existing;
     const manifest = path.join(dir, MANIFEST);
     const text = this.open.textOf(manifest) ?? (existsSync(manifest) ? safeRead(manifest) : undefined);
-    if (text === undefined || !/"platform-version"|"product"\s*:|"modules"\s*:/.test(text)) return undefined;
+    if (text === undefined || !looksLikeFreshworksManifest(text)) return undefined;
     const app = new AppState(dir, this.open);
     this.apps.set(dir, app);
     return app;
@@ -222,7 +182,4 @@ function safeReaddir(dir: string): string[] {
 }
 function safeRead(file: string): string | undefined {
   try { return readFileSync(file, 'utf8'); } catch { return undefined; }
-}
-function isDir(p: string): boolean {
-  try { return statSync(p).isDirectory(); } catch { return false; }
 }

@@ -1,15 +1,23 @@
-// All diagnostics of an app, as the editor shows them and `fsdev check` prints them: one implementation.
+// All diagnostics of an app, as `fsdev check` prints them. The language server composes the same steps
+// (guardNesting, checkApp, checkPayloadFile) with a cache per file, so both report the same problems.
 import { buildAppModel, type App } from './appModel';
 import { checkApp } from './checks';
+import { guardNesting } from './nesting';
 import { checkPayloadFile } from './payloadChecks';
 import type { AppFiles, Diagnostic } from './types';
 
 export function diagnoseApp(files: AppFiles, payloadText: (path: string) => string | undefined): { app: App; diagnostics: Diagnostic[] } {
-  const app = buildAppModel(files);
-  const diagnostics = checkApp(app);
+  const diagnostics: Diagnostic[] = [];
+  const guard = (path: string, text: string) => { const g = guardNesting(path, text); diagnostics.push(...g.diagnostics); return g.text; };
+  const app = buildAppModel({
+    manifest: { path: files.manifest.path, text: guard(files.manifest.path, files.manifest.text) },
+    serverScript: files.serverScript && { path: files.serverScript.path, text: guard(files.serverScript.path, files.serverScript.text) },
+    testData: files.testData,
+  });
+  diagnostics.push(...checkApp(app));
   for (const path of files.testData) {
     const text = payloadText(path);
-    if (text !== undefined) diagnostics.push(...checkPayloadFile(app, path, text));
+    if (text !== undefined) diagnostics.push(...checkPayloadFile(app, path, guard(path, text)));
   }
   return { app, diagnostics };
 }

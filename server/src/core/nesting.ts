@@ -1,0 +1,42 @@
+// Guards the parsers against pathological nesting: jsonc-parser and acorn(-loose) recurse once per level.
+import { rangeOf } from './textPositions';
+import type { Diagnostic } from './types';
+
+/**
+ * Deepest bracket nesting the parsers are given. jsonc-parser and acorn-loose recurse once per level and
+ * overflow the stack at roughly 1,100 (acorn-loose) to 3,600 (jsonc) levels; real files nest a few dozen.
+ */
+export const MAX_NESTING = 256;
+
+/**
+ * The text with every bracket nested deeper than `max` — and everything inside it — replaced by spaces (line
+ * breaks kept, so length, offsets and positions are unchanged). Brackets are counted everywhere, strings
+ * included: counting too many only blanks more, never lets a deep structure through. `cut` is the first
+ * blanked offset; undefined when nothing is that deep.
+ */
+export function flattenDeepNesting(text: string, max = MAX_NESTING): { text: string; cut: number } | undefined {
+  let depth = 0;
+  let cut = -1;
+  let from = 0;
+  const parts: string[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 123 || c === 91 || c === 40) { // { [ (
+      if (++depth === max + 1) { if (cut < 0) cut = i; parts.push(text.slice(from, i)); from = i; }
+    } else if ((c === 125 || c === 93 || c === 41) && depth > 0) { // } ] )
+      if (depth-- === max + 1) { parts.push(blank(text.slice(from, i + 1))); from = i + 1; }
+    }
+  }
+  if (cut < 0) return undefined;
+  parts.push(depth > max ? blank(text.slice(from)) : text.slice(from));
+  return { text: parts.join(''), cut };
+}
+function blank(s: string): string { return s.replace(/[^\r\n]/g, ' '); }
+
+/** The text the parsers may be given, and the warning that says which part was left out. */
+export function guardNesting(file: string, text: string): { text: string; diagnostics: Diagnostic[] } {
+  const f = flattenDeepNesting(text);
+  if (!f) return { text, diagnostics: [] };
+  return { text: f.text, diagnostics: [{ file, range: rangeOf(text, f.cut, f.cut + 1), severity: 'warning', code: 'nesting-too-deep',
+    message: `Brackets nested more than ${MAX_NESTING} levels deep: this part of the file is not checked.` }] };
+}
