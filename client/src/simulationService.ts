@@ -147,7 +147,13 @@ export class SimulationService implements vscode.Disposable {
         const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(target.appDir));
         const config: vscode.DebugConfiguration = {
           type: 'node', request: 'attach', name: 'Freshsales handler', port, address: '127.0.0.1',
-          continueOnAttach: true, skipFiles: ['<node_internals>/**'],
+          continueOnAttach: true,
+          // The runner child's own frames are not the user's: hide them from the call stack and from stepping.
+          skipFiles: ['<node_internals>/**', '**/server/dist/runner.js'],
+          // The sandbox compiles server.js with `return exports;` appended after its last line (lines and columns
+          // are unchanged). js-debug would otherwise see a different script and open a read-only copy of it
+          // instead of stopping in the user's server.js.
+          enableContentValidation: false,
         };
         Promise.resolve(vscode.debug.startDebugging(folder, config)).then(resolve, (err: unknown) => {
           void vscode.window.showErrorMessage(`Could not attach the debugger: ${String(err)}`);
