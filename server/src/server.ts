@@ -5,10 +5,10 @@ import {
   type CodeAction, type Connection, type Diagnostic as LspDiagnostic, type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { defaultPayload, findEvent, payloadSchema } from './core/catalogue';
+import { defaultPayloadText, findEvent, payloadSchema } from './core/catalogue';
 import { SERVER_SCRIPT } from './core/appModel';
 import { callbackLenses, outlineEvents, payloadLensTarget } from './core/appOutline';
-import { manifestCompletions, registrationHover, scriptEventsArrayCompletions } from './core/manifestAssist';
+import { definitionAt, manifestCompletions, registrationHover, scriptEventsArrayCompletions } from './core/manifestAssist';
 import { schemaCompletions, schemaHover } from './core/schemaAssist';
 import type { SchemaNode } from './core/schemaNavigation';
 import manifestSchema from '../../schemas/manifest.schema.json';
@@ -141,22 +141,8 @@ export function startServer(connection: Connection): void {
 
   connection.onDefinition(guard('definition', null, ({ textDocument, position }) => {
     const at = locate(textDocument.uri);
-    if (!at) return null;
-    const app = at.state.app();
-    const inside = (r: Diagnostic['range']) => (position.line > r.start.line || (position.line === r.start.line && position.character >= r.start.character))
-      && (position.line < r.end.line || (position.line === r.end.line && position.character <= r.end.character));
-    for (const reg of app.registrations) {
-      if (reg.file !== at.rel) continue;
-      if (reg.handlerRange && reg.handler && inside(reg.handlerRange)) {
-        const c = app.script?.callbacks.find((cb) => cb.name === reg.handler && cb.visibleToPlatform) ?? app.script?.callbacks.find((cb) => cb.name === reg.handler);
-        if (c) return { uri: pathToUri(at.state.abs(SERVER_SCRIPT)), range: c.nameRange };
-      }
-      if (inside(reg.eventRange)) {
-        const file = classifyTestData(app, app.files.testData).find((f) => f.event === reg.event && (!f.scope || f.scope.name === reg.scope.name));
-        if (file) return { uri: pathToUri(at.state.abs(file.path)), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
-      }
-    }
-    return null;
+    const target = at && definitionAt(at.state.app(), at.rel, position);
+    return target ? { uri: pathToUri(at.state.abs(target.file)), range: target.range } : null;
   }));
 
   connection.onCodeAction(guard('code actions', [] as CodeAction[], ({ textDocument, range }) => {
@@ -214,16 +200,13 @@ export function startServer(connection: Connection): void {
   connection.onRequest(DefaultPayloadRequest, guard('default payload', null, ({ event, product }) => {
     if (!findEvent(event)) return null;
     const chosen = product ?? 'freshworks_crm';
-    const payload = defaultPayload(event, chosen);
-    payload.event = event;
-    return { event, product: chosen, text: JSON.stringify(payload, null, 2) + '\n' };
+    return { event, product: chosen, text: defaultPayloadText(event, chosen) };
   }));
 
   connection.onRequest(ValidatePayloadRequest, guard('validate payload', [], ({ text, event, scope }) => {
     const product = scope?.kind === 'product' && scope.name === 'freshsales' ? 'freshsales' : 'freshworks_crm';
     return validatePayload(text, 'payload.json', { event, product }).map((d) => ({ message: d.message, severity: d.severity, code: d.code, range: d.range }));
   }));
-
 
   documents.listen(connection);
   connection.listen();

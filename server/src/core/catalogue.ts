@@ -136,3 +136,10 @@ export function payloadSchema(event: string, product?: ProductName): object | un
   const e = findEvent(event);
   return payloadSchemas[`${productFor(e, product)}/${event}`]?.();
 }
+
+/** The default payload as the text of a new test_data file, its `event` set. */
+export function defaultPayloadText(event: string, product?: ProductName): string {
+  const payload = defaultPayload(event, product);
+  payload.event = event;
+  return JSON.stringify(payload, null, 2) + '\n';
+}

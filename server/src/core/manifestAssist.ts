@@ -3,9 +3,10 @@
 import { getLocation, type Node } from 'jsonc-parser';
 import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type Hover } from 'vscode-languageserver-types';
 import { catalogue, eventsFor, findEvent } from './catalogue';
-import { findCallback, type App } from './appModel';
-import { rangeOf } from './textPositions';
-import type { CatalogueEvent, ExportedCallback, Range, Scope } from './types';
+import { findCallback, SERVER_SCRIPT, type App } from './appModel';
+import { testDataFor } from './testDataLayout';
+import { rangeContains, rangeOf } from './textPositions';
+import type { CatalogueEvent, ExportedCallback, Position, Range, Scope } from './types';
 
 const KIND_WORDS = { product: 'Product event', 'app-setup': 'App set-up event', external: 'External event', scheduled: 'Scheduled event' } as const;
 
@@ -129,22 +130,16 @@ function sameRangeStart(a: Range, b: Range): boolean {
   return a.start.line === b.start.line && a.start.character === b.start.character;
 }
 
-function contains(range: Range, line: number, character: number): boolean {
-  const after = line > range.start.line || (line === range.start.line && character >= range.start.character);
-  const before = line < range.end.line || (line === range.end.line && character <= range.end.character);
-  return after && before;
-}
-
 /** Hover on an event key or a handler value, in manifest.json or the 2.0 events array. */
 export function registrationHover(app: App, file: string, line: number, character: number): Hover | null {
   for (const reg of app.registrations) {
     if (reg.file !== file) continue;
-    if (contains(reg.eventRange, line, character)) {
+    if (rangeContains(reg.eventRange, { line, character })) {
       const e = findEvent(reg.event);
       const value = e ? eventDocumentation(e) : `**${reg.event}** is not a Freshsales event.`;
       return { contents: { kind: MarkupKind.Markdown, value }, range: reg.eventRange };
     }
-    if (reg.handlerRange && reg.handler !== undefined && contains(reg.handlerRange, line, character)) {
+    if (reg.handlerRange && reg.handler !== undefined && rangeContains(reg.handlerRange, { line, character })) {
       const c = findCallback(app, reg.handler);
       return { contents: { kind: MarkupKind.Markdown, value: handlerHoverText(reg.handler, c) }, range: reg.handlerRange };
     }
@@ -160,3 +155,20 @@ function handlerHoverText(name: string, c: ExportedCallback | undefined): string
     : `**${name}** — defined in \`${where}\` as ${c.form}, which the Freshworks tooling does not see.`;
 }
 
+
+/** Go to definition: from a handler value to its callback in server.js, from an event to its test payload. */
+export function definitionAt(app: App, file: string, pos: Position): { file: string; range: Range } | null {
+  const start: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  for (const reg of app.registrations) {
+    if (reg.file !== file) continue;
+    if (reg.handler && reg.handlerRange && rangeContains(reg.handlerRange, pos)) {
+      const callback = findCallback(app, reg.handler);
+      if (callback) return { file: SERVER_SCRIPT, range: callback.nameRange };
+    }
+    if (rangeContains(reg.eventRange, pos)) {
+      const payload = testDataFor(app, reg.event, reg.scope);
+      if (payload) return { file: payload.path, range: start };
+    }
+  }
+  return null;
+}

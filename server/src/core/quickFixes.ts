@@ -1,7 +1,7 @@
 // Quick fixes for the checks' diagnostics, as plain file edits (the server turns them into a WorkspaceEdit).
 import { parseExpressionAt } from 'acorn';
 import { applyEdits, format, getNodeValue, modify, type FormattingOptions } from 'jsonc-parser';
-import { findEvent, defaultPayload } from './catalogue';
+import { defaultPayloadText, findEvent } from './catalogue';
 import { findCallback, SERVER_SCRIPT, type App } from './appModel';
 import { objectProperties } from './manifest';
 import { productOf } from './payloadChecks';
@@ -159,9 +159,7 @@ function moveToModule(app: App, d: Diagnostic, module: string): FileEdit {
 }
 
 export function createPayload(app: App, path: string, event: string, scope?: Scope): FileEdit {
-  const payload = defaultPayload(event, productOf(app, scope));
-  payload.event = event;
-  return { file: path, create: true, edits: [{ range: zero(), newText: JSON.stringify(payload, null, 2) + '\n' }] };
+  return { file: path, create: true, edits: [{ range: zero(), newText: defaultPayloadText(event, productOf(app, scope)) }] };
 }
 
 function zero(): Range {

@@ -53,3 +53,10 @@ export function offsetAt(text: string, pos: Position): number {
 export function rangeOf(text: string, start: number, end: number): Range {
   return { start: positionAt(text, start), end: positionAt(text, end) };
 }
+
+/** True when `pos` lies in `range`, both ends included (a cursor right after a token still touches it). */
+export function rangeContains(range: Range, pos: Position): boolean {
+  const afterStart = pos.line > range.start.line || (pos.line === range.start.line && pos.character >= range.start.character);
+  const beforeEnd = pos.line < range.end.line || (pos.line === range.end.line && pos.character <= range.end.character);
+  return afterStart && beforeEnd;
+}
