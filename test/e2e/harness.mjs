@@ -312,6 +312,14 @@ export class Editor {
         .sort((a, b) => a.top - b.top).map((l) => l.text).join('\n'));
   }
 
+  /** The active editor's cursor, { line, column } (1-based), from the status bar's "Ln 2, Col 3"; null if not shown. */
+  async cursorPosition() {
+    const text = await this.page.$$eval('.statusbar .statusbar-item', (items) =>
+      items.map((i) => (i.textContent || '').trim()).find((t) => /^Ln \d+, Col \d+/.test(t)) || '').catch(() => '');
+    const m = /^Ln (\d+), Col (\d+)/.exec(text);
+    return m ? { line: Number(m[1]), column: Number(m[2]) } : null;
+  }
+
   /** Cursor to line:column (1-based) with Go to Line. */
   async goto(line, column = 1) {
     const input = await this.openQuickInput('Mod+G');
