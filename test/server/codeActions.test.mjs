@@ -115,6 +115,16 @@ test('arrow with an expression body and async → async function with a return',
   assert.equal(fix.files['server/server.js'], js.replace("async (args) => $db.set('k', args.data)", "async function (args) {\n  return $db.set('k', args.data);\n}"));
 });
 
+test('arrow followed by another callback (the usual case) → function expression', async () => {
+  const s = await open('v23-app');
+  const original = s.read('server/server.js');
+  const arrow = original.replace('onContactCreateHandler: async function (args) {', 'onContactCreateHandler: async (args) => {');
+  assert.notEqual(arrow, original, 'the fixture has a function-expression onContactCreateHandler to turn into an arrow');
+  const js = await s.openText('server/server.js', arrow);
+  const fix = only(await s.fixes('server/server.js', 'handler-not-visible'));
+  assert.equal(fix.files['server/server.js'], js.replace('onContactCreateHandler: async (args) => {', 'onContactCreateHandler: async function (args) {'));
+});
+
 test('2.3: move a top-level "events" block under product.<p>.events', async () => {
   const s = await open('v23-app');
   const m = s.read('manifest.json').replace('  "engines"', '  "events": {\n    "onDealCreate": { "handler": "onDealCreateHandler" }\n  },\n  "engines"');

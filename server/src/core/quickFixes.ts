@@ -103,7 +103,8 @@ function makeVisible(app: App, name: string): FileEdit | undefined {
   /* eslint-disable-next-line @typescript-eslint/no-explicit-any -- ESTree node */
   let arrow: any;
   try {
-    arrow = parseExpressionAt(text, c.valueStart, { ecmaVersion: 'latest' });
+    // Parse the value alone: from its start, acorn would read on through `, nextCallback` as one sequence.
+    arrow = parseExpressionAt(text.slice(0, c.valueEnd), c.valueStart, { ecmaVersion: 'latest' });
   } catch {
     return undefined; // server.js is parsed loosely; a broken arrow has no faithful rewrite
   }
