@@ -267,18 +267,26 @@ export class Editor {
    * panel opened beside stays visible) and focus its editor. group: 2 opens it in the second group instead.
    */
   async openFile(rel, { group = 1 } = {}) {
-    await this.ensureWorkbenchFocus();
-    await this.key('Escape');
-    await this.key(`Mod+${group}`);
-    const input = await this.openQuickInput('Mod+P');
-    // An absolute path resolves directly; a relative one waits for the workspace file search (slow on a busy machine).
-    await input.fill(path.join(this.appDir, rel));
     const base = path.basename(rel);
-    await waitFor(async () => (await this.quickPickLabels()).some((l) => l.includes(base)),
-      { timeout: 10_000, message: `quick open to list ${rel}` });
-    await sleep(200);
-    await this.key('Enter');
-    await this.waitForActiveTab(base);
+    // One retry: right after a navigation (F12, a quick fix) the workbench can swallow the quick-open's Enter.
+    for (let attempt = 1; ; attempt++) {
+      await this.ensureWorkbenchFocus();
+      await this.key('Escape');
+      await this.key(`Mod+${group}`);
+      const input = await this.openQuickInput('Mod+P');
+      // An absolute path resolves directly; a relative one waits for the workspace file search (slow on a busy machine).
+      await input.fill(path.join(this.appDir, rel));
+      await waitFor(async () => (await this.quickPickLabels()).some((l) => l.includes(base)),
+        { timeout: 10_000, message: `quick open to list ${rel}` });
+      await sleep(200);
+      await this.key('Enter');
+      try {
+        await this.waitForActiveTab(base, attempt === 1 ? 4_000 : 10_000);
+        break;
+      } catch (e) {
+        if (attempt >= 2) throw e;
+      }
+    }
     await this.focusEditor();
   }
 
