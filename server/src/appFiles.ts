@@ -1,26 +1,15 @@
 // The one place that reads an app from disk (CLI and simulation engine); the core only sees text.
 import { promises as fs, readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { SERVER_SCRIPT } from './core/appModel';
+import { MANIFEST, notAnAppReason as notAnAppReasonFor, SERVER_SCRIPT } from './core/appLayout';
 import { TEST_DATA_DIR } from './core/testDataLayout';
 import type { AppFiles } from './core/types';
 
-export const MANIFEST = 'manifest.json';
-
-/** A half-typed manifest is still an app's; a manifest of some other kind (a browser extension's) is not. */
-export function looksLikeFreshworksManifest(text: string): boolean {
-  return /"platform-version"|"product"\s*:|"modules"\s*:/.test(text);
-}
+export { MANIFEST };
 
 /** Why a folder is not a Freshworks app, or undefined when it is one. */
 export async function notAnAppReason(appDir: string): Promise<string | undefined> {
-  let text: string;
-  try {
-    text = await fs.readFile(path.join(appDir, MANIFEST), 'utf8');
-  } catch {
-    return `${appDir} is not a Freshworks app: it has no manifest.json.`;
-  }
-  return looksLikeFreshworksManifest(text) ? undefined : `${appDir} is not a Freshworks app: its manifest.json has no "platform-version".`;
+  return notAnAppReasonFor(appDir, await fs.readFile(path.join(appDir, MANIFEST), 'utf8').catch(() => undefined));
 }
 
 export async function loadAppFiles(appDir: string): Promise<AppFiles> {

@@ -8,7 +8,8 @@ import { checkApp } from './core/checks';
 import { checkPayloadFile } from './core/payloadChecks';
 import { TEST_DATA_DIR } from './core/testDataLayout';
 import { guardNesting } from './core/nesting';
-import { listTestData, looksLikeFreshworksManifest, MANIFEST } from './appFiles';
+import { listTestData } from './appFiles';
+import { looksLikeFreshworksManifest, MANIFEST } from './core/appLayout';
 import type { AppFiles, Diagnostic } from './core/types';
 
 export { MANIFEST };

@@ -2,9 +2,9 @@
 import { parseManifest, type ManifestModel } from './manifest';
 import { eventsArrayRegistrations, parseServerScript, type ParsedScript } from './serverScript';
 import { classifyTestData } from './testDataLayout';
-import type { AppFiles, AppModel, Scope } from './types';
+import type { AppFiles, AppModel } from './types';
 
-export const SERVER_SCRIPT = 'server/server.js';
+export { SERVER_SCRIPT } from './appLayout';
 
 export interface App extends AppModel {
   manifest: ManifestModel;
@@ -30,9 +30,6 @@ export function buildAppModel(files: AppFiles): App {
   return app;
 }
 
-export function sameScope(a: Scope | undefined, b: Scope | undefined): boolean {
-  return a?.kind === b?.kind && a?.name === b?.name;
-}
 
 /** The exported callback of that name, preferring one the platform can see. */
 export function findCallback(app: AppModel, name: string) {

@@ -1,7 +1,7 @@
 // What the client's views show of an app: every registration and every event that could be registered
 // (sidebar, quick pick, panel), and the Simulate / Debug lenses above callbacks and on payload files.
 import { eventsFor, findEvent } from './catalogue';
-import { findCallback, type App } from './appModel';
+import { findCallback, SERVER_SCRIPT, type App } from './appModel';
 import { classifyTestData, expectedTestDataPath, testDataFor } from './testDataLayout';
 import type { Diagnostic, Range, Scope } from './types';
 import type { AppEventItem } from '../protocol';
@@ -16,7 +16,7 @@ export function outlineEvents(app: App, diagnostics: Diagnostic[]): AppEventItem
     items.push({
       event: reg.event, scope: reg.scope, registered: true, handler: reg.handler,
       handlerDefined: !!callback?.visibleToPlatform,
-      handlerLocation: callback ? { file: 'server/server.js', line: callback.nameRange.start.line, character: callback.nameRange.start.character } : undefined,
+      handlerLocation: callback ? { file: SERVER_SCRIPT, line: callback.nameRange.start.line, character: callback.nameRange.start.character } : undefined,
       payloadFile: testDataFor(app, reg.event, reg.scope)?.path, expectedPayloadFile: expectedTestDataPath(app, reg.event, reg.scope),
       description: def?.description ?? 'Not a Freshsales event.', kind: def?.kind ?? 'product', timeLimitMs: def?.timeLimitMs ?? 20000, problems,
     });

@@ -1,5 +1,6 @@
 // All diagnostics of an app, as `fsdev check` prints them. The language server composes the same steps
 // (guardNesting, checkApp, checkPayloadFile) with a cache per file, so both report the same problems.
+import { MANIFEST, SERVER_SCRIPT } from './appLayout';
 import { buildAppModel, type App } from './appModel';
 import { checkApp } from './checks';
 import { guardNesting } from './nesting';
@@ -26,7 +27,7 @@ const ORDER = { error: 0, warning: 1, information: 2, hint: 3 } as const;
 
 /** Files in app order (manifest, server.js, payloads), then by position, then by severity. */
 export function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
-  const fileRank = (f: string) => (f === 'manifest.json' ? 0 : f === 'server/server.js' ? 1 : 2);
+  const fileRank = (f: string) => (f === MANIFEST ? 0 : f === SERVER_SCRIPT ? 1 : 2);
   return [...list].sort((a, b) => fileRank(a.file) - fileRank(b.file) || a.file.localeCompare(b.file)
     || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character
     || ORDER[a.severity] - ORDER[b.severity]);

@@ -4,18 +4,18 @@
 // decides. Anything wrong here yields a `not-runnable` reason, never an exception.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { looksLikeFreshworksManifest, MANIFEST, notAnAppReason, sameScope, SERVER_SCRIPT } from '../core/appLayout';
 import type { ManifestModel } from '../core/manifest';
+import { REQUEST_STUBS_FILE } from '../core/testDataLayout';
 import type { Catalogue, CatalogueEvent, EventKind, ProductName, Scope } from '../core/types';
 import type { RequestStub, RunPlan } from './ipc';
 import type { PayloadSource, SimulationRequest } from './types';
 
-const MANIFEST = 'manifest.json';
-const SERVER_SCRIPT = 'server/server.js';
 
 export const OUTPUT_LIMIT_BYTES = 1024 * 1024;
 export const OUTPUT_LIMIT_LINES = 10000;
 export const DB_FILE = '.fsdev/db.json';
-export const STUB_FILES = ['server/test_data/requests.stub.json', '.fsdev/stubs.json'];
+export const STUB_FILES = [REQUEST_STUBS_FILE, '.fsdev/stubs.json'];
 
 export interface PlanInfo {
   event: string;
@@ -98,10 +98,7 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
   const fail = (reason: string): Planned => ({ ok: false, reason, info });
 
   const manifestText = readText(path.join(appDir, MANIFEST));
-  if (manifestText === undefined) return fail(`${appDir} is not a Freshworks app: it has no manifest.json.`);
-  if (!/"platform-version"|"product"\s*:|"modules"\s*:/.test(manifestText)) {
-    return fail(`${appDir} is not a Freshworks app: its manifest.json has no "platform-version".`);
-  }
+  if (manifestText === undefined || !looksLikeFreshworksManifest(manifestText)) return fail(notAnAppReason(appDir, manifestText)!);
   let manifest: ManifestModel;
   try {
     manifest = manifestModel(core, appDir, manifestText);
@@ -111,7 +108,6 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
   // As the app model does: a 2.0 app's events live in server.js; the manifest's products give their scope.
   const app = { dialect: manifest.dialect, scopes: manifest.dialect === '2.0' && manifest.scopes.length === 0
     ? [{ kind: 'product', name: 'freshworks_crm' } as Scope] : manifest.scopes };
-  const sameScope = (a?: Scope, b?: Scope) => a?.kind === b?.kind && a?.name === b?.name;
   if (!entry) info.notes.push({ level: 'system', message: `Warning: ${req.event} is not a known Freshsales event; running it as a product event.` });
 
   // Registration: the requested scope, or the first scope that registers the event.
