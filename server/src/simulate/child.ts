@@ -2,28 +2,71 @@
 // then killed by the parent. It starts, prepares a fresh vm context ahead of time (warm child), says
 // `ready`, and waits for a `run` message with a resolved plan. Logs and effects are streamed to the parent
 // as they happen; the outcome comes last. Keep this bundle tiny: node built-ins and simulate/* only.
-import * as fs from 'node:fs';
+//
+// Messages travel as JSON lines on fd 3 (a pipe the parent reads with a bound; see channel.ts). Under Node's
+// permission model this process may not write files: `$db` and `$schedule` operations are sent to the parent,
+// which owns the store. When the pipe closes (the parent is gone) the process exits; the parent's watchdog
+// (reaper.ts) kills it even when its event loop is blocked.
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { performance } from 'node:perf_hooks';
-import { LocalDb } from './db';
-import type { ChildMessage, ChildOutcome, EffectMessage, ParentMessage, RunPlan } from './ipc';
+import type { ChildMessage, ChildOutcome, EffectMessage, ParentMessage, RunPlan, StoreOp } from './ipc';
 import { RequestApi } from './request';
 import { Sandbox } from './sandbox';
-import { LocalSchedule } from './schedule';
 import { toSimulationError } from './stackMap';
 import type { LogEntry, LogLevel } from './types';
 
-const send = (m: ChildMessage): void => { process.send?.(m); };
+const channel = openChannel();
+const send = (m: ChildMessage): void => { channel?.write(`${JSON.stringify(m)}\n`); };
 const sandbox = new Sandbox();
 const hide = [__filename];
 let current: { plan: RunPlan; finish: (o: ChildOutcome) => void } | undefined;
+const storeCalls = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
+let storeSeq = 0;
+/** Store arguments over this many bytes of JSON are refused here (the platform's limit is 40 KB per key + value). */
+const STORE_ARGS_MAX = 100 * 1024;
 
-process.on('message', (m: ParentMessage) => {
-  if (m && m.type === 'run' && !current) void run(m.plan);
-});
-process.on('disconnect', () => process.exit(0));
+function openChannel(): net.Socket | undefined {
+  let sock: net.Socket;
+  try { sock = new net.Socket({ fd: 3, readable: true, writable: true }); } catch { return undefined; }
+  sock.setEncoding('utf8');
+  let buf = '';
+  sock.on('data', (d: string) => {
+    buf += d;
+    for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      let m: ParentMessage;
+      try { m = JSON.parse(line) as ParentMessage; } catch { continue; }
+      onParentMessage(m);
+    }
+  });
+  // The parent is gone (or let go of us): nothing will ever read our result.
+  sock.on('end', () => process.exit(0));
+  sock.on('error', () => process.exit(0));
+  return sock;
+}
+
+function onParentMessage(m: ParentMessage): void {
+  if (m?.type === 'run' && !current) void run(m.plan);
+  else if (m?.type === 'store-result') {
+    const call = storeCalls.get(m.id);
+    storeCalls.delete(m.id);
+    if (m.ok) call?.resolve(m.value); else call?.reject(m.error);
+  }
+}
+
+/** Ask the parent to run a store operation; resolves with its result or rejects with the platform's error. */
+function storeCall(op: StoreOp, args: unknown[]): Promise<unknown> {
+  const id = ++storeSeq;
+  return new Promise((resolve, reject) => {
+    storeCalls.set(id, { resolve, reject });
+    send({ type: 'store', id, op, args });
+  });
+}
+
 process.on('uncaughtException', (e) => failFromOutside(e, 'Uncaught exception'));
 process.on('unhandledRejection', (r) => failFromOutside(r, 'Unhandled promise rejection'));
 if (process.argv.includes('--prewarm')) warmUp();
@@ -31,7 +74,8 @@ send({ type: 'ready' });
 
 /**
  * A warm child has time before its run: take the first-call costs now (V8 compiles functions lazily), with a
- * throw-away sandbox so the run's context stays fresh. A cold child (the CLI) skips this.
+ * throw-away sandbox so the run's context stays fresh. A cold child (the CLI) skips this. No file is touched:
+ * the permission model refuses writes.
  */
 function warmUp(): void {
   try {
@@ -42,15 +86,6 @@ function warmUp(): void {
     jsonSafe(fn({}));
     void s.promise(() => 1);
     toSimulationError(new Error('warm'), '/', hide);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fsdev-warm-'));
-    try {
-      const db = new LocalDb(path.join(dir, '.fsdev', 'db.json'));
-      db.set('warm', { n: 1 });
-      db.get('warm');
-      try { db.get('none'); } catch { /* 404 */ }
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
     JSON.stringify({ type: 'log', entry: { level: 'log', message: 'warm', time: 0 } });
   } catch { /* warming is best effort */ }
 }
@@ -66,15 +101,18 @@ function failFromOutside(thrown: unknown, what: string): void {
 /** Make a value JSON-safe: cycles, functions, BigInt, undefined and non-finite numbers handled. */
 export function jsonSafe(value: unknown, maxBytes = 1024 * 1024): unknown {
   if (value === undefined) return undefined;
-  const seen = new WeakSet<object>();
+  // Only an object that contains itself is circular: the same object referenced twice is printed twice.
+  // JSON.stringify calls the replacer with `this` = the holder, so the ancestors are the holders' chain.
+  const ancestors: object[] = [];
   let text: string | undefined;
   try {
-    text = JSON.stringify(value, (_k, v: unknown) => {
+    text = JSON.stringify(value, function (this: unknown, _k, v: unknown) {
       if (typeof v === 'bigint') return `${v.toString()}n`;
       if (typeof v === 'function') return `[Function ${(v as { name?: string }).name || 'anonymous'}]`;
       if (v !== null && typeof v === 'object') {
-        if (seen.has(v)) return '[Circular]';
-        seen.add(v);
+        while (ancestors.length > 0 && ancestors[ancestors.length - 1] !== this) ancestors.pop();
+        if (ancestors.includes(v)) return '[Circular]';
+        ancestors.push(v);
       }
       return v;
     });
@@ -114,11 +152,26 @@ async function run(plan: RunPlan): Promise<void> {
   };
   const effect = (m: Omit<EffectMessage, 'type'>): void => { if (!done) send({ type: 'effect', ...m } as EffectMessage); };
 
-  const db = new LocalDb(plan.dbFile);
-  const dbOp = <T>(op: 'set' | 'get' | 'update' | 'delete', key: unknown, work: () => T, value?: unknown) =>
-    sandbox.promise(() => {
+  // $db and $schedule: the parent runs each operation on the store (the child may not write files). The
+  // arguments cross the pipe as JSON, as they would reach the platform's store.
+  const store = (op: StoreOp, args: unknown[]): Promise<unknown> => {
+    let wire: unknown[];
+    try {
+      const text = JSON.stringify(args);
+      if (text.length > STORE_ARGS_MAX) {
+        return Promise.reject({ status: 400, message: `The key and value together must not exceed 40 KB (they take ${Math.ceil(text.length / 1024)} KB)` });
+      }
+      wire = JSON.parse(text) as unknown[];
+    } catch {
+      return Promise.reject({ status: 400, message: 'The value must be JSON-serializable' });
+    }
+    return storeCall(op, wire);
+  };
+  const dbOp = (op: 'set' | 'get' | 'update' | 'delete', key: unknown, args: unknown[], value?: unknown) =>
+    sandbox.promise(async () => {
       try {
-        const r = work();
+        if (op === 'set' && args[1] === undefined) throw { status: 400, message: 'The value must be JSON-serializable (got undefined)' };
+        const r = await store(`db.${op}`, args);
         effect({ kind: 'db', effect: { op, key: String(key), ...(op === 'get' ? { value: r } : value !== undefined ? { value } : {}), ok: true } });
         return r;
       } catch (e) {
@@ -128,12 +181,11 @@ async function run(plan: RunPlan): Promise<void> {
     });
   const $db = sandbox.toCtx({}) as Record<string, unknown>;
   Object.assign($db, {
-    set: (key: unknown, value: unknown, options?: { setIf?: 'exist' | 'not_exist'; ttl?: number }) =>
-      dbOp('set', key, () => db.set(key, value, options), jsonSafe(value)),
-    get: (key: unknown) => dbOp('get', key, () => db.get(key)),
-    update: (key: unknown, type: unknown, attributes: unknown, options?: { setIf?: 'exist' | 'not_exist' }) =>
-      dbOp('update', key, () => db.update(key, type, attributes, options), jsonSafe({ type, attributes })),
-    delete: (key: unknown) => dbOp('delete', key, () => db.delete(key)),
+    set: (key: unknown, value: unknown, options?: unknown) => dbOp('set', key, [key, value, options], jsonSafe(value)),
+    get: (key: unknown) => dbOp('get', key, [key]),
+    update: (key: unknown, type: unknown, attributes: unknown, options?: unknown) =>
+      dbOp('update', key, [key, type, attributes, options], jsonSafe({ type, attributes })),
+    delete: (key: unknown) => dbOp('delete', key, [key]),
   });
 
   const requests = new RequestApi({
@@ -149,13 +201,12 @@ async function run(plan: RunPlan): Promise<void> {
       sandbox.promise(() => requests.legacy(m.toUpperCase(), url, options));
   }
 
-  const schedules = new LocalSchedule(plan.dbFile);
   const $schedule = sandbox.toCtx({}) as Record<string, unknown>;
   for (const op of ['create', 'fetch', 'update', 'delete', 'pause', 'resume'] as const) {
-    $schedule[op] = (options?: unknown) => sandbox.promise(() => {
+    $schedule[op] = (options?: unknown) => sandbox.promise(async () => {
       const name = (options as { name?: unknown } | undefined)?.name;
       try {
-        const r = schedules[op](options as never);
+        const r = await store(`schedule.${op}`, [options]);
         effect({ kind: 'schedules', effect: { op, name: typeof name === 'string' ? name : undefined, options: jsonSafe(options), ok: true } });
         return r;
       } catch (e) {
@@ -175,7 +226,7 @@ async function run(plan: RunPlan): Promise<void> {
 
   // renderData: app set-up events wait for it; elsewhere it is recorded and has no effect.
   const setup = plan.kind === 'app-setup';
-  const renderState: { called: boolean; error?: unknown; data?: unknown; badFirstArg?: boolean } = { called: false };
+  const renderState: { called: boolean; error?: unknown; data?: unknown; badFirstArg?: boolean; message?: string } = { called: false };
   let renderCalled: () => void = () => undefined;
   const renderPromise = new Promise<void>((resolve) => { renderCalled = resolve; });
   const renderData = (err?: unknown, data?: unknown): void => {
@@ -186,7 +237,10 @@ async function run(plan: RunPlan): Promise<void> {
     renderState.called = true;
     if (err !== undefined && err !== null) {
       renderState.error = jsonSafe(err);
-      if (typeof err !== 'object' || typeof (err as { message?: unknown }).message !== 'string') renderState.badFirstArg = true;
+      const message = (err as { message?: unknown }).message;
+      if (typeof err !== 'object' || typeof message !== 'string') renderState.badFirstArg = true;
+      // Kept apart from the (possibly cut) JSON copy: a 2 MB error object still fails with its own message.
+      else renderState.message = message.length > 16384 ? `${message.slice(0, 16384)}… [cut: ${message.length} characters]` : message;
     }
     if (data !== undefined) renderState.data = jsonSafe(data);
     if (!setup) log('system', `renderData has no effect for ${plan.kind} events (only app set-up events wait for it).`);
@@ -254,7 +308,8 @@ async function run(plan: RunPlan): Promise<void> {
     }
     handler = item.callback;
   }
-  const fn = exp[handler];
+  // Only the exports' own properties are handlers: `constructor` or `hasOwnProperty` is not Object.prototype's.
+  const fn = Object.prototype.hasOwnProperty.call(exp, handler) ? exp[handler] : undefined;
   if (typeof fn !== 'function') {
     const what = fn === undefined ? 'which ' + serverRel + ' does not export.'
       : `but ${serverRel} exports it as ${fn === null ? 'null' : typeof fn}, not a function.`;
@@ -296,14 +351,14 @@ async function run(plan: RunPlan): Promise<void> {
 
   const outcome: ChildOutcome = { status: 'success', handler, value: jsonSafe(value) };
   if (renderState.called || setup) {
-    const { badFirstArg, ...rd } = renderState;
+    const { badFirstArg, message, ...rd } = renderState;
     outcome.renderData = rd;
     if (setup && badFirstArg) {
       outcome.status = 'failed';
       outcome.error = { message: 'Error: renderData first argument must be an object with message', frames: [] };
     } else if (setup && renderState.error !== undefined) {
       outcome.status = 'failed';
-      outcome.error = { message: String((renderState.error as { message: unknown }).message), frames: [] };
+      outcome.error = { message: message ?? '', frames: [] };
     }
   }
   finish(outcome);

@@ -1,0 +1,32 @@
+// The parent's side of `$db` and `$schedule`: the child may not write files (Node's permission model), so it
+// sends each operation here; we run it on `<appDir>/.fsdev/db.json` while holding the store's lock file, so
+// concurrent runs in any number of processes never lose an update.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LocalDb } from './db';
+import type { StoreOp } from './ipc';
+import { withFileLock } from './lock';
+import { LocalSchedule } from './schedule';
+
+export type StoreAnswer = { ok: true; value: unknown } | { ok: false; error: { status: number; message: string } };
+
+function asError(e: unknown): { status: number; message: string } {
+  const o = e as { status?: unknown; message?: unknown } | null;
+  return { status: typeof o?.status === 'number' ? o.status : 500, message: typeof o?.message === 'string' ? o.message : String(e) };
+}
+
+/** Run one store operation for a run of the app whose store is `dbFile`. Never throws. */
+export async function runStoreOp(dbFile: string, op: StoreOp, args: unknown[]): Promise<StoreAnswer> {
+  try {
+    // The app folder exists (the run was planned in it); .fsdev/ is ours to create.
+    fs.mkdirSync(path.dirname(dbFile), { recursive: true });
+    return await withFileLock(dbFile, () => {
+      const [area, name] = op.split('.') as ['db' | 'schedule', string];
+      const target = area === 'db' ? new LocalDb(dbFile) : new LocalSchedule(dbFile);
+      const fn = (target as unknown as Record<string, (...a: unknown[]) => unknown>)[name];
+      return { ok: true as const, value: fn.apply(target, args) };
+    });
+  } catch (e) {
+    return { ok: false, error: asError(e) };
+  }
+}
