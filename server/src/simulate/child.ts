@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { performance } from 'node:perf_hooks';
-import type { ChildMessage, ChildOutcome, EffectMessage, ParentMessage, RunPlan, StoreOp } from './ipc';
+import { BOUNDS, checkChildMessage, clipText, type ChildMessage, type ChildOutcome, type EffectMessage, type ParentMessage, type RunPlan, type StoreOp } from './ipc';
 import { RequestApi } from './request';
 import { Sandbox } from './sandbox';
 import { toSimulationError } from './stackMap';
@@ -20,6 +20,11 @@ import type { LogEntry, LogLevel } from './types';
 
 const channel = openChannel();
 const send = (m: ChildMessage): void => { channel?.write(`${JSON.stringify(m)}\n`); };
+/** Effects and the outcome carry the handler's values: bounded here as the parent will (it checks again). */
+const sendBounded = (m: ChildMessage): void => {
+  const checked = checkChildMessage(m);
+  send('type' in checked ? checked : { type: 'log', entry: { level: 'system', message: `A message could not be sent: ${checked.invalid}`, time: 0 } });
+};
 const sandbox = new Sandbox();
 const hide = [__filename];
 let current: { plan: RunPlan; finish: (o: ChildOutcome) => void } | undefined;
@@ -99,7 +104,7 @@ function failFromOutside(thrown: unknown, what: string): void {
 }
 
 /** Make a value JSON-safe: cycles, functions, BigInt, undefined and non-finite numbers handled. */
-export function jsonSafe(value: unknown, maxBytes = 1024 * 1024): unknown {
+export function jsonSafe(value: unknown, maxBytes = BOUNDS.valueBytes): unknown {
   if (value === undefined) return undefined;
   // Only an object that contains itself is circular: the same object referenced twice is printed twice.
   // JSON.stringify calls the replacer with `this` = the holder, so the ancestors are the holders' chain.
@@ -133,7 +138,7 @@ async function run(plan: RunPlan): Promise<void> {
   const finish = (o: ChildOutcome): void => {
     if (done) return;
     done = true;
-    send({ type: 'done', outcome: o });
+    sendBounded({ type: 'done', outcome: o });
   };
   current = { plan, finish };
 
@@ -146,11 +151,16 @@ async function run(plan: RunPlan): Promise<void> {
       send({ type: 'output-limit', bytes: outputBytes, lines: outputLines });
       return;
     }
-    const entry: LogEntry = { level, message, time: Math.round(performance.now() - start) };
+    // One line at most BOUNDS.logChars (escaped as JSON it stays far below the pipe's line bound).
+    const entry: LogEntry = { level, message: clipText(message, BOUNDS.logChars), time: Math.round(performance.now() - start) };
     if (unsupported) entry.unsupported = true;
     send({ type: 'log', entry });
   };
-  const effect = (m: Omit<EffectMessage, 'type'>): void => { if (!done) send({ type: 'effect', ...m } as EffectMessage); };
+  // Past the bound the parent records no more effects: stop sending them (one more tells it so).
+  let effects = 0;
+  const effect = (m: Omit<EffectMessage, 'type'>): void => {
+    if (!done && ++effects <= BOUNDS.effects + 1) sendBounded({ type: 'effect', ...m } as EffectMessage);
+  };
 
   // $db and $schedule: the parent runs each operation on the store (the child may not write files). The
   // arguments cross the pipe as JSON, as they would reach the platform's store.

@@ -44,7 +44,22 @@ function readText(file: string): string | undefined {
   try { return fs.readFileSync(file, 'utf8'); } catch { return undefined; }
 }
 
-function readJson(file: string): { value?: unknown; error?: string; missing?: boolean } {
+/**
+ * Where a file of the app really is, when a link takes it outside the app folder (undefined: inside, or absent).
+ * One rule for check and simulate: such files are not read (a hostile app could link its test payload to
+ * ~/.ssh/id_rsa and have its first bytes printed in a JSON error).
+ */
+export function outsideApp(appDir: string, file: string): string | undefined {
+  let real: string; let root: string;
+  try { real = fs.realpathSync(file); } catch { return undefined; }
+  try { root = fs.realpathSync(appDir); } catch { root = appDir; }
+  const r = path.relative(root, real);
+  return r === '' || (!r.startsWith('..') && !path.isAbsolute(r)) ? undefined : real;
+}
+
+function readJson(file: string, appDir?: string): { value?: unknown; error?: string; missing?: boolean; outside?: string } {
+  const outside = appDir === undefined ? undefined : outsideApp(appDir, file);
+  if (outside) return { outside };
   const text = readText(file);
   if (text === undefined) return { missing: true };
   try { return { value: JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as unknown }; } catch (e) {
@@ -147,13 +162,15 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
     const file = path.resolve(appDir, req.payloadFile);
     info.payloadSource = 'file';
     info.payloadFile = rel(appDir, file);
-    const r = readJson(file);
+    const r = readJson(file, appDir);
+    if (r.outside) return fail(`The payload file ${info.payloadFile} is outside the app (it resolves to ${r.outside}): only files inside the app folder are read.`);
     if (r.missing) return fail(`The payload file ${info.payloadFile} does not exist.`);
     if (r.error) return fail(`The payload file ${info.payloadFile} is not valid JSON: ${r.error}`);
     payload = r.value;
   } else {
     const expected = core.layout.expectedTestDataPath(app, req.event, scope);
-    const r = readJson(path.join(appDir, expected));
+    const r = readJson(path.join(appDir, expected), appDir);
+    if (r.outside) return fail(`${expected} is a link to ${r.outside}, outside the app: only files inside the app folder are read.`);
     if (r.error) return fail(`${expected} is not valid JSON: ${r.error}`);
     if (!r.missing) {
       payload = r.value;
@@ -173,11 +190,13 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
 
   // iparams, injected as the platform does: overwrite payload.iparams; payload.event = the event name.
   const [testIparams, iparamDefs, templates, ...stubFiles] = [
-    readJson(path.join(appDir, 'config/iparam_test_data.json')),
-    readJson(path.join(appDir, 'config/iparams.json')),
-    readJson(path.join(appDir, 'config/requests.json')),
-    ...STUB_FILES.map((f) => readJson(path.join(appDir, f))),
-  ];
+    'config/iparam_test_data.json', 'config/iparams.json', 'config/requests.json', ...STUB_FILES,
+  ].map((f) => {
+    const r = readJson(path.join(appDir, f), appDir);
+    if (!r.outside) return r;
+    info.notes.push({ level: 'system', message: `Warning: ${f} is a link to ${r.outside}, outside the app: not read.` });
+    return { missing: true };
+  });
   let iparams: Record<string, unknown> = {};
   if (!testIparams.missing) {
     info.notes.push({ level: 'system', message: 'Warning: config/iparam_test_data.json is deprecated: the platform\'s local simulator now '

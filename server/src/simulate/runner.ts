@@ -122,7 +122,7 @@ export class HandlerRunner {
   prestart(nodePath?: string, appDir?: string): void {
     const np = nodePath ?? this.opts.nodePath;
     if (missingNode(np)) return;
-    if (!this.warmChild || this.warmChild.exited) this.warmChild = this.spawn(np, appDir, []);
+    if (!this.warmChild || this.warmChild.exited) this.warmChild = this.spawn(np, appDir && path.resolve(appDir), []);
   }
 
   /** Wait for pending history writes (tests, CLI before exit). */

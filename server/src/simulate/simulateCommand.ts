@@ -3,7 +3,7 @@
 // forked first thing, so its start-up overlaps reading and planning the app. Exit 0 on success, 1 otherwise,
 // 2 on a usage error.
 import * as path from 'node:path';
-import { HandlerRunner } from './runner';
+import { HandlerRunner, MAX_TIMEOUT_MS } from './runner';
 import type { LogEntry, SimulationRequest, SimulationResult } from './types';
 
 const USAGE = 'usage: fsdev simulate <event> [appDir] [--payload file] [--product p | --module m] [--timeout ms] [--offline] [--json]\n';
@@ -32,6 +32,8 @@ export function parseSimulateArgs(argv: string[], cwd = process.cwd()): Parsed {
         case '--timeout': {
           const ms = Number(value());
           if (!Number.isFinite(ms) || ms <= 0) return { json, error: '--timeout needs a positive number of milliseconds' };
+          // Node's timers hold at most 2^31 - 1 ms; a longer one would fire at once.
+          if (ms > MAX_TIMEOUT_MS) return { json, error: `--timeout must be at most ${MAX_TIMEOUT_MS} ms (about 24.8 days)` };
           req.timeoutMs = ms;
           break;
         }
@@ -130,7 +132,7 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     return 2;
   }
   const runner = new HandlerRunner({ warm: false });
-  runner.prestart(parsed.request.nodePath);
+  runner.prestart(parsed.request.nodePath, parsed.request.appDir);
   try {
     const result = await runner.run(parsed.request);
     process.stdout.write(parsed.json ? `${JSON.stringify(toJsonOutput(result))}\n` : formatHuman(result));
