@@ -24,6 +24,21 @@ function childrenOf(ppid) {
   return out;
 }
 
+/** CPU time used by a process, in clock ticks (user + system). */
+function cpuTicks(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(f[11]) + Number(f[12]);
+  } catch { return 0; }
+}
+
+/** Wait until the handler's `while (true)` is running: the child burns CPU (an idle child does not). */
+async function spinning(pid) {
+  const start = cpuTicks(pid);
+  await waitFor(`child ${pid} to run the handler's loop`, () => cpuTicks(pid) - start > 50, 60000);
+}
+
 function alive(pid) {
   try {
     // A zombie is dead: it only waits to be reaped.
@@ -50,7 +65,7 @@ for (const signal of ['SIGTERM', 'SIGINT', 'SIGKILL']) {
     const parent = spawn(process.execPath, [cli, 'simulate', 'onContactCreate', hang(), '--timeout', '600000'], { stdio: 'ignore' });
     try {
       const child = await waitFor('the handler child', () => childrenOf(parent.pid).find((c) => c.cmd.includes('runner.js')));
-      await sleep(300); // the run has started: the child's loop is blocked
+      await spinning(child.pid); // the run has started: the child's event loop is blocked
       assert.ok(alive(child.pid));
       parent.kill(signal);
       await waitFor(`the child ${child.pid} to end after ${signal} of its parent`, () => !alive(child.pid));
@@ -82,6 +97,8 @@ test('a runner host (like the language server) SIGKILLed: the running child, the
       return k.length >= 3 ? k : undefined;
     });
     assert.ok(kids.some((k) => k.cmd.includes('--inspect')));
+    const busy = kids.filter((k) => !k.cmd.includes('--inspect'));
+    await Promise.race(busy.map((k) => spinning(k.pid)));
     host.kill('SIGKILL');
     for (const k of kids) await waitFor(`child ${k.pid} (${k.cmd.slice(0, 60)}) to end`, () => !alive(k.pid));
   } finally {
