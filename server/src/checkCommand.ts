@@ -1,7 +1,6 @@
 // `fsdev check`: the editor's diagnostics, printed. Positions are 1-based here, as compilers print them.
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { loadAppFiles, notAnAppReason } from './appFiles';
+import { loadAppFiles, notAnAppReason, readAppFile } from './appFiles';
 import { diagnoseApp, sortDiagnostics } from './core/diagnoseApp';
 
 export async function checkCommand(args: string[]): Promise<number> {
@@ -13,7 +12,8 @@ export async function checkCommand(args: string[]): Promise<number> {
     return 2;
   }
   const files = await loadAppFiles(appDir);
-  const { diagnostics } = diagnoseApp(files, (p) => readFileSync(path.join(appDir, p), 'utf8'));
+  // A payload that cannot be read (permissions, a link out of the app) is a diagnostic on it, not a crash.
+  const { diagnostics } = diagnoseApp(files, (p) => readAppFile(appDir, p));
   const rows = sortDiagnostics(diagnostics).map((d) => ({
     file: d.file, line: d.range.start.line + 1, column: d.range.start.character + 1,
     endLine: d.range.end.line + 1, endColumn: d.range.end.character + 1, severity: d.severity === 'hint' ? 'information' : d.severity,

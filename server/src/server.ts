@@ -1,7 +1,7 @@
 // LSP wiring only: every request is answered by the pure core, through the workspace's view of the app.
 // Each handler is guarded, so a bug or a hostile file costs one answer, never the server.
 import {
-  CodeActionKind, DiagnosticSeverity, FileChangeType, TextDocuments, TextDocumentSyncKind,
+  CodeActionKind, DiagnosticSeverity, ErrorCodes, FileChangeType, ResponseError, TextDocuments, TextDocumentSyncKind,
   type CodeAction, type Connection, type Diagnostic as LspDiagnostic, type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -37,7 +37,10 @@ export function startServer(connection: Connection): void {
   const pending = new Map<AppState, NodeJS.Timeout>();
   const simulation = registerSimulation(connection, (appDir) => workspace.apps.get(appDir) ?? workspace.appOf(appDir + '/' + MANIFEST));
 
+  // LSP: before `initialize`, requests are answered with error -32002 and notifications dropped.
+  let initialized = false;
   const guard = <P, R>(name: string, fallback: R, fn: (p: P) => R) => (p: P): R => {
+    if (!initialized) return new ResponseError(ErrorCodes.ServerNotInitialized, 'The server is not initialized yet: send "initialize" first.') as R;
     try {
       return fn(p);
     } catch (e) {
@@ -70,6 +73,7 @@ export function startServer(connection: Connection): void {
   };
 
   connection.onInitialize((params) => {
+    initialized = true;
     const folders = (params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []))
       .map(uriToPath).filter((p): p is string => !!p);
     guard('discover', undefined, () => workspace.discover(folders))(undefined);

@@ -131,9 +131,14 @@ test('exit 2 with a clear message: a browser-extension manifest.json', () => {
   assert.equal(r.stderr, `fsdev check: ${dir} is not a Freshworks app: its manifest.json has no "platform-version".\n`);
 });
 
-test('exit 2: a folder that does not exist', () => {
+test('exit 2: a folder that does not exist, or a path that is a file, says so', () => {
   const dir = path.join(tmp, 'nope');
   const r = fsdev('check', dir);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /is not a Freshworks app: it has no manifest\.json\./);
+  assert.equal(r.stderr, `fsdev check: ${dir} does not exist.\n`);
+  const file = path.join(tmp, 'a-file.json');
+  writeFileSync(file, '{}');
+  const f = fsdev('check', file);
+  assert.equal(f.code, 2);
+  assert.match(f.stderr, /is a file, not a folder: give the app's folder/);
 });

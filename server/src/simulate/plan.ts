@@ -6,6 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { looksLikeFreshworksManifest, MANIFEST, notAnAppReason, sameScope, SERVER_SCRIPT } from '../core/appLayout';
 import type { ManifestModel } from '../core/manifest';
+import { guardNesting } from '../core/nesting';
+import { folderProblem, outsideApp } from '../appFiles';
 import { REQUEST_STUBS_FILE } from '../core/testDataLayout';
 import type { Catalogue, CatalogueEvent, EventKind, ProductName, Scope } from '../core/types';
 import type { RequestStub, RunPlan } from './ipc';
@@ -44,19 +46,6 @@ function readText(file: string): string | undefined {
   try { return fs.readFileSync(file, 'utf8'); } catch { return undefined; }
 }
 
-/**
- * Where a file of the app really is, when a link takes it outside the app folder (undefined: inside, or absent).
- * One rule for check and simulate: such files are not read (a hostile app could link its test payload to
- * ~/.ssh/id_rsa and have its first bytes printed in a JSON error).
- */
-export function outsideApp(appDir: string, file: string): string | undefined {
-  let real: string; let root: string;
-  try { real = fs.realpathSync(file); } catch { return undefined; }
-  try { root = fs.realpathSync(appDir); } catch { root = appDir; }
-  const r = path.relative(root, real);
-  return r === '' || (!r.startsWith('..') && !path.isAbsolute(r)) ? undefined : real;
-}
-
 function readJson(file: string, appDir?: string): { value?: unknown; error?: string; missing?: boolean; outside?: string } {
   const outside = appDir === undefined ? undefined : outsideApp(appDir, file);
   if (outside) return { outside };
@@ -74,7 +63,8 @@ const manifests = new Map<string, { text: string; model: ManifestModel }>();
 function manifestModel(core: CoreModules, appDir: string, text: string): ManifestModel {
   const cached = manifests.get(appDir);
   if (cached && cached.text === text) return cached.model;
-  const model = core.manifest.parseManifest(text, MANIFEST);
+  // The same nesting guard as check and the language server: a manifest nested 10,000 deep is read, not a stack overflow.
+  const model = core.manifest.parseManifest(guardNesting(MANIFEST, text).text, MANIFEST);
   if (manifests.size > 20) manifests.clear();
   manifests.set(appDir, { text, model });
   return model;
@@ -113,7 +103,10 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
   const fail = (reason: string): Planned => ({ ok: false, reason, info });
 
   const manifestText = readText(path.join(appDir, MANIFEST));
+  if (manifestText === undefined && folderProblem(appDir)) return fail(folderProblem(appDir)!);
   if (manifestText === undefined || !looksLikeFreshworksManifest(manifestText)) return fail(notAnAppReason(appDir, manifestText)!);
+  // As check says (and fdk's JSON.parse does): a byte order mark makes manifest.json unreadable.
+  if (manifestText.charCodeAt(0) === 0xfeff) return fail(`${MANIFEST} starts with a UTF-8 byte order mark, which JSON.parse (used by fdk) rejects: save it as UTF-8 without BOM.`);
   let manifest: ManifestModel;
   try {
     manifest = manifestModel(core, appDir, manifestText);
@@ -128,7 +121,9 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
   // Registration: the requested scope, or the first scope that registers the event.
   const regs = manifest.registrations.filter((r) => r.event === req.event);
   const scopeLabel = (s: Scope) => `${s.kind} ${s.name}`;
-  const reg = req.scope ? regs.find((r) => sameScope(r.scope, req.scope)) : regs[0];
+  // An event registered twice in one scope: the platform (JSON.parse) keeps the last registration.
+  const lastIn = (scope: Scope) => regs.filter((r) => sameScope(r.scope, scope)).pop();
+  const reg = req.scope ? lastIn(req.scope) : regs[0] && lastIn(regs[0].scope);
   let handlerFromEventsArray = false;
   if (!reg) {
     if (app.dialect === '2.0' && (!req.scope || app.scopes.some((s) => sameScope(s, req.scope)))) {

@@ -23,7 +23,7 @@ import { add as addHistory } from './history';
 import { BOUNDS, checkChildMessage, clipText, type ChildMessage, type ChildOutcome, type ParentMessage } from './ipc';
 import { OUTPUT_LIMIT_BYTES, OUTPUT_LIMIT_LINES, planRun, type PlanInfo } from './plan';
 import { runStoreOp } from './storeHost';
-import type { LogEntry, SimulationEffects, SimulationError, SimulationRequest, SimulationResult, SimulationStatus } from './types';
+import type { LogEntry, SimulationEffects, SimulationRequest, SimulationResult, SimulationStatus } from './types';
 
 export interface RunnerOptions {
   /** The child entry; default: runner.js next to this bundle (server/dist/runner.js). */
