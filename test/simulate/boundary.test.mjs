@@ -281,3 +281,19 @@ test('permission model: a Node without it (nodePath = Node 18) still runs, and t
   assert.ok(now.flags.some((f) => /^--(experimental-)?permission$/.test(f)));
   assert.ok(now.flags.includes(`--allow-fs-read=/app${path.sep}`));
 });
+
+test('store operations run in the parent: a handler cannot pollute its Object.prototype through $db paths or keys', async () => {
+  const r = await run(makeApp(`exports = { h: async function () {
+    await $db.set('k', { a: 1 });
+    var u = await $db.update('k', 'set', { '__proto__.polluted': 'yes' }).then(function () { return 'updated'; }, function (e) { return e.status + ' ' + e.message; });
+    await $db.set('__proto__', { polluted: 'yes' });
+    var back = await $db.get('__proto__');
+    await $schedule.create({ name: '__proto__', schedule_at: '2030-01-01T00:00:00Z', data: { polluted: 'yes' } });
+    return { u: u, back: back };
+  } };\n`));
+  assert.equal(r.status, 'success', JSON.stringify(r.error));
+  assert.match(r.value.u, /^400 Invalid attribute path/);
+  assert.deepEqual(r.value.back, { polluted: 'yes' });
+  assert.equal({}.polluted, undefined);
+  assert.equal(Object.prototype.polluted, undefined);
+});

@@ -29,7 +29,7 @@ export function readStore(file: string): StoreFile {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, db: {}, schedules: {} };
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, db: Object.create(null) as StoreFile['db'], schedules: Object.create(null) as StoreFile['schedules'] };
     throw err(500, `${file} could not be read (${(e as Error).message}); nothing was written to it`);
   }
   let parsed: unknown;
@@ -45,7 +45,8 @@ export function readStore(file: string): StoreFile {
     throw err(500, `${file} is not a store ({ "db": {...}, "schedules": {...} }). It was kept as it is and nothing was written to it: `
       + 'fix it, or delete it to start an empty store');
   }
-  return { version: 1, db: p.db ?? {}, schedules: p.schedules ?? {} };
+  // Null-prototype maps: a key named `__proto__` is a key like any other, not the object's prototype.
+  return { version: 1, db: Object.assign(Object.create(null), p.db), schedules: Object.assign(Object.create(null), p.schedules) };
 }
 
 export function writeStore(file: string, store: StoreFile): void {
@@ -85,6 +86,11 @@ function live(store: StoreFile, key: string): { value: unknown } | undefined {
 
 function setPath(target: Record<string, unknown>, dotted: string, fn: (old: unknown) => unknown): void {
   const parts = dotted.split('.');
+  // This runs in the runner (the language server), on paths the handler chose: `__proto__.x` would set
+  // Object.prototype.x there. The platform's store has no such thing to reach; refuse it.
+  if (parts.some((p) => p === '__proto__' || p === 'constructor' || p === 'prototype')) {
+    throw err(400, `Invalid attribute path '${dotted}'`);
+  }
   let cur: Record<string, unknown> = target;
   for (const p of parts.slice(0, -1)) {
     if (cur[p] === null || typeof cur[p] !== 'object') cur[p] = {};
