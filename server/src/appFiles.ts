@@ -59,8 +59,8 @@ export function listTestData(appDir: string): string[] {
  */
 export function outsideApp(appDir: string, file: string): string | undefined {
   let real: string; let root: string;
-  try { real = realpathSync(file); } catch { return undefined; }
-  try { root = realpathSync(appDir); } catch { root = appDir; }
+  try { real = realpathSync.native(file); } catch { return undefined; }
+  try { root = realpathSync.native(appDir); } catch { root = appDir; }
   const r = path.relative(root, real);
   return r === '' || (!r.startsWith('..') && !path.isAbsolute(r)) ? undefined : real;
 }
