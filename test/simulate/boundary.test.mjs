@@ -269,7 +269,7 @@ test('permission model: a hostile package cannot read outside the app, write fil
   }
 });
 
-test('permission model: a Node without it (nodePath = Node 18) still runs, and the run says it is not confined', async () => {
+test('permission model: a Node without it (Node 18, or a runtime refusing the flag) is not confined, and the run says so', async () => {
   const { confinement } = await loadTs('server/src/simulate/childProcess.ts');
   // A fake "node" that reports version 18 (confinement asks the executable for its version).
   const fake = path.join(mkdtempSync(path.join(tmpdir(), 'fsdev-node18-')), 'node');
@@ -277,6 +277,19 @@ test('permission model: a Node without it (nodePath = Node 18) still runs, and t
   const c = confinement({ nodePath: fake, runnerScript: '/x/runner.js', appDir: '/app' });
   assert.deepEqual(c.flags, []);
   assert.match(c.note, /Node 18 has no permission model/);
+  // A real run on such a Node (a wrapper that says "18" when asked and is node otherwise): it runs, unconfined, and says so.
+  const wrapper = path.join(mkdtempSync(path.join(tmpdir(), 'fsdev-node18w-')), 'node');
+  writeFileSync(wrapper, `#!/bin/sh\nif [ "$1" = "-p" ]; then echo 18.20.8; exit 0; fi\nexec ${JSON.stringify(process.execPath)} "$@"\n`, { mode: 0o755 });
+  const res = await run(makeApp('exports = { h: function () { return 7; } };\n'), { nodePath: wrapper });
+  assert.equal(res.status, 'success', JSON.stringify(res.error));
+  assert.equal(res.value, 7);
+  assert.ok(res.logs.some((l) => l.level === 'system' && /Node 18 has no permission model/.test(l.message)));
+  // A runtime that reports Node 20 but refuses the flag (an Electron built without it): unconfined, and said.
+  const refusing = path.join(mkdtempSync(path.join(tmpdir(), 'fsdev-node20-')), 'node');
+  writeFileSync(refusing, '#!/bin/sh\ncase "$1" in -p) echo 20.11.0;; *) exit 9;; esac\n', { mode: 0o755 });
+  const r = confinement({ nodePath: refusing, runnerScript: '/x/runner.js', appDir: '/app' });
+  assert.deepEqual(r.flags, []);
+  assert.match(r.note, /does not accept --experimental-permission: the handler and its packages run unconfined/);
   const now = confinement({ nodePath: process.execPath, runnerScript: '/x/runner.js', appDir: '/app' });
   assert.ok(now.flags.some((f) => /^--(experimental-)?permission$/.test(f)));
   assert.ok(now.flags.includes(`--allow-fs-read=/app${path.sep}`));

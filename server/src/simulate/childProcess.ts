@@ -54,8 +54,30 @@ export function confinement(spec: Pick<ChildSpec, 'nodePath' | 'runnerScript' | 
     return { flags: [], note: `Node ${major} has no permission model: the handler and its packages may read and write any file you can and start processes. Use Node 20 or later to confine them.` };
   }
   const flag = major > 22 || (major === 22 && minor >= 13) ? '--permission' : '--experimental-permission';
+  if (!acceptsFlag(spec.nodePath, flag, path.dirname(spec.runnerScript))) {
+    return { flags: [], note: `This Node (${spec.nodePath}) does not accept ${flag}: the handler and its packages run unconfined (they may read and write any file you can).` };
+  }
   const dirs = [path.dirname(spec.runnerScript), ...(spec.appDir ? [spec.appDir] : [])].flatMap(withReal);
   return { flags: [flag, ...dirs.map((d) => `--allow-fs-read=${d.endsWith(path.sep) ? d : d + path.sep}`)] };
+}
+
+const accepted = new Map<string, boolean>();
+/**
+ * Whether a runtime takes the permission flag. Plain Node 20+ does (no probe: the CLI's cold start stays one
+ * process); an Electron runtime (VS Code's own, which runs the server) or another executable is asked once.
+ */
+function acceptsFlag(nodePath: string, flag: string, readable: string): boolean {
+  if (nodePath === process.execPath && !process.versions.electron) return true;
+  const key = `${nodePath}\u0000${flag}`;
+  if (!accepted.has(key)) {
+    let ok = false;
+    try {
+      const r = spawnSync(nodePath, [flag, `--allow-fs-read=${readable}${path.sep}`, '-e', '0'], { timeout: 10_000, windowsHide: true, stdio: 'ignore' });
+      ok = r.status === 0;
+    } catch { /* not runnable */ }
+    accepted.set(key, ok);
+  }
+  return accepted.get(key)!;
 }
 
 /** Start a child, guarded by the watchdog (it dies with this process). Messages: `proc.stdio[3]`. */
