@@ -172,7 +172,7 @@ export function startServer(connection: Connection): void {
     const target = (event: string, scope: SimulateTarget['scope'], payloadFile?: string): SimulateTarget =>
       ({ appDir: at.state.appDir, event, scope, ...(payloadFile ? { payloadFile } : {}) });
     if (at.rel === SERVER_SCRIPT) {
-      simulation.prewarm(); // the user sees Simulate: have a child ready before the click
+      simulation.prewarm(at.state.appDir); // the user sees Simulate: have a child ready for this app before the click
       return callbackLenses(app).flatMap((l) => [
         { range: l.range, command: { title: `▶ Simulate ${l.label}`, command: SimulateCommand, arguments: [target(l.event, l.scope)] } },
         { range: l.range, command: { title: 'Debug', command: DebugCommand, arguments: [target(l.event, l.scope)] } },

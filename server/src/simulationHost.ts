@@ -5,7 +5,7 @@ import { HandlerRunner } from './simulate/runner';
 import { list as listHistory } from './simulate/history';
 import { SimulateRequest, SimulationDebugReadyNotification, SimulationHistoryRequest, SimulationLogNotification } from './protocol';
 
-export interface SimulationHost { prewarm(): void; dispose(): void }
+export interface SimulationHost { prewarm(appDir: string): void; dispose(): void }
 
 export function registerSimulation(connection: Connection, knownApp: (appDir: string) => unknown): SimulationHost {
   let runner: HandlerRunner | undefined;
@@ -22,5 +22,6 @@ export function registerSimulation(connection: Connection, knownApp: (appDir: st
   });
   connection.onRequest(SimulationHistoryRequest, async ({ appDir }) => (knownApp(appDir) ? listHistory(appDir) : []));
   connection.onShutdown(() => runner?.dispose());
-  return { prewarm: () => { ensure(); }, dispose: () => runner?.dispose() };
+  // A warm child may read one app only (Node's permission model names its folder): warm it for this app.
+  return { prewarm: (appDir) => { void ensure().whenWarm(appDir); }, dispose: () => runner?.dispose() };
 }
