@@ -92,6 +92,11 @@ function warmUp(): void {
     void s.promise(() => 1);
     toSimulationError(new Error('warm'), '/', hide);
     JSON.stringify({ type: 'log', entry: { level: 'log', message: 'warm', time: 0 } });
+    // The bounding of outgoing messages (first calls compile lazily: a millisecond off the run).
+    checkChildMessage({ type: 'log', entry: { level: 'log', message: clipText('warm', 10), time: 0 } });
+    checkChildMessage({ type: 'effect', kind: 'db', effect: { op: 'set', key: 'k', value: { n: 1 }, ok: true } });
+    checkChildMessage({ type: 'done', outcome: { status: 'success', handler: 'h', value: { a: [1] }, error: { message: 'm', frames: [] } } });
+    JSON.parse('{"type":"run","plan":{"appDir":"/"}}');
   } catch { /* warming is best effort */ }
 }
 
