@@ -20,12 +20,14 @@ export async function runStoreOp(dbFile: string, op: StoreOp, args: unknown[]): 
   try {
     // The app folder exists (the run was planned in it); .fsdev/ is ours to create.
     fs.mkdirSync(path.dirname(dbFile), { recursive: true });
-    return await withFileLock(dbFile, () => {
+    const work = () => {
       const [area, name] = op.split('.') as ['db' | 'schedule', string];
       const target = area === 'db' ? new LocalDb(dbFile) : new LocalSchedule(dbFile);
       const fn = (target as unknown as Record<string, (...a: unknown[]) => unknown>)[name];
       return { ok: true as const, value: fn.apply(target, args) };
-    });
+    };
+    // Reads need no lock: every write is an atomic rename, so a read sees the store before or after it.
+    return op === 'db.get' || op === 'schedule.fetch' ? work() : await withFileLock(dbFile, work);
   } catch (e) {
     return { ok: false, error: asError(e) };
   }
