@@ -7,11 +7,22 @@ import { diagnoseApp, sortDiagnostics } from './core/diagnoseApp';
 export async function checkCommand(args: string[]): Promise<number> {
   const json = args.includes('--json');
   const appDir = path.resolve(args.find((a) => !a.startsWith('--')) ?? '.');
-  const notApp = await notAnAppReason(appDir);
-  if (notApp) {
-    process.stderr.write(`fsdev check: ${notApp}\n`);
+  // --json prints one array on stdout whatever happens: a script parsing it never meets an empty stdout.
+  const fail = (code: string, message: string) => {
+    process.stderr.write(`fsdev check: ${message}\n`);
+    if (json) process.stdout.write(JSON.stringify([{ file: 'manifest.json', line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code, message }], null, 2) + '\n');
     return 2;
+  };
+  try {
+    const notApp = await notAnAppReason(appDir);
+    if (notApp) return fail('not-an-app', notApp);
+    return await checkApp(appDir, json);
+  } catch (e) {
+    return fail('internal-error', `the check could not finish: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
   }
+}
+
+async function checkApp(appDir: string, json: boolean): Promise<number> {
   const files = await loadAppFiles(appDir);
   const { diagnostics } = diagnoseApp(files, (p) => readFileSync(path.join(appDir, p), 'utf8'));
   const rows = sortDiagnostics(diagnostics).map((d) => ({

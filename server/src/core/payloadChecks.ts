@@ -1,7 +1,7 @@
 // Checks one server/test_data payload in the context of the app: its schema (by the event its file
 // name says), whether its `event` field agrees, and whether the event it belongs to is registered.
 import { findNodeAtLocation, parseTree } from 'jsonc-parser';
-import { findEvent } from './catalogue';
+import { findEvent, otherProductEvents, otherProductOf } from './catalogue';
 import type { App } from './appModel';
 import { diag } from './checks';
 import { analysePayload } from './payloadValidation';
@@ -15,11 +15,39 @@ export function productOf(app: Pick<App, 'scopes' | 'dialect'>, scope?: Scope): 
   return candidate === 'freshsales' ? 'freshsales' : 'freshworks_crm';
 }
 
+/** The other Freshworks product whose payload this is (no documented schema here), if any. */
+export function otherProductOfPayload(app: Pick<App, 'scopes' | 'dialect'>, scope?: Scope): string | undefined {
+  if (scope) return otherProductOf(scope);
+  const own = app.scopes.filter((s) => s.name !== 'common');
+  return own.length > 0 && own.every((s) => otherProductOf(s)) ? otherProductOf(own[0]) : undefined;
+}
+
+/** The product whose default payload an event gets in a scope: a Freshsales product or another product. */
+export function payloadProductOf(app: Pick<App, 'scopes' | 'dialect'>, scope?: Scope): string {
+  const other = otherProductOfPayload(app, scope);
+  return other && other !== '*' ? other : productOf(app, scope);
+}
+
 export function checkPayloadFile(app: App, path: string, text: string): Diagnostic[] {
   const file = classifyTestData(app, [path])[0];
   if (!file) return [];
   const event = file.event;
-  const { diagnostics: out, value, parsed } = analysePayload(text, path, { event, product: productOf(app, file.scope) });
+  if (isFunctionInput(app, event)) return syntaxOnly(text, path);
+  const other = otherProductOfPayload(app, file.scope);
+  if (other) {
+    // Another product's payload: no documented schema here, so only its JSON is checked; its name is
+    // checked against that product's events.
+    const out = syntaxOnly(text, path);
+    if (!otherProductEvents(other).some((e) => e.name === event) && !findEvent(event)) {
+      out.push(diag(path, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, 'warning', 'payload-unknown-event',
+        `Unknown event "${event}" for ${other === '*' ? 'this module' : other}, so this payload is never used.`, { event }));
+    }
+    return out;
+  }
+  const analysed = analysePayload(text, path, { event, product: productOf(app, file.scope) });
+  const { value, parsed } = analysed;
+  const registeredAnywhere = app.registrations.some((r) => r.event === event) || app.registrations.length === 0;
+  const out = relaxSchemaFindings(analysed.diagnostics, event, value, text, registeredAnywhere);
   if (!findEvent(event)) return out; // analysePayload already said, once, that the event is unknown
   // Hot path: building the jsonc tree of a 250 KB payload costs several times a JSON.parse and makes most of
   // the garbage, so only build it when the payload's own "event" disagrees (or the JSON is malformed).
@@ -46,4 +74,56 @@ export function checkPayloadFile(app: App, path: string, text: string): Diagnost
       `The simulator reads the ${event} payload from ${expected}, so this file is never used.`, { expected }));
   }
   return out;
+}
+
+/** `server/test_data/<function>.json` of a manifest `functions` entry is a server method's input, not an event payload. */
+function isFunctionInput(app: App, name: string | undefined): boolean {
+  return name !== undefined && !findEvent(name) && app.manifest.functions.includes(name);
+}
+
+function syntaxOnly(text: string, path: string): Diagnostic[] {
+  try {
+    JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    return [];
+  } catch {
+    return analysePayload(text, path, {}).diagnostics.filter((d) => d.code === 'json-syntax');
+  }
+}
+
+/**
+ * The payloads older fdk versions generated (`account_id` a number, `timestamp` a string, onExternalEvent's `data`
+ * a string) are run by fdk: they get a warning with a fix to the documented type, never an error. A payload of an
+ * event the app does not register is never used, so its schema findings are warnings too.
+ */
+function relaxSchemaFindings(diags: Diagnostic[], event: string, value: unknown, text: string, registered: boolean): Diagnostic[] {
+  return diags.map((d) => {
+    if (d.code !== 'payload-schema') return d;
+    const legacy = legacyFix(d.data?.path, event, value);
+    if (legacy) {
+      return { ...d, severity: 'warning', code: 'payload-legacy-type',
+        message: `${legacy.what} is ${legacy.is} here, as older fdk versions generated it; the platform sends ${legacy.should}. fdk runs it as it is.`,
+        data: { ...d.data, newText: legacy.newText, title: legacy.title } };
+    }
+    return registered ? d : { ...d, severity: 'warning', message: `${d.message} (${event} is not registered, so this payload is never used.)` };
+  });
+}
+
+function legacyFix(path: unknown, event: string, value: unknown): { what: string; is: string; should: string; newText?: string; title: string } | undefined {
+  const obj = value && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : undefined;
+  if (!obj) return undefined;
+  if (path === '/account_id' && typeof obj.account_id === 'number') {
+    return { what: '"account_id"', is: 'a number', should: 'a string', newText: JSON.stringify(String(obj.account_id)), title: 'Make "account_id" a string' };
+  }
+  if (path === '/timestamp' && typeof obj.timestamp === 'string') {
+    const n = Number(obj.timestamp);
+    const epoch = Number.isFinite(n) && obj.timestamp.trim() !== '' ? n : Date.parse(obj.timestamp) / 1000;
+    return { what: '"timestamp"', is: 'a string', should: 'a number (epoch seconds)', newText: Number.isFinite(epoch) ? String(epoch) : undefined, title: 'Make "timestamp" a number' };
+  }
+  if (path === '/data' && event === 'onExternalEvent' && typeof obj.data === 'string') {
+    let parsed: unknown;
+    try { parsed = JSON.parse(obj.data); } catch { parsed = undefined; }
+    const isObj = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed);
+    return { what: '"data"', is: 'a string', should: 'the posted body as an object', newText: JSON.stringify(isObj ? parsed : { body: obj.data }, null, 2), title: 'Make "data" an object' };
+  }
+  return undefined;
 }
