@@ -7,7 +7,9 @@ import { diag } from './checks';
 import { analysePayload } from './payloadValidation';
 import { classifyTestData, expectedTestDataPath } from './testDataLayout';
 import { rangeOf } from './textPositions';
-import type { Diagnostic, ProductName, Scope } from './types';
+import type { Diagnostic, ProductName, Range, Scope } from './types';
+
+const START: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
 /** The product whose payload shape applies to a scope: 3.0 modules are Freshworks CRM's. */
 export function productOf(app: Pick<App, 'scopes' | 'dialect'>, scope?: Scope): ProductName {
@@ -33,42 +35,41 @@ export function checkPayloadFile(app: App, path: string, text: string): Diagnost
   if (!file) return [];
   const event = file.event;
   if (isFunctionInput(app, event)) return syntaxOnly(text, path);
-  const other = otherProductOfPayload(app, file.scope);
-  if (other) {
-    // Another product's payload: no documented schema here, so only its JSON is checked; its name is
-    // checked against that product's events.
-    const out = syntaxOnly(text, path);
-    if (!otherProductEvents(other).some((e) => e.name === event) && !findEvent(event)) {
-      out.push(diag(path, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, 'warning', 'payload-unknown-event',
-        `Unknown event "${event}" for ${other === '*' ? 'this module' : other}, so this payload is never used.`, { event }));
-    }
-    return out;
-  }
-  const analysed = analysePayload(text, path, { event, product: productOf(app, file.scope) });
-  const { value, parsed } = analysed;
-  const registeredAnywhere = app.registrations.some((r) => r.event === event) || app.registrations.length === 0;
-  const out = relaxSchemaFindings(analysed.diagnostics, event, value, text, registeredAnywhere);
-  if (!findEvent(event)) return out; // analysePayload already said, once, that the event is unknown
-  // Hot path: building the jsonc tree of a 250 KB payload costs several times a JSON.parse and makes most of
-  // the garbage, so only build it when the payload's own "event" disagrees (or the JSON is malformed).
-  const ownEvent = value && typeof value === 'object' ? (value as { event?: unknown }).event : undefined;
-  const needTree = !parsed || (typeof ownEvent === 'string' && ownEvent !== event);
-  const tree = needTree ? parseTree(text) : undefined;
-  const eventNode = tree && findNodeAtLocation(tree, ['event']);
-  if (eventNode && typeof eventNode.value === 'string' && eventNode.value !== event) {
-    out.push(diag(path, rangeOf(text, eventNode.offset, eventNode.offset + eventNode.length), 'warning', 'payload-event-mismatch',
-      `This payload says "event": "${eventNode.value}" but its file is for ${event}. The simulator overwrites "event" with "${event}" before the call.`, { event }));
-  }
   const sameEvent = app.registrations.filter((r) => r.event === event);
   const registered = sameEvent.some((r) => !file.scope || r.scope.name === file.scope.name);
-  const START = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  const other = otherProductOfPayload(app, file.scope ?? sameEvent[0]?.scope);
+  let out: Diagnostic[];
+  if (other) {
+    // Another product's payload: no documented schema here, so only its JSON and its event name are checked.
+    out = syntaxOnly(text, path);
+    if (!otherProductEvents(other).some((e) => e.name === event) && !findEvent(event)) {
+      out.push(diag(path, START, 'warning', 'payload-unknown-event',
+        `Unknown event "${event}" for ${other === '*' ? 'this module' : other}, so this payload is never used.`, { event }));
+      return out;
+    }
+  } else {
+    const analysed = analysePayload(text, path, { event, product: productOf(app, file.scope) });
+    const { value, parsed } = analysed;
+    out = relaxSchemaFindings(analysed.diagnostics, event, value, registered || !app.registrations.length);
+    if (!findEvent(event)) return out; // analysePayload already said, once, that the event is unknown
+    // Hot path: building the jsonc tree of a 250 KB payload costs several times a JSON.parse and makes most of
+    // the garbage, so only build it when the payload's own "event" disagrees (or the JSON is malformed).
+    const ownEvent = value && typeof value === 'object' ? (value as { event?: unknown }).event : undefined;
+    const needTree = !parsed || (typeof ownEvent === 'string' && ownEvent !== event);
+    const tree = needTree ? parseTree(text) : undefined;
+    const eventNode = tree && findNodeAtLocation(tree, ['event']);
+    if (eventNode && typeof eventNode.value === 'string' && eventNode.value !== event) {
+      out.push(diag(path, rangeOf(text, eventNode.offset, eventNode.offset + eventNode.length), 'warning', 'payload-event-mismatch',
+        `This payload says "event": "${eventNode.value}" but its file is for ${event}. The simulator overwrites "event" with "${event}" before the call.`, { event }));
+    }
+  }
   if (!registered && app.registrations.length) {
     const where = file.scope ? ` for ${file.scope.kind} ${file.scope.name}` : '';
     out.push(diag(path, START, 'information', 'payload-not-registered',
       `${event} is not registered${where} in manifest.json, so this payload is never used.`));
   } else if (registered && !sameEvent.some((r) => expectedTestDataPath(app, r.event, r.scope) === path)) {
     // Registered, but not where this dialect's simulator looks (a flat file in an omni or 3.0 app, a
-    // product folder in a single-product app): the file is never read either.
+    // product folder in a single-product app): the file is never read either, and the user is told so.
     const expected = expectedTestDataPath(app, event, sameEvent[0].scope);
     out.push(diag(path, START, 'information', 'payload-not-registered',
       `The simulator reads the ${event} payload from ${expected}, so this file is never used.`, { expected }));
@@ -95,7 +96,7 @@ function syntaxOnly(text: string, path: string): Diagnostic[] {
  * a string) are run by fdk: they get a warning with a fix to the documented type, never an error. A payload of an
  * event the app does not register is never used, so its schema findings are warnings too.
  */
-function relaxSchemaFindings(diags: Diagnostic[], event: string, value: unknown, text: string, registered: boolean): Diagnostic[] {
+function relaxSchemaFindings(diags: Diagnostic[], event: string, value: unknown, registered: boolean): Diagnostic[] {
   return diags.map((d) => {
     if (d.code !== 'payload-schema') return d;
     const legacy = legacyFix(d.data?.path, event, value);
