@@ -210,7 +210,10 @@ for (const [product, info] of Object.entries(ov.otherProducts)) {
   otherProducts[product] = { ...info, events: allProducts[product].map((e) => ({ name: e.name, kind: kindOf(e) })) };
   const dir = path.join(addon, 'payloads', product);
   for (const f of existsSync(dir) ? readdirSync(dir).sort() : []) {
-    const name = f.replace(/\.json$/, '');
+    // fdk's payload files may spell an event differently from its list (Freshteam's onNewhireCreate.json for
+    // onNewHireCreate): the list's name wins, so the default is found by the event's name.
+    const file = f.replace(/\.json$/, '');
+    const name = otherProducts[product].events.find((e) => e.name.toLowerCase() === file.toLowerCase())?.name ?? file;
     write(`schemas/defaults/${product}/${name}.json`, readJson(path.join(dir, f)));
     otherDefaults.push({ product, event: name, default: `schemas/defaults/${product}/${name}.json` });
   }

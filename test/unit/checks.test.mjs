@@ -120,6 +120,15 @@ test('other-product: a Freshdesk 2.x app gets one notice and fdk\'s event check,
   assert.deepEqual(only(d, 'unknown-product'), []);
 });
 
+test('other-product: afterAppUpdate is every product\'s; fdk\'s own payload file names (onNewhireCreate.json) are known', () => {
+  const d = diagnose({
+    manifest: m23(['"afterAppUpdate": { "handler": "onAppInstallHandler" }', '"onNewHireCreate": { "handler": "onTicketCreateHandler" }'], { product: 'freshteam' }),
+    script: FD_SCRIPT,
+    payloads: { 'server/test_data/onNewhireCreate.json': '{ "data": {} }' },
+  });
+  assert.deepEqual(d.filter((x) => x.severity !== 'information'), []);
+});
+
 test('other-product: handlers of another product\'s events are still checked', () => {
   const d = diagnose({ manifest: m23(['"onTicketUpdate": { "handler": "onTicketUpdateHandler" }'], { product: 'freshservice' }), script: FD_SCRIPT });
   assert.equal(one(d, 'handler-not-defined').message, "Event callback 'onTicketUpdateHandler' is not defined for product: freshservice.");

@@ -104,7 +104,9 @@ function productLabel(product: string): string {
 
 /** Events of another product are checked against that product's list, in fdk's words; a guessed 3.0 module only warns. */
 function checkOtherProductRegistration(app: App, reg: EventRegistration, product: string, out: Diagnostic[]): void {
-  const names = otherProductEvents(product).map((e) => e.name);
+  // App set-up events (afterAppUpdate too, which fdk's older lists lack) are every product's.
+  const setup = catalogue.events.filter((e) => e.kind === 'app-setup').map((e) => e.name);
+  const names = [...new Set([...otherProductEvents(product).map((e) => e.name), ...setup])];
   const candidates = reg.scope.kind === 'module' ? names.filter((n) => !eventsFor({ kind: 'module', name: 'common' }).some((e) => e.name === n)) : names;
   if (!candidates.includes(reg.event)) {
     const suggestion = suggestEvent(reg.event, candidates);

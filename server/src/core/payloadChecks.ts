@@ -42,7 +42,8 @@ export function checkPayloadFile(app: App, path: string, text: string): Diagnost
   if (other) {
     // Another product's payload: no documented schema here, so only its JSON and its event name are checked.
     out = syntaxOnly(text, path);
-    if (!otherProductEvents(other).some((e) => e.name === event) && !findEvent(event)) {
+    // Case-insensitive: fdk itself writes Freshteam's onNewHireCreate payload as onNewhireCreate.json.
+    if (!otherProductEvents(other).some((e) => e.name.toLowerCase() === event.toLowerCase()) && !findEvent(event)) {
       out.push(diag(path, START, 'warning', 'payload-unknown-event',
         `Unknown event "${event}" for ${other === '*' ? 'this module' : other}, so this payload is never used.`, { event }));
       return out;
