@@ -43,7 +43,8 @@ export interface AppEventsResult { apps: AppSummary[] }
 /** Client → server, whenever a view needs the app's events (sidebar, quick pick, panel). */
 export const AppEventsRequest = new RequestType<AppEventsParams, AppEventsResult, void>('freshsales/appEvents');
 
-export interface DefaultPayloadParams { event: string; product?: 'freshworks_crm' | 'freshsales' }
+/** `scope` picks the product's payload when `product` is not given (another product's app, a 3.0 module of one). */
+export interface DefaultPayloadParams { event: string; product?: 'freshworks_crm' | 'freshsales'; scope?: { kind: 'product' | 'module'; name: string } }
 export interface DefaultPayloadResult { event: string; product: string; text: string }
 
 /** Client → server: the bundled default payload of an event, pretty-printed (for "Create Test Payload"). */

@@ -44,6 +44,18 @@ export function otherProductOf(scope: Scope): string | undefined {
   return Object.keys(others).find((p) => others[p].modulePrefixes.some((prefix) => scope.name.startsWith(prefix))) ?? '*';
 }
 
+/**
+ * The product whose default payload an event gets in a scope: the 2.x product itself, another product's 3.0 module's
+ * product (`support_ticket` → freshdesk), or for a module no name tells, the first other product that has the event.
+ * Undefined: the catalogue's choice (Freshsales Suite's payload).
+ */
+export function defaultProductFor(event: string, scope?: Scope): string | undefined {
+  if (scope?.kind === 'product') return scope.name;
+  const other = scope && otherProductOf(scope);
+  if (other !== '*') return other;
+  return findEvent(event) ? undefined : Object.keys(catalogue.otherProducts).find((p) => otherProductEvents(p).some((e) => e.name === event));
+}
+
 /** Events of another product (`*`: of every other product), as fdk's lists name them. */
 export function otherProductEvents(product: string): { name: string; kind: EventKind }[] {
   const lists = product === '*' ? Object.values(catalogue.otherProducts) : [catalogue.otherProducts[product]].filter(Boolean);

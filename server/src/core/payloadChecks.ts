@@ -1,9 +1,9 @@
 // Checks one server/test_data payload in the context of the app: its schema (by the event its file
 // name says), whether its `event` field agrees, and whether the event it belongs to is registered.
 import { findNodeAtLocation, parseTree } from 'jsonc-parser';
-import { findEvent, otherProductEvents, otherProductOf } from './catalogue';
+import { findEvent, otherProductEvents } from './catalogue';
 import type { App } from './appModel';
-import { diag } from './checks';
+import { diag, otherScope } from './checks';
 import { analysePayload } from './payloadValidation';
 import { classifyTestData, expectedTestDataPath } from './testDataLayout';
 import { rangeOf } from './textPositions';
@@ -19,29 +19,23 @@ export function productOf(app: Pick<App, 'scopes' | 'dialect'>, scope?: Scope): 
 
 /** The other Freshworks product whose payload this is (no documented schema here), if any. */
 export function otherProductOfPayload(app: Pick<App, 'scopes' | 'dialect'>, scope?: Scope): string | undefined {
-  if (scope) return otherProductOf(scope);
+  if (scope) return otherScope(scope);
   const own = app.scopes.filter((s) => s.name !== 'common');
-  return own.length > 0 && own.every((s) => otherProductOf(s)) ? otherProductOf(own[0]) : undefined;
-}
-
-/** The product whose default payload an event gets in a scope: a Freshsales product or another product. */
-export function payloadProductOf(app: Pick<App, 'scopes' | 'dialect'>, scope?: Scope): string {
-  const other = otherProductOfPayload(app, scope);
-  return other && other !== '*' ? other : productOf(app, scope);
+  return own.length > 0 && own.every((s) => otherScope(s)) ? otherScope(own[0]) : undefined;
 }
 
 export function checkPayloadFile(app: App, path: string, text: string): Diagnostic[] {
   const file = classifyTestData(app, [path])[0];
   if (!file) return [];
   const event = file.event;
-  if (isFunctionInput(app, event)) return syntaxOnly(text, path);
+  if (isFunctionInput(app, event)) return payloadSyntaxDiagnostics(text, path);
   const sameEvent = app.registrations.filter((r) => r.event === event);
   const registered = sameEvent.some((r) => !file.scope || r.scope.name === file.scope.name);
   const other = otherProductOfPayload(app, file.scope ?? sameEvent[0]?.scope);
   let out: Diagnostic[];
   if (other) {
     // Another product's payload: no documented schema here, so only its JSON and its event name are checked.
-    out = syntaxOnly(text, path);
+    out = payloadSyntaxDiagnostics(text, path);
     // Case-insensitive: fdk itself writes Freshteam's onNewHireCreate payload as onNewhireCreate.json.
     if (!otherProductEvents(other).some((e) => e.name.toLowerCase() === event.toLowerCase()) && !findEvent(event)) {
       out.push(diag(path, START, 'warning', 'payload-unknown-event',
@@ -83,7 +77,8 @@ function isFunctionInput(app: App, name: string | undefined): boolean {
   return name !== undefined && !findEvent(name) && app.manifest.functions.includes(name);
 }
 
-function syntaxOnly(text: string, path: string): Diagnostic[] {
+/** Only the JSON syntax problems of a payload (another product's, a server method's input). */
+export function payloadSyntaxDiagnostics(text: string, path: string): Diagnostic[] {
   try {
     JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
     return [];

@@ -94,10 +94,7 @@ function loadCore(): Promise<CoreModules> {
  */
 async function defaultPayload(event: string, scope?: Scope): Promise<unknown> {
   const c = await import('../core/catalogue');
-  const other = scope && c.otherProductOf(scope);
-  const product = scope?.kind === 'product' ? scope.name
-    : other === '*' ? Object.keys(c.catalogue.otherProducts).find((p) => c.otherProductEvents(p).some((e) => e.name === event) && !c.findEvent(event)) : other;
-  return c.defaultPayload(event, product);
+  return c.defaultPayload(event, c.defaultProductFor(event, scope));
 }
 
 export async function planRun(req: SimulationRequest, limits?: { outputLimitBytes?: number; outputLimitLines?: number }): Promise<Planned> {
