@@ -199,6 +199,12 @@ test('a payload of an event the app does not register never fails check', () => 
   assert.ok(only(d, 'payload-schema').every((x) => x.severity === 'warning' && /onDealCreate is not registered/.test(x.message)));
 });
 
+test('an empty {} payload (a placeholder real apps keep) warns about what the platform sends, never fails', () => {
+  const d = diagnose({ manifest: m23(['"onScheduledEvent": { "handler": "onContactCreateHandler" }']), script: SCRIPT, payloads: { 'server/test_data/onScheduledEvent.json': '{}' } });
+  assert.deepEqual(d.filter((x) => x.severity === 'error'), []);
+  assert.match(one(d, 'payload-schema').message, /^Missing property "data"\. \(The payload is empty: fdk runs it/);
+});
+
 test('server/test_data/<function>.json of a manifest function is a server method input, not an unknown event', () => {
   const manifest = m23(['"onContactCreate": { "handler": "onContactCreateHandler" }']).replace('      }\n    }', '      },\n      "functions": { "lookupCompany": {} }\n    }');
   const d = diagnose({ manifest, script: SCRIPT, payloads: { 'server/test_data/onContactCreate.json': payload('onContactCreate'), 'server/test_data/lookupCompany.json': '{ "q": 1 }' } });

@@ -101,7 +101,10 @@ function relaxSchemaFindings(diags: Diagnostic[], event: string, value: unknown,
         message: `${legacy.what} is ${legacy.is} here, as older fdk versions generated it; the platform sends ${legacy.should}. fdk runs it as it is.`,
         data: { ...d.data, newText: legacy.newText, title: legacy.title } };
     }
-    return registered ? d : { ...d, severity: 'warning', message: `${d.message} (${event} is not registered, so this payload is never used.)` };
+    if (!registered) return { ...d, severity: 'warning', message: `${d.message} (${event} is not registered, so this payload is never used.)` };
+    // `{}` is a placeholder real apps keep (fdk runs it, filling in only event and iparams): say what is missing, do not fail.
+    if (isEmptyObject(value)) return { ...d, severity: 'warning', message: `${d.message} (The payload is empty: fdk runs it with only "event" and "iparams" filled in; the platform sends more.)` };
+    return d;
   });
 }
 
@@ -123,4 +126,8 @@ function legacyFix(path: unknown, event: string, value: unknown): { what: string
     return { what: '"data"', is: 'a string', should: 'the posted body as an object', newText: JSON.stringify(isObj ? parsed : { body: obj.data }, null, 2), title: 'Make "data" an object' };
   }
   return undefined;
+}
+
+function isEmptyObject(v: unknown): boolean {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0;
 }
