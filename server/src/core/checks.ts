@@ -53,19 +53,18 @@ function checkManifestShape(app: App, out: Diagnostic[]): void {
   if (root?.type !== 'object') return;
   if (!app.platformVersion) out.push(diag(file, START, 'error', 'missing-platform-version', 'manifest.json has no "platform-version" (2.0, 2.1, 2.2, 2.3 or 3.0).'));
   const known = app.dialect === '3.0' ? Object.keys(catalogue.modules) : Object.keys(catalogue.products);
-  const others: string[] = [];
+  const others = app.manifest.eventsBlocks.filter((b) => otherScope(b.scope));
+  if (others.length) {
+    // Said once per app, on the first such block: every event of theirs would otherwise repeat it.
+    const names = others.map((b) => `'${b.scope.name}'`).join(', ');
+    const products = [...new Set(others.map((b) => productLabel(otherScope(b.scope)!)))].join(', ');
+    const kind = others[0].scope.kind;
+    out.push(diag(file, others[0].keyRange, 'information', 'other-product',
+      `${names} ${others.length > 1 ? `are not Freshsales ${kind}s` : `is not a Freshsales ${kind}`} (${products}): event names and handlers are checked,`
+      + ' payloads are not validated (this tool has no documented schema for them).'));
+  }
   for (const block of app.manifest.eventsBlocks) {
-    const other = otherScope(block.scope);
-    if (other) {
-      if (!others.length) {
-        const where = app.manifest.eventsBlocks.filter((b) => otherScope(b.scope)).map((b) => b.scope.name);
-        out.push(diag(file, block.keyRange, 'information', 'other-product',
-          `${where.map((w) => `'${w}'`).join(', ')} ${where.length > 1 ? 'are' : 'is'} not ${where.length > 1 ? 'Freshsales ' + block.scope.kind + 's' : 'a Freshsales ' + block.scope.kind}`
-          + ` (${[...new Set(where.map((w) => productLabel(otherScope({ kind: block.scope.kind, name: w })!)))].join(', ')}): event names and handlers are checked,`
-          + ' payloads are not validated (this tool has no documented schema for them).'));
-      }
-      others.push(other);
-    } else if (!known.includes(block.scope.name)) {
+    if (!others.includes(block) && !known.includes(block.scope.name)) {
       out.push(diag(file, block.keyRange, 'warning', app.dialect === '3.0' ? 'unknown-module' : 'unknown-product',
         `'${block.scope.name}' is not a Freshsales ${block.scope.kind}. Expected one of: ${known.join(', ')}.`));
     }

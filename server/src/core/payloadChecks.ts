@@ -45,7 +45,8 @@ export function checkPayloadFile(app: App, path: string, text: string): Diagnost
   } else {
     const analysed = analysePayload(text, path, { event, product: productOf(app, file.scope) });
     const { value, parsed } = analysed;
-    out = relaxSchemaFindings(analysed.diagnostics, event, value, registered || !app.registrations.length);
+    // A manifest that does not parse registers nothing yet: its payloads keep their errors meanwhile.
+    out = relaxSchemaFindings(analysed.diagnostics, event, value, registered || (!app.registrations.length && app.parseProblems.length > 0));
     if (!findEvent(event)) return out; // analysePayload already said, once, that the event is unknown
     // Hot path: building the jsonc tree of a 250 KB payload costs several times a JSON.parse and makes most of
     // the garbage, so only build it when the payload's own "event" disagrees (or the JSON is malformed).
@@ -117,7 +118,7 @@ function legacyFix(path: unknown, event: string, value: unknown): { what: string
   if (path === '/timestamp' && typeof obj.timestamp === 'string') {
     const n = Number(obj.timestamp);
     const epoch = Number.isFinite(n) && obj.timestamp.trim() !== '' ? n : Date.parse(obj.timestamp) / 1000;
-    return { what: '"timestamp"', is: 'a string', should: 'a number (epoch seconds)', newText: Number.isFinite(epoch) ? String(epoch) : undefined, title: 'Make "timestamp" a number' };
+    return { what: '"timestamp"', is: 'a string', should: 'a number (epoch time)', newText: Number.isFinite(epoch) ? String(epoch) : undefined, title: 'Make "timestamp" a number' };
   }
   if (path === '/data' && event === 'onExternalEvent' && typeof obj.data === 'string') {
     let parsed: unknown;
