@@ -50,3 +50,15 @@ test('a Freshsales Classic app runs the newer events (onPhoneCallCreate) with a 
   assert.equal(r.status, 'success', JSON.stringify(r.error ?? r.notRunnableReason));
   assert.equal(userLogs(r)[0].message, 'freshsales actor,phone_call,associations');
 });
+
+test('a 3.0 app\'s flat test payload is not read, and the run says so instead of ignoring it', async () => {
+  const app = makeApp(SCRIPT, {
+    manifest: { 'platform-version': '3.0', engines: { node: '18.20.8', fdk: '9.6.0' }, modules: { support_ticket: { events: { onTicketCreate: { handler: 'onTicketCreateHandler' } } } } },
+    files: { 'server/test_data/onTicketCreate.json': { data: { ticket: { subject: 'flat' } } } },
+  });
+  const r = await runner.run({ appDir: app, event: 'onTicketCreate' });
+  assert.equal(r.status, 'success', JSON.stringify(r.error ?? r.notRunnableReason));
+  assert.equal(r.payloadSource, 'default');
+  assert.ok(r.logs.some((l) => l.level === 'system' && l.message.includes('server/test_data/onTicketCreate.json exists, but this app\'s layout reads server/test_data/support_ticket/onTicketCreate.json')),
+    JSON.stringify(r.logs.map((l) => l.message)));
+});

@@ -173,7 +173,10 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
     } else {
       payload = await defaultPayload(req.event, scope);
       info.payloadSource = 'default';
-      info.notes.push({ level: 'system', message: `No ${expected}: using the bundled default payload of ${req.event}.` });
+      // A flat copy the user wrote (as some 3.0 samples keep) is not read, and the run says so rather than ignore it.
+      const flat = `${core.layout.TEST_DATA_DIR}/${req.event}.json`;
+      const flatNote = flat !== expected && fs.existsSync(path.join(appDir, flat)) ? ` (${flat} exists, but this app's layout reads ${expected}; move it there to use it)` : '';
+      info.notes.push({ level: 'system', message: `No ${expected}: using the bundled default payload of ${req.event}${flatNote}.` });
     }
   }
   if (!isObject(payload)) return fail('The payload must be a JSON object.');
