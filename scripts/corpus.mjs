@@ -150,6 +150,8 @@ out.push(`  ${fam.get('freshsales') ?? 0} Freshsales apps, ${fam.get('other') ??
 out.push('');
 out.push('check:');
 out.push(`  crashes: ${apps.filter((a) => a.check.crash).length}${apps.filter((a) => a.check.crash).map((a) => `\n    ${a.name}: exit ${a.check.exit} ${a.check.stderr}`).join('')}`);
+const unread = apps.filter((a) => a.modelError);
+if (unread.length) out.push(`  apps whose events this script could not read (not simulated): ${unread.map((a) => `\n    ${a.name}: ${a.modelError}`).join('')}`);
 out.push(`  stdout not a JSON array: ${apps.filter((a) => !a.check.json).length}${apps.filter((a) => !a.check.json).map((a) => `\n    ${a.name} (exit ${a.check.exit})`).join('')}`);
 for (const family of ['freshsales', 'other']) {
   const list = apps.filter((a) => a.family === family);
