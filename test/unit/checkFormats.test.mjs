@@ -111,3 +111,24 @@ test('bad --format values and stray options: exit 2 with the choices, nothing on
   assert.equal(two.code, 2);
   assert.match(two.stderr, /one app folder at a time/);
 });
+
+test('the $fsdev problem matcher (package.json) reads every problem line of the text output, and not the summary', () => {
+  const { problemMatchers } = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).contributes;
+  const m = problemMatchers.find((x) => x.name === 'fsdev');
+  const re = new RegExp(m.pattern.regexp);
+  const out = fsdev('check', BROKEN).stdout.trimEnd().split('\n');
+  const summary = out.pop();
+  const rows = JSON.parse(fsdev('check', BROKEN, '--json').stdout);
+  const lines = out.filter(Boolean);
+  assert.equal(lines.length, rows.length);
+  lines.forEach((l, i) => {
+    const g = re.exec(l);
+    assert.ok(g, l);
+    const row = rows[i];
+    assert.deepEqual([g[m.pattern.file], +g[m.pattern.line], +g[m.pattern.column], g[m.pattern.code], g[m.pattern.message]],
+      [row.file, row.line, row.column, row.code, row.message]);
+    // VS Code knows error / warning / info; `information` must be captured as `info`.
+    assert.equal(g[m.pattern.severity], { error: 'error', warning: 'warning', information: 'info' }[row.severity]);
+  });
+  assert.equal(re.exec(summary), null);
+});
