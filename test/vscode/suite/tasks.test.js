@@ -36,4 +36,29 @@ module.exports = function register(test) {
     assert.equal(d.severity, vscode.DiagnosticSeverity.Information);
     assert.equal(typeof d.code === 'object' ? d.code.value : d.code, 'no-test-data');
   }, { timeout: 60_000 });
+
+  test('a tasks.json task of type fsdev resolves through the provider and runs', async ({ vscode, root }) => {
+    await requireActive(vscode);
+    const file = vscode.Uri.joinPath(root, '.vscode', 'tasks.json');
+    const tasksJson = { version: '2.0.0', tasks: [{ type: 'fsdev', command: 'check', args: ['--format', 'json'], label: 'app check (json)', problemMatcher: [] }] };
+    await vscode.workspace.fs.writeFile(file, Buffer.from(JSON.stringify(tasksJson, null, 2)));
+    try {
+      let mine;
+      await waitFor(async () => {
+        mine = (await vscode.tasks.fetchTasks({ type: 'fsdev' })).find((t) => t.name === 'app check (json)');
+        return mine;
+      }, { timeout: 20_000, message: 'the tasks.json task among the fsdev tasks' });
+      let exitCode;
+      const ended = new Promise((resolve) => {
+        const sub = vscode.tasks.onDidEndTaskProcess((e) => {
+          if (e.execution.task.name === 'app check (json)') { exitCode = e.exitCode; sub.dispose(); resolve(); }
+        });
+      });
+      await vscode.tasks.executeTask(mine);
+      await ended;
+      assert.equal(exitCode, 0, 'the fixture app has no errors: fsdev check --format json exits 0');
+    } finally {
+      await vscode.workspace.fs.delete(vscode.Uri.joinPath(root, '.vscode'), { recursive: true });
+    }
+  }, { timeout: 60_000 });
 };
