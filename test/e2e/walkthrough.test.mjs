@@ -1,6 +1,7 @@
 // The "Get started with Freshsales DevTools" walkthrough in the real editor: it opens from Welcome: Open
 // Walkthrough, lists its five steps, "Open or create an app" is done in an app folder, and "See a problem and
-// its quick fix" / "Simulate an event" tick themselves when the user applies a quick fix / runs a simulation.
+// its quick fix" / "Simulate an event" tick themselves when the user applies a quick fix / runs a simulation, and
+// "Run the tests" / "Read coverage" when VS Code's testing commands run.
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { useEditor, sleep, waitFor } from './harness.mjs';
@@ -66,6 +67,18 @@ describe('Get started walkthrough', () => {
     await sleep(500);
     await openWalkthrough(e);
     await waitForStepDone(e, 'See a problem and its quick fix');
+  });
+
+  ed.it('the test and coverage steps tick when their VS Code testing commands run (the steps\' own buttons)', async (e) => {
+    await openWalkthrough(e);
+    for (const [title, button] of [['Run the tests', 'Run All Tests'], ['Read coverage', 'Run Tests with Coverage']]) {
+      await e.page.click(`.gettingStartedContainer .getting-started-step:has(.step-title:text-is("${title}"))`);
+      await e.page.click(`.gettingStartedContainer .getting-started-step.expanded >> text="${button}"`, { timeout: 10_000 });
+      await sleep(500);
+      await e.dismissNotifications();
+      await openWalkthrough(e);
+      await waitForStepDone(e, title);
+    }
   });
 
   ed.it('a finished simulation ticks "Simulate an event"', async (e) => {
