@@ -13,8 +13,8 @@ export interface AppEventItem {
   handler?: string;
   /** The handler exists in server.js in a form the platform sees. */
   handlerDefined: boolean;
-  /** Where the handler is defined (file relative to the app, 0-based line). */
-  handlerLocation?: { file: string; line: number; character: number };
+  /** Where the handler is defined (file relative to the app, 0-based lines); endLine: its last line. */
+  handlerLocation?: { file: string; line: number; character: number; endLine: number };
   /** Test payload path relative to the app, when one exists on disk. */
   payloadFile?: string;
   /** The path the dialect's layout expects for this event's payload. */

@@ -150,7 +150,7 @@ test('freshsales/appEvents: registered and available events with handler and pay
   const deal = reg.find((e) => e.event === 'onDealCreate');
   assert.equal(deal.handler, 'onDealCreateHandler');
   assert.equal(deal.handlerDefined, true);
-  assert.deepEqual(deal.handlerLocation, { file: 'server/server.js', line: 6, character: 2 });
+  assert.deepEqual(deal.handlerLocation, { file: 'server/server.js', line: 6, character: 2, endLine: 8 }, 'endLine: the line of the closing brace');
   assert.equal(deal.payloadFile, 'server/test_data/deal/onDealCreate.json');
   assert.equal(deal.problems, 0);
   assert.equal(deal.timeLimitMs, 20000);
