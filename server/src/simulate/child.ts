@@ -8,10 +8,10 @@ import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { performance } from 'node:perf_hooks';
 import { LocalDb } from './db';
+import { createPlatform, jsonSafe } from './platform';
 import type { ChildMessage, ChildOutcome, EffectMessage, ParentMessage, RunPlan } from './ipc';
-import { RequestApi } from './request';
+export { jsonSafe };
 import { Sandbox } from './sandbox';
-import { LocalSchedule } from './schedule';
 import { toSimulationError } from './stackMap';
 import type { LogEntry, LogLevel } from './types';
 
@@ -63,29 +63,6 @@ function failFromOutside(thrown: unknown, what: string): void {
   current.finish({ status: 'failed', error });
 }
 
-/** Make a value JSON-safe: cycles, functions, BigInt, undefined and non-finite numbers handled. */
-export function jsonSafe(value: unknown, maxBytes = 1024 * 1024): unknown {
-  if (value === undefined) return undefined;
-  const seen = new WeakSet<object>();
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(value, (_k, v: unknown) => {
-      if (typeof v === 'bigint') return `${v.toString()}n`;
-      if (typeof v === 'function') return `[Function ${(v as { name?: string }).name || 'anonymous'}]`;
-      if (v !== null && typeof v === 'object') {
-        if (seen.has(v)) return '[Circular]';
-        seen.add(v);
-      }
-      return v;
-    });
-  } catch (e) {
-    return `[unserializable value: ${e instanceof Error ? e.message : String(e)}]`;
-  }
-  if (text === undefined) return undefined;
-  if (text.length > maxBytes) return `[value too large: ${text.length} bytes of JSON]`;
-  return JSON.parse(text) as unknown;
-}
-
 async function run(plan: RunPlan): Promise<void> {
   const start = performance.now();
   let done = false;
@@ -114,85 +91,9 @@ async function run(plan: RunPlan): Promise<void> {
   };
   const effect = (m: Omit<EffectMessage, 'type'>): void => { if (!done) send({ type: 'effect', ...m } as EffectMessage); };
 
-  const db = new LocalDb(plan.dbFile);
-  const dbOp = <T>(op: 'set' | 'get' | 'update' | 'delete', key: unknown, work: () => T, value?: unknown) =>
-    sandbox.promise(() => {
-      try {
-        const r = work();
-        effect({ kind: 'db', effect: { op, key: String(key), ...(op === 'get' ? { value: r } : value !== undefined ? { value } : {}), ok: true } });
-        return r;
-      } catch (e) {
-        effect({ kind: 'db', effect: { op, key: String(key), ok: false, error: (e as { message?: string }).message ?? String(e) } });
-        throw e;
-      }
-    });
-  const $db = sandbox.toCtx({}) as Record<string, unknown>;
-  Object.assign($db, {
-    set: (key: unknown, value: unknown, options?: { setIf?: 'exist' | 'not_exist'; ttl?: number }) =>
-      dbOp('set', key, () => db.set(key, value, options), jsonSafe(value)),
-    get: (key: unknown) => dbOp('get', key, () => db.get(key)),
-    update: (key: unknown, type: unknown, attributes: unknown, options?: { setIf?: 'exist' | 'not_exist' }) =>
-      dbOp('update', key, () => db.update(key, type, attributes, options), jsonSafe({ type, attributes })),
-    delete: (key: unknown) => dbOp('delete', key, () => db.delete(key)),
-  });
-
-  const requests = new RequestApi({
-    templates: plan.requestTemplates, stubs: plan.stubs, iparams: plan.iparams, offline: plan.offline,
-    record: (e) => effect({ kind: 'requests', effect: e }),
-    warn: (message) => log('system', message),
-  });
-  const $request = sandbox.toCtx({}) as Record<string, unknown>;
-  $request.invokeTemplate = (name: unknown, params?: Parameters<RequestApi['invokeTemplate']>[1]) =>
-    sandbox.promise(() => requests.invokeTemplate(name, params));
-  for (const m of ['get', 'post', 'put', 'patch', 'delete']) {
-    $request[m] = (url: unknown, options?: Parameters<RequestApi['legacy']>[2]) =>
-      sandbox.promise(() => requests.legacy(m.toUpperCase(), url, options));
-  }
-
-  const schedules = new LocalSchedule(plan.dbFile);
-  const $schedule = sandbox.toCtx({}) as Record<string, unknown>;
-  for (const op of ['create', 'fetch', 'update', 'delete', 'pause', 'resume'] as const) {
-    $schedule[op] = (options?: unknown) => sandbox.promise(() => {
-      const name = (options as { name?: unknown } | undefined)?.name;
-      try {
-        const r = schedules[op](options as never);
-        effect({ kind: 'schedules', effect: { op, name: typeof name === 'string' ? name : undefined, options: jsonSafe(options), ok: true } });
-        return r;
-      } catch (e) {
-        effect({ kind: 'schedules', effect: { op, name: typeof name === 'string' ? name : undefined, options: jsonSafe(options), ok: false,
-          error: (e as { message?: string }).message ?? String(e) } });
-        throw e;
-      }
-    });
-  }
-
-  let targetCount = 0;
-  const generateTargetUrl = () => sandbox.promise(() => {
-    const url = `http://127.0.0.1:10001/fsdev/external-event/${encodeURIComponent(plan.event)}/${process.pid}-${++targetCount}`;
-    effect({ kind: 'targetUrls', effect: { url } });
-    return url;
-  });
-
-  // renderData: app set-up events wait for it; elsewhere it is recorded and has no effect.
+  const { apis, render } = createPlatform(sandbox, plan, { log, effect });
+  const renderState = render.state;
   const setup = plan.kind === 'app-setup';
-  const renderState: { called: boolean; error?: unknown; data?: unknown; badFirstArg?: boolean } = { called: false };
-  let renderCalled: () => void = () => undefined;
-  const renderPromise = new Promise<void>((resolve) => { renderCalled = resolve; });
-  const renderData = (err?: unknown, data?: unknown): void => {
-    if (renderState.called) {
-      log('system', 'renderData was called more than once: only the first call counts on the platform.');
-      return;
-    }
-    renderState.called = true;
-    if (err !== undefined && err !== null) {
-      renderState.error = jsonSafe(err);
-      if (typeof err !== 'object' || typeof (err as { message?: unknown }).message !== 'string') renderState.badFirstArg = true;
-    }
-    if (data !== undefined) renderState.data = jsonSafe(data);
-    if (!setup) log('system', `renderData has no effect for ${plan.kind} events (only app set-up events wait for it).`);
-    renderCalled();
-  };
-
   sandbox.install({
     appDir: plan.appDir,
     serverDir: path.dirname(plan.serverScript),
@@ -201,7 +102,7 @@ async function run(plan: RunPlan): Promise<void> {
       send({ type: 'exit-called', code });
       process.exit(code);
     },
-    apis: { $db, $request, $schedule, generateTargetUrl, renderData },
+    apis,
   });
 
   if (plan.debug) {
@@ -283,7 +184,7 @@ async function run(plan: RunPlan): Promise<void> {
 
   if (setup && !renderState.called) {
     // The platform waits (up to the time limit) for renderData; the parent kills the run at the limit.
-    await renderPromise;
+    await render.promise;
     if (done) return;
   }
   // Let work the handler started without awaiting it ($db/$request calls, timers) settle: its logs and
