@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { performance } from 'node:perf_hooks';
 import { LocalDb } from './db';
-import { createPlatform, jsonSafe } from './platform';
+import { createPlatform, findHandler, jsonSafe } from './platform';
 import type { ChildMessage, ChildOutcome, EffectMessage, ParentMessage, RunPlan } from './ipc';
 export { jsonSafe };
 import { Sandbox } from './sandbox';
@@ -139,28 +139,9 @@ async function run(plan: RunPlan): Promise<void> {
       notRunnableReason: `${serverRel} does not export an object: write \`exports = { ${plan.handler ?? 'handler'}: function (args) { ... } }\`.` });
   }
   const exp = exported as Record<string, unknown>;
-  let handler = plan.handler;
-  if (plan.handlerFromEventsArray || handler === undefined) {
-    const events = exp.events;
-    const item = Array.isArray(events)
-      ? (events as unknown[]).find((x) => (x as { event?: unknown } | null)?.event === plan.event) as { callback?: unknown } | undefined
-      : undefined;
-    if (!item) {
-      return finish({ status: 'not-runnable', notRunnableReason: Array.isArray(events)
-        ? `${plan.event} is not in the events array that ${serverRel} exports.`
-        : `${plan.event} is not registered: ${serverRel} exports no events array (platform 2.0) and manifest.json registers no handler for it.` });
-    }
-    if (typeof item.callback !== 'string') {
-      return finish({ status: 'not-runnable', notRunnableReason: `The events array entry for ${plan.event} in ${serverRel} has no callback name.` });
-    }
-    handler = item.callback;
-  }
-  const fn = exp[handler];
-  if (typeof fn !== 'function') {
-    const what = fn === undefined ? 'which ' + serverRel + ' does not export.'
-      : `but ${serverRel} exports it as ${fn === null ? 'null' : typeof fn}, not a function.`;
-    return finish({ status: 'not-runnable', handler, notRunnableReason: `${plan.event} is registered with handler '${handler}', ${what}` });
-  }
+  const found = findHandler(exp, plan, serverRel);
+  if ('notRunnableReason' in found) return finish({ status: 'not-runnable', ...found });
+  const { handler, fn } = found;
 
   let payload: unknown;
   try {

@@ -80,17 +80,24 @@ export function createPlatform(sandbox: Sandbox, plan: RunPlan, hooks: PlatformH
     delete: (key: unknown) => dbOp('delete', key, () => db.delete(key)),
   });
 
-  const requests = new RequestApi({
-    templates: plan.requestTemplates, stubs: plan.stubs, iparams: plan.iparams, offline: plan.offline,
-    record: (e) => effect({ kind: 'requests', effect: e }),
-    warn: (message) => log('system', message),
-  });
+  // Built from the plan as it is at call time (the test child re-plans each invocation: iparams may differ).
+  let requestApi: { api: RequestApi; iparams: unknown } | undefined;
+  const requests = (): RequestApi => {
+    if (requestApi?.iparams !== plan.iparams) {
+      requestApi = { iparams: plan.iparams, api: new RequestApi({
+        templates: plan.requestTemplates, stubs: plan.stubs, iparams: plan.iparams, offline: plan.offline,
+        record: (e) => effect({ kind: 'requests', effect: e }),
+        warn: (message) => log('system', message),
+      }) };
+    }
+    return requestApi.api;
+  };
   const $request = sandbox.toCtx({}) as Record<string, unknown>;
   $request.invokeTemplate = (name: unknown, params?: Parameters<RequestApi['invokeTemplate']>[1]) =>
-    sandbox.promise(() => requests.invokeTemplate(name, params));
+    sandbox.promise(() => requests().invokeTemplate(name, params));
   for (const m of ['get', 'post', 'put', 'patch', 'delete']) {
     $request[m] = (url: unknown, options?: Parameters<RequestApi['legacy']>[2]) =>
-      sandbox.promise(() => requests.legacy(m.toUpperCase(), url, options));
+      sandbox.promise(() => requests().legacy(m.toUpperCase(), url, options));
   }
 
   const schedules = new LocalSchedule(plan.dbFile);
@@ -138,3 +145,31 @@ export function createPlatform(sandbox: Sandbox, plan: RunPlan, hooks: PlatformH
     };
     return { apis: { $db, $request, $schedule, generateTargetUrl, renderData }, render };
   }
+
+/** The handler of `plan.event` in what server.js exported (2.0 apps: through its `events` array), or why not. */
+export function findHandler(exp: Record<string, unknown>, plan: Pick<RunPlan, 'event' | 'handler' | 'handlerFromEventsArray'>, serverRel: string):
+  { handler: string; fn: (this: unknown, payload: unknown) => unknown } | { handler?: string; notRunnableReason: string } {
+  let handler = plan.handler;
+  if (plan.handlerFromEventsArray || handler === undefined) {
+    const events = exp.events;
+    const item = Array.isArray(events)
+      ? (events as unknown[]).find((x) => (x as { event?: unknown } | null)?.event === plan.event) as { callback?: unknown } | undefined
+      : undefined;
+    if (!item) {
+      return { notRunnableReason: Array.isArray(events)
+        ? `${plan.event} is not in the events array that ${serverRel} exports.`
+        : `${plan.event} is not registered: ${serverRel} exports no events array (platform 2.0) and manifest.json registers no handler for it.` };
+    }
+    if (typeof item.callback !== 'string') {
+      return { notRunnableReason: `The events array entry for ${plan.event} in ${serverRel} has no callback name.` };
+    }
+    handler = item.callback;
+  }
+  const fn = exp[handler];
+  if (typeof fn !== 'function') {
+    const what = fn === undefined ? 'which ' + serverRel + ' does not export.'
+      : `but ${serverRel} exports it as ${fn === null ? 'null' : typeof fn}, not a function.`;
+    return { handler, notRunnableReason: `${plan.event} is registered with handler '${handler}', ${what}` };
+  }
+  return { handler, fn: fn as (this: unknown, payload: unknown) => unknown };
+}
