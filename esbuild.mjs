@@ -1,7 +1,7 @@
 // One bundle per process: the extension host, the language server, the handler-runner child,
 // the CLI and the webview. `mainFields: ['module', 'main']` matters: jsonc-parser's UMD entry breaks bundles.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -37,3 +37,5 @@ if (watch) {
   const results = await Promise.allSettled(builds.map((b) => esbuild.build(b)));
   if (results.some((r) => r.status === 'rejected')) process.exit(1);
 }
+// istanbul-reports' HTML report copies its CSS/JS from `<its dir>/assets`: beside the bundles that write it.
+cpSync('node_modules/istanbul-reports/lib/html/assets', 'server/dist/assets', { recursive: true });
