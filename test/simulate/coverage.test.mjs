@@ -101,3 +101,26 @@ test('--min gates CI with exit 3; coverage accumulates across runs; a changed fi
   assert.ok(!existsSync(path.join(app, 'coverage')));
   assert.match(fsdev('coverage', '--reset', app).out, /No coverage to clear/);
 });
+
+test('a simulation with coverage on reports the block coverage of server.js (what the editor adds to coverage/)', async () => {
+  const { newRunner } = await import('./helpers.mjs');
+  const { loadTs } = await import('../helpers/loadCore.mjs');
+  const { convert } = await loadTs('server/src/testing/coverageReport.ts');
+  const app = makeApp(SERVER, { manifest, files: { 'server/test_data/onDealCreate.json': { data: { vip: true, amount: 5 } } } });
+  const runner = await newRunner({ recordHistory: false, warm: false });
+  try {
+    let scripts;
+    const r = await runner.run({ appDir: app, event: 'onDealCreate', coverage: true }, undefined, { onCoverage: (s) => { scripts = s; } });
+    assert.equal(r.status, 'success', JSON.stringify(r.error ?? r.notRunnableReason));
+    assert.equal(r.value, 'vip.');
+    assert.deepEqual(scripts.map((s) => s.url), [path.join(app, 'server/server.js')]);
+    const fc = Object.values(convert(scripts))[0];
+    assert.deepEqual(Object.values(fc.b), [[0, 1], [1, 0], [0, 1], [1, 0]]);
+    // Without the setting, nothing is recorded.
+    let again;
+    await runner.run({ appDir: app, event: 'onDealCreate' }, undefined, { onCoverage: (s) => { again = s; } });
+    assert.equal(again, undefined);
+  } finally {
+    runner.dispose();
+  }
+});

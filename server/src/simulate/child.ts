@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { performance } from 'node:perf_hooks';
+import { CoverageRecorder } from './coverage';
 import { LocalDb } from './db';
 import { createPlatform, findHandler, jsonSafe } from './platform';
 import type { ChildMessage, ChildOutcome, EffectMessage, ParentMessage, RunPlan } from './ipc';
@@ -69,10 +70,14 @@ async function run(plan: RunPlan): Promise<void> {
   let outputBytes = 0;
   let outputLines = 0;
   let capturing = true;
+  const coverage = plan.coverage ? new CoverageRecorder() : undefined;
   const finish = (o: ChildOutcome): void => {
     if (done) return;
     done = true;
-    send({ type: 'done', outcome: o });
+    if (!coverage) return send({ type: 'done', outcome: o });
+    // Coverage goes first: the parent kills the child once it has the outcome.
+    void coverage.take(plan.appDir).then((scripts) => send({ type: 'coverage', scripts }), () => undefined)
+      .then(() => send({ type: 'done', outcome: o }));
   };
   current = { plan, finish };
 
@@ -113,6 +118,7 @@ async function run(plan: RunPlan): Promise<void> {
     (require('node:inspector') as typeof import('node:inspector')).waitForDebugger();
   }
 
+  if (coverage) await coverage.start().catch(() => undefined);
   const serverRel = path.relative(plan.appDir, plan.serverScript).split(path.sep).join('/');
   let exported: unknown;
   try {

@@ -13,6 +13,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { add as addHistory } from './history';
+import type { ScriptCoverage } from './coverage';
 import type { ChildMessage, ChildOutcome, ParentMessage } from './ipc';
 import { OUTPUT_LIMIT_BYTES, OUTPUT_LIMIT_LINES, planRun, type PlanInfo } from './plan';
 import type { LogEntry, SimulationEffects, SimulationError, SimulationRequest, SimulationResult, SimulationStatus } from './types';
@@ -35,6 +36,8 @@ export interface RunnerOptions {
 export interface RunHooks {
   /** Debug mode: the child listens on this inspector port and waits for a debugger to attach. */
   onDebugReady?(port: number): void;
+  /** request.coverage: V8 coverage of the app's server/ files, when the run ended in the child (not at a kill). */
+  onCoverage?(scripts: ScriptCoverage[]): void;
 }
 
 interface Child {
@@ -273,6 +276,7 @@ export class HandlerRunner {
           case 'exit-called': exitCalled = m.code; break;
           case 'debug-waiting': debugWaiting = true; maybeDebugReady(); break;
           case 'output-limit': outputLimit(); break;
+          case 'coverage': try { hooks?.onCoverage?.(m.scripts); } catch { /* listener */ } break;
           case 'done': {
             const o: ChildOutcome = m.outcome;
             const extra: Partial<SimulationResult> = {};

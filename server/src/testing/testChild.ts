@@ -4,14 +4,14 @@
 // is streamed to the parent as it begins and ends, with a heartbeat: a test stuck in a loop stops the
 // heartbeat and the parent kills this process; a test calling process.exit fails instead of ending the run.
 // mocha and sinon live only here (never in the extension host or the language server).
-import * as inspector from 'node:inspector';
 import * as path from 'node:path';
 import Mocha from 'mocha';
 import * as sinon from 'sinon';
+import { CoverageRecorder } from '../simulate/coverage';
 import { toSimulationError } from '../simulate/stackMap';
 import type { LogEntry, LogLevel } from '../simulate/types';
 import { AppUnderTest } from './invoke';
-import type { ScriptCoverage, TestCaseResult, TestChildMessage, TestFailure, TestInfo, TestPlan } from './types';
+import type { TestCaseResult, TestChildMessage, TestFailure, TestInfo, TestPlan } from './types';
 
 const send = (m: TestChildMessage): void => { process.send?.(m); };
 const realExit = process.exit.bind(process);
@@ -23,11 +23,11 @@ process.once('message', (m: { type?: string; plan?: TestPlan }) => {
 process.on('disconnect', () => realExit(0));
 setInterval(() => send({ type: 'heartbeat' }), 500).unref();
 
-let session: inspector.Session | undefined;
+let coverage: CoverageRecorder | undefined;
 function finish(failures: number): void {
   if (exiting) return;
   exiting = true;
-  void takeCoverage().then((scripts) => {
+  void (coverage && plan ? coverage.take(plan.appDir) : Promise.resolve(undefined)).then((scripts) => {
     if (scripts) send({ type: 'coverage', scripts });
     send({ type: 'finished', failures });
     process.disconnect?.();
@@ -35,33 +35,15 @@ function finish(failures: number): void {
   });
 }
 
-function post<T>(method: string, params?: object): Promise<T> {
-  return new Promise((resolve, reject) => session!.post(method, params, (err, res) => (err ? reject(err) : resolve(res as T))));
-}
-
-async function startCoverage(): Promise<void> {
-  session = new inspector.Session();
-  session.connect();
-  await post('Profiler.enable');
-  await post('Profiler.startPreciseCoverage', { callCount: true, detailed: true });
-}
-
-/** Block coverage of the app's server/ files that ran (no node_modules, no tests, nothing of ours). */
-async function takeCoverage(): Promise<ScriptCoverage[] | undefined> {
-  if (!session || !plan) return undefined;
-  const server = path.join(plan.appDir, 'server') + path.sep;
-  const { result } = await post<{ result: ScriptCoverage[] }>('Profiler.takePreciseCoverage');
-  return result
-    .map((s) => ({ url: s.url.startsWith('file://') ? decodeURIComponent(s.url.slice(7)) : s.url, functions: s.functions }))
-    .filter((s) => s.url.startsWith(server) && !s.url.includes(`${path.sep}node_modules${path.sep}`) && s.url.endsWith('.js'));
-}
-
 let plan: TestPlan | undefined;
 let current: { info: TestInfo; logs: LogEntry[] } | undefined;
 
 async function main(p: TestPlan): Promise<void> {
   plan = p;
-  if (p.coverage) await startCoverage();
+  if (p.coverage) {
+    coverage = new CoverageRecorder();
+    await coverage.start();
+  }
   const echo = p.reporter === 'spec' ? process.stdout : process.stderr;
   const log = (level: LogLevel, message: string, unsupported?: boolean): void => {
     const entry: LogEntry = { level, message, time: 0 };

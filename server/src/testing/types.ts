@@ -2,7 +2,10 @@
 // streams back (test by test, so a run that is killed still reports what happened), and the result.
 // Plain data only: it crosses IPC and the language server protocol as JSON.
 import type { Scope } from '../core/types';
+import type { ScriptCoverage } from '../simulate/coverage';
 import type { LogEntry, SimulationError } from '../simulate/types';
+
+export type { ScriptCoverage };
 
 export type TestReporter = 'spec' | 'tap' | 'junit' | 'none';
 
@@ -53,12 +56,6 @@ export interface TestCaseResult extends TestInfo {
   failure?: TestFailure;
   /** The handler's console output during this test. */
   logs: LogEntry[];
-}
-
-/** V8 coverage of one script (Profiler.takePreciseCoverage's ScriptCoverage, trimmed to what we use). */
-export interface ScriptCoverage {
-  url: string;
-  functions: { functionName: string; isBlockCoverage: boolean; ranges: { startOffset: number; endOffset: number; count: number }[] }[];
 }
 
 export type TestChildMessage =
