@@ -3,7 +3,8 @@
 // accumulation across runs and `fsdev coverage --reset`.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { bundle, makeApp, repoRoot } from './helpers.mjs';
@@ -123,4 +124,14 @@ test('a simulation with coverage on reports the block coverage of server.js (wha
   } finally {
     runner.dispose();
   }
+});
+
+test('the example app\'s tests pass and reach the Marketplace\'s 80 % on every metric (fsdev test --min 80)', () => {
+  const app = mkdtempSync(path.join(tmpdir(), 'fsdev-crm-app-'));
+  cpSync(path.join(repoRoot, 'examples/crm-app'), app, { recursive: true, filter: (src) => !/[\\/](coverage|\.fsdev)$/.test(src) });
+  const r = fsdev('test', app, '--min', '80');
+  assert.equal(r.code, 0, r.out + r.err);
+  assert.match(r.out, /11 passing/);
+  const total = JSON.parse(readFileSync(path.join(app, 'coverage/coverage-summary.json'), 'utf8')).total;
+  for (const m of ['statements', 'branches', 'functions', 'lines']) assert.ok(total[m].pct >= 80, `${m}: ${total[m].pct}`);
 });
