@@ -11,7 +11,7 @@ import { CoverageRecorder } from '../simulate/coverage';
 import { toSimulationError } from '../simulate/stackMap';
 import type { LogEntry, LogLevel } from '../simulate/types';
 import { AppUnderTest } from './invoke';
-import type { TestCaseResult, TestChildMessage, TestFailure, TestInfo, TestPlan } from './types';
+import { PAYLOAD_SUITE, payloadTestTitle, testId, type TestCaseResult, type TestChildMessage, type TestFailure, type TestInfo, type TestPlan } from './types';
 
 const send = (m: TestChildMessage): void => { process.send?.(m); };
 const realExit = process.exit.bind(process);
@@ -73,10 +73,9 @@ async function main(p: TestPlan): Promise<void> {
     mocha.suite.addTest(new Mocha.Test(`load ${file ? path.relative(p.appDir, file) : 'test files'}`, () => { throw e; }));
   });
   if (p.payloadTests.length) {
-    const suite = Mocha.Suite.create(mocha.suite, 'Test payloads (server/test_data)');
+    const suite = Mocha.Suite.create(mocha.suite, PAYLOAD_SUITE);
     for (const t of p.payloadTests) {
-      const title = `${t.event}${t.scope ? ` (${t.scope.name})` : ''} runs with ${t.file}`;
-      suite.addTest(new Mocha.Test(title, () => app.invoke(t.event, undefined, t.scope?.name, t.file).then(() => undefined)));
+      suite.addTest(new Mocha.Test(payloadTestTitle(t), () => app.invoke(t.event, undefined, t.scope?.name, t.file).then(() => undefined)));
     }
   }
   const runner = mocha.run((failures) => finish(failures));
@@ -99,7 +98,7 @@ const failures = new WeakMap<Mocha.Runnable, unknown>();
 function info(t: Mocha.Runnable): TestInfo {
   const titles = t.titlePath();
   const file = t.file ?? t.parent?.file;
-  return { id: `${file ? path.relative(plan!.appDir, file) : 'payloads'}::${titles.join(' › ')}`, title: t.title, path: titles.slice(0, -1), ...(file ? { file } : {}) };
+  return { id: testId(file ? path.relative(plan!.appDir, file).split(path.sep).join('/') : undefined, titles), title: t.title, path: titles.slice(0, -1), ...(file ? { file } : {}) };
 }
 
 function report(t: Mocha.Runnable, hookErr?: unknown): void {

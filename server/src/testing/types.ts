@@ -78,3 +78,33 @@ export interface TestRunResult {
 }
 
 export type { SimulationError };
+
+/** Istanbul's per-file coverage data (what coverage-final.json holds for one file). */
+export interface FileCoverageData {
+  path: string;
+  statementMap: Record<string, Loc>;
+  fnMap: Record<string, { name: string; decl: Loc; loc: Loc; line: number }>;
+  branchMap: Record<string, { loc: Loc; type: string; locations: Loc[]; line: number }>;
+  s: Record<string, number>;
+  f: Record<string, number>;
+  b: Record<string, number[]>;
+}
+/** Istanbul's location: 1-based lines, 0-based columns. */
+export interface Loc { start: { line: number; column: number }; end: { line: number; column: number } }
+
+export interface CoverageSummaryText {
+  pct: Record<'statements' | 'branches' | 'functions' | 'lines', number>;
+  lowest: number;
+  lowestMetric: string;
+  text: string;
+}
+
+/** The title of the suite that holds the payload smoke tests, and of each payload test in it. */
+export const PAYLOAD_SUITE = 'Test payloads (server/test_data)';
+export function payloadTestTitle(t: PayloadTest): string {
+  return `${t.event}${t.scope ? ` (${t.scope.name})` : ''} runs with ${t.file}`;
+}
+/** A test's id, the same in the test child's reports and in the Testing view: file (relative) and titles. */
+export function testId(relFile: string | undefined, titles: string[]): string {
+  return `${relFile ?? 'payloads'}::${titles.join(' › ')}`;
+}
