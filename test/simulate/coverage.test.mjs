@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import { bundle, makeApp, repoRoot } from './helpers.mjs';
 
 const cli = bundle('server/src/cli.ts', 'cli');
-bundle('server/src/testing/testChild.ts', 'testRunner');
+bundle('server/src/testing/testChild.ts', 'testRunner', { alias: { sinon: 'sinon/lib/sinon.js' } });
 // The HTML report's assets sit beside the bundles, as esbuild.mjs puts them in server/dist.
 cpSync(path.join(repoRoot, 'node_modules/istanbul-reports/lib/html/assets'), path.join(path.dirname(cli), 'assets'), { recursive: true });
 

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { bundle, makeApp, repoRoot } from './helpers.mjs';
 
 // The CLI and the test child built from the current sources, side by side as in server/dist.
-const testRunner = bundle('server/src/testing/testChild.ts', 'testRunner');
+const testRunner = bundle('server/src/testing/testChild.ts', 'testRunner', { alias: { sinon: 'sinon/lib/sinon.js' } });
 const cli = bundle('server/src/cli.ts', 'cli');
 bundle('server/src/simulate/child.ts', 'runner');
 assert.equal(path.dirname(cli), path.dirname(testRunner));
