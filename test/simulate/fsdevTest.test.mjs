@@ -154,3 +154,41 @@ test('hostile tests: an endless loop and process.exit end with a clear failure; 
   assert.match(r.out, /2\) hostile › loops forever in the handler \(.*a\.test\.js\):\n\s+Did not finish/);
   assert.doesNotMatch(r.out, /never runs/);
 });
+
+test('Debug profile: the test child waits for a debugger; breakpoints in the test file and in server.js both stop', async () => {
+  const { loadTs } = await import('../helpers/loadCore.mjs');
+  const { connect, targetUrl } = await import('./cdp.mjs');
+  const { pathToFileURL } = await import('node:url');
+  const { planTests, runTests } = await loadTs('server/src/testing/testRun.ts');
+  const app = makeApp('exports = {\n  h: function (args) {\n    var x = args.data.n;\n    return x + 2;\n  }\n};\n', {
+    manifest: hostileManifest,
+    files: { 'test/h.test.js': "const assert = require('assert');\ndescribe('h', function () {\n  it('adds', async function () {\n    const r = await this.invoke('onContactCreate', { data: { n: 40 } });\n    assert.equal(r, 42);\n  });\n});\n" },
+  });
+  const planned = await planTests(app, { reporter: 'none', payloads: 'none' });
+  const stops = [];
+  let debugging;
+  const run = runTests(planned.plan, {
+    script: testRunner, inspectPort: 0, output: { stdout: () => {}, stderr: () => {} },
+    onDebugReady: (port) => { debugging = (async () => {
+      const cdp = await connect(await targetUrl(port));
+      await cdp.send('Debugger.enable');
+      await cdp.send('Debugger.setBreakpointByUrl', { url: pathToFileURL(path.join(app, 'test/h.test.js')).href, lineNumber: 3 });
+      await cdp.send('Debugger.setBreakpointByUrl', { url: pathToFileURL(path.join(app, 'server/server.js')).href, lineNumber: 3 });
+      let paused = cdp.waitFor('Debugger.paused');
+      await cdp.send('Runtime.runIfWaitingForDebugger');
+      for (let i = 0; i < 3; i++) {
+        const p = await paused;
+        const url = cdp.scripts.get(p.callFrames[0].location.scriptId);
+        if (url?.endsWith('.test.js') || url?.endsWith('server.js')) stops.push(`${path.basename(url)}:${p.callFrames[0].location.lineNumber + 1}`);
+        paused = cdp.waitFor('Debugger.paused');
+        await cdp.send('Debugger.resume');
+        if (stops.length === 2) break;
+      }
+      cdp.close();
+    })(); },
+  });
+  const result = await run.result;
+  await debugging;
+  assert.deepEqual([result.passed, result.failed, result.error], [1, 0, undefined]);
+  assert.deepEqual(stops, ['h.test.js:4', 'server.js:4']);
+});
