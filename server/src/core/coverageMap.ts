@@ -14,7 +14,7 @@ export interface V8Range { startOffset: number; endOffset: number; count: number
 export interface V8Function { functionName: string; ranges: V8Range[] }
 
 interface Pos { line: number; column: number }
-interface Loc { start: Pos; end: Pos }
+export interface Loc { start: Pos; end: Pos }
 export interface IstanbulFileCoverage {
   path: string;
   statementMap: Record<string, Loc>;

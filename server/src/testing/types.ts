@@ -79,18 +79,8 @@ export interface TestRunResult {
 
 export type { SimulationError };
 
-/** Istanbul's per-file coverage data (what coverage-final.json holds for one file). */
-export interface FileCoverageData {
-  path: string;
-  statementMap: Record<string, Loc>;
-  fnMap: Record<string, { name: string; decl: Loc; loc: Loc; line: number }>;
-  branchMap: Record<string, { loc: Loc; type: string; locations: Loc[]; line: number }>;
-  s: Record<string, number>;
-  f: Record<string, number>;
-  b: Record<string, number[]>;
-}
-/** Istanbul's location: 1-based lines, 0-based columns. */
-export interface Loc { start: { line: number; column: number }; end: { line: number; column: number } }
+/** Istanbul's per-file coverage data (what coverage-final.json holds for one file); 1-based lines, 0-based columns. */
+export type { IstanbulFileCoverage as FileCoverageData, Loc } from '../core/coverageMap';
 
 export interface CoverageSummaryText {
   pct: Record<'statements' | 'branches' | 'functions' | 'lines', number>;
