@@ -97,4 +97,20 @@ describe('Testing view', () => {
     await e.screenshot('testing-coverage');
     assert.ok(classes.some((c) => /coverage-deco-hit/.test(c)), 'covered lines are marked as hit');
   });
+
+  ed.it('Create test (CodeLens) writes test/onAppInstall.test.js, and the Testing view lists it', async (e) => {
+    await e.openFile('server/server.js');
+    await e.waitForCodeLens('onAppInstallHandler', 'Create test');
+    await e.clickCodeLens('onAppInstallHandler', 'Create test');
+    await e.waitForActiveTab('onAppInstall.test.js', 20_000);
+    const text = await waitFor(async () => e.readAppFile('test/onAppInstall.test.js'), { timeout: 10_000, message: 'test/onAppInstall.test.js on disk' });
+    assert.match(text, /this\.invoke\('onAppInstall', payload\)/);
+    assert.match(text, /this\.stub\('\$db', 'set'\)/);
+    // The new file's describe and it are test items at once (parsed, not run): their run buttons are in its gutter.
+    let glyphs = 0;
+    await waitFor(async () => {
+      glyphs = (await e.page.$$('.monaco-editor .testing-run-glyph')).length;
+      return glyphs >= 2;
+    }, { timeout: 30_000, message: () => `run buttons for the new describe and it in the gutter (found ${glyphs})` });
+  });
 });
