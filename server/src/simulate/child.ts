@@ -12,8 +12,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { performance } from 'node:perf_hooks';
+import { CoverageRecorder } from './coverage';
+import { createPlatform, findHandler, jsonSafe } from './platform';
 import { BOUNDS, checkChildMessage, clipText, type ChildMessage, type ChildOutcome, type EffectMessage, type ParentMessage, type RunPlan, type StoreOp } from './ipc';
-import { RequestApi } from './request';
+export { jsonSafe };
 import { Sandbox } from './sandbox';
 import { toSimulationError } from './stackMap';
 import type { LogEntry, LogLevel } from './types';
@@ -30,8 +32,6 @@ const hide = [__filename];
 let current: { plan: RunPlan; finish: (o: ChildOutcome) => void } | undefined;
 const storeCalls = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
 let storeSeq = 0;
-/** Store arguments over this many bytes of JSON are refused here (the platform's limit is 40 KB per key + value). */
-const STORE_ARGS_MAX = 100 * 1024;
 
 function openChannel(): net.Socket | undefined {
   let sock: net.Socket;
@@ -108,42 +108,20 @@ function failFromOutside(thrown: unknown, what: string): void {
   current.finish({ status: 'failed', error });
 }
 
-/** Make a value JSON-safe: cycles, functions, BigInt, undefined and non-finite numbers handled. */
-export function jsonSafe(value: unknown, maxBytes = BOUNDS.valueBytes): unknown {
-  if (value === undefined) return undefined;
-  // Only an object that contains itself is circular: the same object referenced twice is printed twice.
-  // JSON.stringify calls the replacer with `this` = the holder, so the ancestors are the holders' chain.
-  const ancestors: object[] = [];
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(value, function (this: unknown, _k, v: unknown) {
-      if (typeof v === 'bigint') return `${v.toString()}n`;
-      if (typeof v === 'function') return `[Function ${(v as { name?: string }).name || 'anonymous'}]`;
-      if (v !== null && typeof v === 'object') {
-        while (ancestors.length > 0 && ancestors[ancestors.length - 1] !== this) ancestors.pop();
-        if (ancestors.includes(v)) return '[Circular]';
-        ancestors.push(v);
-      }
-      return v;
-    });
-  } catch (e) {
-    return `[unserializable value: ${e instanceof Error ? e.message : String(e)}]`;
-  }
-  if (text === undefined) return undefined;
-  if (text.length > maxBytes) return `[value too large: ${text.length} bytes of JSON]`;
-  return JSON.parse(text) as unknown;
-}
-
 async function run(plan: RunPlan): Promise<void> {
   const start = performance.now();
   let done = false;
   let outputBytes = 0;
   let outputLines = 0;
   let capturing = true;
+  const coverage = plan.coverage ? new CoverageRecorder() : undefined;
   const finish = (o: ChildOutcome): void => {
     if (done) return;
     done = true;
-    sendBounded({ type: 'done', outcome: o });
+    if (!coverage) return sendBounded({ type: 'done', outcome: o });
+    // Coverage goes first: the parent kills the child once it has the outcome.
+    void coverage.take(plan.appDir).then((scripts) => send({ type: 'coverage', scripts }), () => undefined)
+      .then(() => sendBounded({ type: 'done', outcome: o }));
   };
   current = { plan, finish };
 
@@ -167,101 +145,9 @@ async function run(plan: RunPlan): Promise<void> {
     if (!done && ++effects <= BOUNDS.effects + 1) sendBounded({ type: 'effect', ...m } as EffectMessage);
   };
 
-  // $db and $schedule: the parent runs each operation on the store (the child may not write files). The
-  // arguments cross the pipe as JSON, as they would reach the platform's store.
-  const store = (op: StoreOp, args: unknown[]): Promise<unknown> => {
-    let wire: unknown[];
-    try {
-      const text = JSON.stringify(args);
-      if (text.length > STORE_ARGS_MAX) {
-        return Promise.reject({ status: 400, message: `The key and value together must not exceed 40 KB (they take ${Math.ceil(text.length / 1024)} KB)` });
-      }
-      wire = JSON.parse(text) as unknown[];
-    } catch {
-      return Promise.reject({ status: 400, message: 'The value must be JSON-serializable' });
-    }
-    return storeCall(op, wire);
-  };
-  const dbOp = (op: 'set' | 'get' | 'update' | 'delete', key: unknown, args: unknown[], value?: unknown) =>
-    sandbox.promise(async () => {
-      try {
-        if (op === 'set' && args[1] === undefined) throw { status: 400, message: 'The value must be JSON-serializable (got undefined)' };
-        const r = await store(`db.${op}`, args);
-        effect({ kind: 'db', effect: { op, key: String(key), ...(op === 'get' ? { value: r } : value !== undefined ? { value } : {}), ok: true } });
-        return r;
-      } catch (e) {
-        effect({ kind: 'db', effect: { op, key: String(key), ok: false, error: (e as { message?: string }).message ?? String(e) } });
-        throw e;
-      }
-    });
-  const $db = sandbox.toCtx({}) as Record<string, unknown>;
-  Object.assign($db, {
-    set: (key: unknown, value: unknown, options?: unknown) => dbOp('set', key, [key, value, options], jsonSafe(value)),
-    get: (key: unknown) => dbOp('get', key, [key]),
-    update: (key: unknown, type: unknown, attributes: unknown, options?: unknown) =>
-      dbOp('update', key, [key, type, attributes, options], jsonSafe({ type, attributes })),
-    delete: (key: unknown) => dbOp('delete', key, [key]),
-  });
-
-  const requests = new RequestApi({
-    templates: plan.requestTemplates, stubs: plan.stubs, iparams: plan.iparams, offline: plan.offline,
-    record: (e) => effect({ kind: 'requests', effect: e }),
-    warn: (message) => log('system', message),
-  });
-  const $request = sandbox.toCtx({}) as Record<string, unknown>;
-  $request.invokeTemplate = (name: unknown, params?: Parameters<RequestApi['invokeTemplate']>[1]) =>
-    sandbox.promise(() => requests.invokeTemplate(name, params));
-  for (const m of ['get', 'post', 'put', 'patch', 'delete']) {
-    $request[m] = (url: unknown, options?: Parameters<RequestApi['legacy']>[2]) =>
-      sandbox.promise(() => requests.legacy(m.toUpperCase(), url, options));
-  }
-
-  const $schedule = sandbox.toCtx({}) as Record<string, unknown>;
-  for (const op of ['create', 'fetch', 'update', 'delete', 'pause', 'resume'] as const) {
-    $schedule[op] = (options?: unknown) => sandbox.promise(async () => {
-      const name = (options as { name?: unknown } | undefined)?.name;
-      try {
-        const r = await store(`schedule.${op}`, [options]);
-        effect({ kind: 'schedules', effect: { op, name: typeof name === 'string' ? name : undefined, options: jsonSafe(options), ok: true } });
-        return r;
-      } catch (e) {
-        effect({ kind: 'schedules', effect: { op, name: typeof name === 'string' ? name : undefined, options: jsonSafe(options), ok: false,
-          error: (e as { message?: string }).message ?? String(e) } });
-        throw e;
-      }
-    });
-  }
-
-  let targetCount = 0;
-  const generateTargetUrl = () => sandbox.promise(() => {
-    const url = `http://127.0.0.1:10001/fsdev/external-event/${encodeURIComponent(plan.event)}/${process.pid}-${++targetCount}`;
-    effect({ kind: 'targetUrls', effect: { url } });
-    return url;
-  });
-
-  // renderData: app set-up events wait for it; elsewhere it is recorded and has no effect.
+  const { apis, render } = createPlatform(sandbox, plan, { log, effect, store: storeCall });
+  const renderState = render.state;
   const setup = plan.kind === 'app-setup';
-  const renderState: { called: boolean; error?: unknown; data?: unknown; badFirstArg?: boolean; message?: string } = { called: false };
-  let renderCalled: () => void = () => undefined;
-  const renderPromise = new Promise<void>((resolve) => { renderCalled = resolve; });
-  const renderData = (err?: unknown, data?: unknown): void => {
-    if (renderState.called) {
-      log('system', 'renderData was called more than once: only the first call counts on the platform.');
-      return;
-    }
-    renderState.called = true;
-    if (err !== undefined && err !== null) {
-      renderState.error = jsonSafe(err);
-      const message = (err as { message?: unknown }).message;
-      if (typeof err !== 'object' || typeof message !== 'string') renderState.badFirstArg = true;
-      // Kept apart from the (possibly cut) JSON copy: a 2 MB error object still fails with its own message.
-      else renderState.message = message.length > 16384 ? `${message.slice(0, 16384)}… [cut: ${message.length} characters]` : message;
-    }
-    if (data !== undefined) renderState.data = jsonSafe(data);
-    if (!setup) log('system', `renderData has no effect for ${plan.kind} events (only app set-up events wait for it).`);
-    renderCalled();
-  };
-
   sandbox.install({
     appDir: plan.appDir,
     serverDir: path.dirname(plan.serverScript),
@@ -270,7 +156,7 @@ async function run(plan: RunPlan): Promise<void> {
       send({ type: 'exit-called', code });
       process.exit(code);
     },
-    apis: { $db, $request, $schedule, generateTargetUrl, renderData },
+    apis,
   });
 
   if (plan.debug) {
@@ -281,6 +167,7 @@ async function run(plan: RunPlan): Promise<void> {
     (require('node:inspector') as typeof import('node:inspector')).waitForDebugger();
   }
 
+  if (coverage) await coverage.start().catch(() => undefined);
   const serverRel = path.relative(plan.appDir, plan.serverScript).split(path.sep).join('/');
   let exported: unknown;
   try {
@@ -307,29 +194,9 @@ async function run(plan: RunPlan): Promise<void> {
       notRunnableReason: `${serverRel} does not export an object: write \`exports = { ${plan.handler ?? 'handler'}: function (args) { ... } }\`.` });
   }
   const exp = exported as Record<string, unknown>;
-  let handler = plan.handler;
-  if (plan.handlerFromEventsArray || handler === undefined) {
-    const events = exp.events;
-    const item = Array.isArray(events)
-      ? (events as unknown[]).find((x) => (x as { event?: unknown } | null)?.event === plan.event) as { callback?: unknown } | undefined
-      : undefined;
-    if (!item) {
-      return finish({ status: 'not-runnable', notRunnableReason: Array.isArray(events)
-        ? `${plan.event} is not in the events array that ${serverRel} exports.`
-        : `${plan.event} is not registered: ${serverRel} exports no events array (platform 2.0) and manifest.json registers no handler for it.` });
-    }
-    if (typeof item.callback !== 'string') {
-      return finish({ status: 'not-runnable', notRunnableReason: `The events array entry for ${plan.event} in ${serverRel} has no callback name.` });
-    }
-    handler = item.callback;
-  }
-  // Only the exports' own properties are handlers: `constructor` or `hasOwnProperty` is not Object.prototype's.
-  const fn = Object.prototype.hasOwnProperty.call(exp, handler) ? exp[handler] : undefined;
-  if (typeof fn !== 'function') {
-    const what = fn === undefined ? 'which ' + serverRel + ' does not export.'
-      : `but ${serverRel} exports it as ${fn === null ? 'null' : typeof fn}, not a function.`;
-    return finish({ status: 'not-runnable', handler, notRunnableReason: `${plan.event} is registered with handler '${handler}', ${what}` });
-  }
+  const found = findHandler(exp, plan, serverRel);
+  if ('notRunnableReason' in found) return finish({ status: 'not-runnable', ...found });
+  const { handler, fn } = found;
 
   let payload: unknown;
   try {
@@ -353,7 +220,7 @@ async function run(plan: RunPlan): Promise<void> {
 
   if (setup && !renderState.called) {
     // The platform waits (up to the time limit) for renderData; the parent kills the run at the limit.
-    await renderPromise;
+    await render.promise;
     if (done) return;
   }
   // Let work the handler started without awaiting it ($db/$request calls, timers) settle: its logs and
@@ -364,7 +231,7 @@ async function run(plan: RunPlan): Promise<void> {
     if (done) return;
   } while (sandbox.pending > 0);
 
-  const outcome: ChildOutcome = { status: 'success', handler, value: jsonSafe(value) };
+  const outcome: ChildOutcome = { status: 'success', handler, value: jsonSafe(value, BOUNDS.valueBytes) };
   if (renderState.called || setup) {
     const { badFirstArg, message, ...rd } = renderState;
     outcome.renderData = rd;

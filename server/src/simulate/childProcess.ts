@@ -17,8 +17,8 @@ export interface ChildSpec {
   maxOldSpaceMb: number;
   extraArgs: string[];
   prewarm: boolean;
-  /** Run without the permission model (Debug: the inspector is off under it). */
-  unconfined?: boolean;
+  /** Run without the permission model, and why (Debug and coverage need the inspector, which it turns off). */
+  unconfined?: string;
 }
 
 export interface Confinement { flags: string[]; note?: string }
@@ -46,7 +46,7 @@ function withReal(p: string): string[] {
 
 /** The flags that confine a child, or a note saying why this Node cannot be confined. */
 export function confinement(spec: Pick<ChildSpec, 'nodePath' | 'runnerScript' | 'appDir' | 'unconfined'>): Confinement {
-  if (spec.unconfined) return { flags: [], note: 'Debug run: Node\'s permission model is off (it disables the inspector), so the handler may read and write any file you can.' };
+  if (spec.unconfined) return { flags: [], note: `${spec.unconfined}: Node's permission model is off (it disables the inspector), so the handler may read and write any file you can.` };
   const v = nodeVersion(spec.nodePath);
   if (!v) return { flags: [] };
   const [major, minor] = v;

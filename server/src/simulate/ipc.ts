@@ -5,6 +5,7 @@
 // trusts nothing it reads: `checkChildMessage` validates every message field by field (as the webview's
 // messages are) and bounds every string and value in it; what does not fit is dropped and reported.
 import type { EventKind } from '../core/types';
+import type { ScriptCoverage } from './coverage';
 import type { DbEffect, LogEntry, LogLevel, RequestEffect, ScheduleEffect, SimulationError, StackFrame, TargetUrlEffect } from './types';
 
 /** A canned `$request` response, from server/test_data/requests.stub.json or .fsdev/stubs.json. */
@@ -34,6 +35,8 @@ export interface RunPlan {
   outputLimitLines: number;
   /** The child waits for a debugger (inspector.waitForDebugger) before evaluating server.js. */
   debug?: boolean;
+  /** Record block coverage of the app's server/ files and send it before `done`. */
+  coverage?: boolean;
 }
 
 export interface ChildOutcome {
@@ -74,12 +77,13 @@ export type ChildMessage =
   | { type: 'output-limit'; bytes: number; lines: number }
   | EffectMessage
   | { type: 'store'; id: number; op: StoreOp; args: unknown[] }
+  | { type: 'coverage'; scripts: ScriptCoverage[] }
   | { type: 'done'; outcome: ChildOutcome };
 
 /** Bounds on what one message may carry; the parent enforces them whatever the child sends. */
 export const BOUNDS = {
-  /** One line on the message pipe (a longer one is dropped unread). */
-  messageBytes: 2 * 1024 * 1024,
+  /** One line on the message pipe (a longer one is dropped unread); coverage of a large app is the biggest. */
+  messageBytes: 8 * 1024 * 1024,
   /** A log line. */
   logChars: 64 * 1024,
   errorMessageChars: 16 * 1024,
@@ -211,6 +215,22 @@ function checkOutcome(v: unknown): ChildOutcome {
   return o;
 }
 
+/** V8 coverage of the app's files (Profiler.takePreciseCoverage, trimmed): numbers and names only. */
+function checkCoverage(v: unknown): ScriptCoverage[] {
+  if (!Array.isArray(v) || v.length > 10_000) return bad('coverage.scripts is not an array of scripts');
+  return v.map((sc: unknown) => {
+    if (!isObj(sc) || !Array.isArray(sc.functions)) return bad('a coverage script is malformed');
+    return { url: str(sc.url, 'coverage.url', 4096), functions: sc.functions.map((f: unknown) => {
+      if (!isObj(f) || typeof f.isBlockCoverage !== 'boolean' || !Array.isArray(f.ranges)) return bad('a coverage function is malformed');
+      return { functionName: str(f.functionName, 'coverage.functionName', BOUNDS.fieldChars), isBlockCoverage: f.isBlockCoverage,
+        ranges: f.ranges.map((r: unknown) => {
+          if (!isObj(r) || !isInt(r.startOffset) || !isInt(r.endOffset) || !isInt(r.count)) return bad('a coverage range is malformed');
+          return { startOffset: r.startOffset, endOffset: r.endOffset, count: r.count };
+        }) };
+    }) };
+  });
+}
+
 /**
  * One message from the child, checked field by field: a well-formed copy with every string and value
  * bounded, or `{ invalid }` saying what did not fit (the caller drops it and reports it once).
@@ -238,6 +258,7 @@ export function checkChildMessage(m: unknown): ChildMessage | { invalid: string 
         if (!Array.isArray(args)) return bad(`store arguments over ${BOUNDS.storeArgsBytes / 1024} KB`);
         return { type: 'store', id: m.id, op: oneOf(m.op, STORE_OPS, 'store.op'), args };
       }
+      case 'coverage': return { type: 'coverage', scripts: checkCoverage(m.scripts) };
       case 'done': return { type: 'done', outcome: checkOutcome(m.outcome) };
       default: return bad(`unknown type ${clipText(String(m.type), 40)}`);
     }

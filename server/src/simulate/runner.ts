@@ -20,6 +20,7 @@ import type { Readable, Writable } from 'node:stream';
 import { splitLines } from './channel';
 import { confinement, missingNode, startChild, watchMemory, type Confinement } from './childProcess';
 import { add as addHistory } from './history';
+import type { ScriptCoverage } from './coverage';
 import { BOUNDS, checkChildMessage, clipText, type ChildMessage, type ChildOutcome, type ParentMessage } from './ipc';
 import { OUTPUT_LIMIT_BYTES, OUTPUT_LIMIT_LINES, planRun, type PlanInfo } from './plan';
 import { runStoreOp } from './storeHost';
@@ -45,6 +46,8 @@ export interface RunnerOptions {
 export interface RunHooks {
   /** Debug mode: the child listens on this inspector port and waits for a debugger to attach. */
   onDebugReady?(port: number): void;
+  /** request.coverage: V8 coverage of the app's server/ files, when the run ended in the child (not at a kill). */
+  onCoverage?(scripts: ScriptCoverage[]): void;
 }
 
 interface Child {
@@ -151,7 +154,7 @@ export class HandlerRunner {
   }
 
   /** `prewarm`: the child takes its first-call costs before saying ready (pool children, not the cold path). */
-  private spawn(nodePath: string, appDir: string | undefined, extraArgs: string[], prewarm = false, unconfined = false): Child {
+  private spawn(nodePath: string, appDir: string | undefined, extraArgs: string[], prewarm = false, unconfined?: string): Child {
     const spec = { nodePath, runnerScript: this.opts.runnerScript, appDir, maxOldSpaceMb: this.opts.maxOldSpaceMb, extraArgs, prewarm, unconfined };
     const confine = confinement(spec);
     const proc = startChild(spec, confine);
@@ -221,7 +224,7 @@ export class HandlerRunner {
     }
     const w = this.warmChild;
     const fits = w && !w.exited && w.nodePath === nodePath && w.appDir === appDir;
-    const early = !request.debug && isApp && !fits ? this.spawn(nodePath, appDir, []) : undefined;
+    const early = !request.debug && !request.coverage && isApp && !fits ? this.spawn(nodePath, appDir, []) : undefined;
     if (early && w) { discard(w.proc); this.warmChild = undefined; } // a warm child for another node executable or app
     let planned;
     try {
@@ -238,7 +241,10 @@ export class HandlerRunner {
       this.lastAppDir = appDir;
       let child: Child;
       if (request.debug) {
-        child = this.spawn(nodePath, appDir, [`--inspect=127.0.0.1:${request.debug.port ?? 0}`], false, true);
+        child = this.spawn(nodePath, appDir, [`--inspect=127.0.0.1:${request.debug.port ?? 0}`], false, 'Debug run');
+      } else if (request.coverage) {
+        // Coverage is recorded through an in-process inspector session, which the permission model refuses.
+        child = this.spawn(nodePath, appDir, [], false, 'Run with coverage');
       } else {
         child = early ?? this.take(nodePath, appDir);
       }
@@ -346,6 +352,7 @@ export class HandlerRunner {
           case 'exit-called': exitCalled = m.code; break;
           case 'debug-waiting': debugWaiting = true; maybeDebugReady(); break;
           case 'output-limit': outputLimit(); break;
+          case 'coverage': try { hooks?.onCoverage?.(m.scripts); } catch { /* listener */ } break;
           case 'done': {
             const o: ChildOutcome = m.outcome;
             const extra: Partial<SimulationResult> = {};
