@@ -2,6 +2,9 @@
 // the CLI and the webview. `mainFields: ['module', 'main']` matters: jsonc-parser's UMD entry breaks bundles.
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeValidationSchemas } from './scripts/validationSchemas.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -16,6 +19,9 @@ const node = {
   minify: production,
   logLevel: 'warning',
 };
+
+// Build output the core bundles: the payload schemas as the validator needs them (see the script).
+writeValidationSchemas(path.dirname(fileURLToPath(import.meta.url)));
 
 const builds = [
   { ...node, entryPoints: ['client/src/extension.ts'], outfile: 'client/dist/extension.js', external: ['vscode'] },

@@ -8,7 +8,7 @@ import path from 'node:path';
 import Ajv from 'ajv';
 import { loadTs, repoRoot } from '../helpers/loadCore.mjs';
 
-const { schemaWalker } = await loadTs('server/src/core/schemaValidator.ts');
+const { schemaWalker, walksWhole } = await loadTs('server/src/core/schemaValidator.ts');
 const { payloadValidator, ajvValidator } = await loadTs('server/src/core/payloadValidation.ts');
 
 const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, validateSchema: false, code: { optimize: false } });
@@ -48,16 +48,15 @@ function mutate(payload, p, value) {
 }
 
 test('every bundled payload schema is walked (no schema needs ajv at run time)', () => {
-  const needAjv = schemas.filter((s) => !schemaWalker(s.schema)).map((s) => `${s.product}/${s.event}`);
+  const needAjv = schemas.filter((s) => !walksWhole(s.schema)).map((s) => `${s.product}/${s.event}`);
   assert.deepEqual(needAjv, [], 'these schemas use a keyword schemaValidator.ts does not implement: they still validate (through ajv) but slowly');
 });
 
-test('the walker agrees with ajv on every default payload and on mutations of every value in it', () => {
+test('payload validation (the walker on the build\'s annotation-free schemas) agrees with ajv on the schemas/ files, over every default payload and mutations of every value in it', () => {
   let compared = 0;
   let withErrors = 0;
   for (const { product, event, schema, payload } of schemas) {
-    const walk = schemaWalker(schema);
-    if (!walk) continue;
+    const walk = payloadValidator(event, product);
     const ref = oracle(schema);
     const base = payload ?? { event };
     const check = (data, what) => {
@@ -102,17 +101,20 @@ test('the walker agrees with ajv on the keywords it implements, in every combina
   ];
   for (const [schema, values] of cases) {
     const walk = schemaWalker(schema);
-    assert.ok(walk, `walker for ${JSON.stringify(schema)}`);
+    assert.ok(walksWhole(schema), `walker for ${JSON.stringify(schema)}`);
     const ref = oracle(schema);
     for (const v of values) assert.deepEqual(shape(walk(v)), shape(ref(v)), `${JSON.stringify(schema)} on ${JSON.stringify(v)}`);
   }
 });
 
-test('a schema with a keyword the walker does not implement gets no walker, and payload validation falls back to ajv', () => {
-  for (const schema of [{ type: 'string', pattern: '^a' }, { anyOf: [{ type: 'string' }] }, { properties: { a: { minimum: 1 } } },
-    { items: [{ type: 'string' }] }, { $ref: 'other.json#/x' }, { type: 'date' }]) {
-    assert.equal(schemaWalker(schema), undefined, JSON.stringify(schema));
+test('where the data meets a keyword the walker does not implement it gives up, and payload validation falls back to ajv', () => {
+  for (const [schema, data] of [[{ type: 'string', pattern: '^a' }, 'b'], [{ anyOf: [{ type: 'string' }] }, 1],
+    [{ properties: { a: { minimum: 1 } } }, { a: 0 }], [{ items: [{ type: 'string' }] }, [1]], [{ $ref: 'other.json#/x' }, 1], [{ type: 'date' }, 1]]) {
+    assert.equal(walksWhole(schema), false, JSON.stringify(schema));
+    assert.equal(schemaWalker(schema)(data), undefined, JSON.stringify(schema));
   }
+  // a subschema the data never reaches yields no error in ajv either: the walk needs no ajv for it
+  assert.deepEqual(schemaWalker({ properties: { a: { minimum: 1 } }, required: ['b'] })({ c: 1 }), [{ instancePath: '', keyword: 'required', params: { missingProperty: 'b' }, message: "must have required property 'b'" }]);
   const viaAjv = ajvValidator({ type: 'object', properties: { a: { type: 'string', pattern: '^a' } } });
   assert.deepEqual(shape(viaAjv({ a: 'b' })), [{ instancePath: '/a', keyword: 'pattern', params: { pattern: '^a' } }]);
   assert.deepEqual(viaAjv({ a: 'abc' }), []);
@@ -125,4 +127,20 @@ test('payloadValidator reports the walker\'s errors for a bundled event', () => 
   payload.region = 'MARS';
   assert.deepEqual(shape(v(payload)), [{ instancePath: '/region', keyword: 'enum', params: { allowedValues: ['US', 'EU', 'EUC', 'AUS', 'IND'] } }]);
   assert.equal(payloadValidator('noSuchEvent', 'freshworks_crm'), undefined);
+});
+
+test('the build drops annotations only: member names like "description" stay, other keywords stay as they are', async () => {
+  const { stripAnnotations } = await import('../../scripts/validationSchemas.mjs');
+  const schema = {
+    $id: 'x', title: 't', description: 'd', type: 'object', required: ['description'], 'x-custom': { description: 'kept' },
+    properties: { description: { type: 'string', description: 'gone', enum: ['a'], markdownEnumDescriptions: ['gone'] }, title: { $ref: '#/definitions/title' } },
+    definitions: { title: { type: 'number', default: 1, examples: [2] } },
+    items: [{ description: 'gone', const: { description: 'kept' } }], anyOf: [{ title: 'gone', minimum: 1 }],
+  };
+  assert.deepEqual(stripAnnotations(schema), {
+    type: 'object', required: ['description'], 'x-custom': { description: 'kept' },
+    properties: { description: { type: 'string', enum: ['a'] }, title: { $ref: '#/definitions/title' } },
+    definitions: { title: { type: 'number' } },
+    items: [{ const: { description: 'kept' } }], anyOf: [{ minimum: 1 }],
+  });
 });

@@ -6,7 +6,7 @@ import type Ajv from 'ajv';
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { catalogue, findEvent, payloadSchema, suggestEvent } from './catalogue';
 import { locateAll, pointerSegments, type JsonSpan } from './jsonLocate';
-import { schemaWalker, type SchemaError, type Validate } from './schemaValidator';
+import { schemaWalker, type SchemaError } from './schemaValidator';
 import { rangeOf } from './textPositions';
 import type { CatalogueEvent, Diagnostic, ProductName, Range, Severity } from './types';
 
@@ -20,10 +20,13 @@ export interface PayloadValidationOptions {
 /** Platform limits, in bytes. */
 export const PAYLOAD_LIMITS = { product: 256 * 1024, external: 100 * 1024, scheduledData: 4 * 1024 } as const;
 
+/** Every error of a value, in ajv's allErrors order. */
+export type Validate = (data: unknown) => SchemaError[];
+
 let ajv: Ajv | undefined;
 const validators = new Map<string, Validate>();
 
-/** ajv, loaded only for a schema the walker does not implement (none of the bundled payload schemas). */
+/** ajv, loaded only for a schema whose keywords the walker does not implement (none of the bundled payload schemas). */
 export function ajvValidator(schema: object): Validate {
   if (!ajv) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -38,14 +41,22 @@ export function ajvValidator(schema: object): Validate {
   return (data) => (compiled(data) ? [] : (compiled.errors ?? []) as SchemaError[]);
 }
 
+/** The payload schemas without annotations, generated at build from schemas/payloads (scripts/validationSchemas.mjs). */
+function validationSchema(key: string): object | undefined {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('./generated/validationSchemas.js') as { validationSchemas: Record<string, (() => object) | undefined> }).validationSchemas[key]?.();
+}
+
 /** The validator of an event's payload schema (made once, then cached): every error, in ajv's allErrors order. */
 export function payloadValidator(event: string, product: ProductName): Validate | undefined {
   const key = `${product}/${event}`;
   let v = validators.get(key);
   if (!v) {
-    const schema = payloadSchema(event, product);
+    const schema = validationSchema(key) ?? payloadSchema(event, product);
     if (!schema) return undefined;
-    v = schemaWalker(schema) ?? ajvValidator(schema);
+    const walk = schemaWalker(schema);
+    let viaAjv: Validate | undefined;
+    v = (data) => (viaAjv ? undefined : walk(data)) ?? (viaAjv ??= ajvValidator(schema))(data);
     validators.set(key, v);
   }
   return v;

@@ -4,7 +4,7 @@
 // default payloads of an app). The payload schemas use a small set of keywords; for those this walker gives
 // exactly ajv's allErrors output (same errors, same order, same instancePath and params), which
 // test/unit/schemaValidator.test.mjs checks against ajv over every default payload and thousands of mutations.
-// A schema using any other validating keyword gets no walker (undefined): the caller falls back to ajv.
+// Where the data meets any other validating keyword, the walk gives up (undefined) and the caller asks ajv.
 
 export interface SchemaError {
   instancePath: string;
@@ -12,7 +12,6 @@ export interface SchemaError {
   params: Record<string, unknown>;
   message?: string;
 }
-export type Validate = (data: unknown) => SchemaError[];
 
 type Schema = boolean | { [k: string]: unknown };
 
@@ -22,8 +21,6 @@ const UNSUPPORTED = new Set(['maximum', 'minimum', 'exclusiveMaximum', 'exclusiv
   'if', 'then', 'else', 'propertyNames', 'dependencies', 'patternProperties', 'additionalItems', 'contains', 'format',
   'nullable', 'discriminator', '$async', '$recursiveRef', '$dynamicRef', 'unevaluatedProperties', 'unevaluatedItems']);
 const TYPES = new Set(['string', 'number', 'integer', 'boolean', 'null', 'object', 'array']);
-/** ajv's rule groups of the keywords walked here: the type-free group runs first, then array, then object. */
-const GROUP_OF: Record<string, string> = { required: 'object', minProperties: 'object', additionalProperties: 'object', properties: 'object', items: 'array' };
 
 const isObject = (d: unknown): d is Record<string, unknown> => !!d && typeof d === 'object' && !Array.isArray(d);
 function hasType(d: unknown, t: string): boolean {
@@ -36,7 +33,7 @@ function hasType(d: unknown, t: string): boolean {
     default: return typeof d === t;
   }
 }
-const pointer = (key: string) => '/' + key.replace(/~/g, '~0').replace(/\//g, '~1');
+const pointer = (key: string) => '/' + (key.includes('~') || key.includes('/') ? key.replace(/~/g, '~0').replace(/\//g, '~1') : key);
 
 function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -57,86 +54,132 @@ function resolveRef(root: Schema, ref: string): Schema | undefined {
   return typeof node === 'boolean' || isObject(node) ? node : undefined;
 }
 
-/** Whether every schema reachable from `root` uses only keywords this walker implements, in forms it implements. */
-function supported(root: Schema): boolean {
-  const seen = new Set<unknown>();
-  const ok = (s: unknown): boolean => {
-    if (typeof s === 'boolean') return true;
-    if (!isObject(s)) return false;
-    if (seen.has(s)) return true;
-    seen.add(s);
-    for (const k of Object.keys(s)) if (UNSUPPORTED.has(k)) return false;
-    const { type, properties, required, additionalProperties, items, $ref, enum: en, minProperties, definitions } = s;
-    if (type !== undefined && ![type].flat().every((t) => typeof t === 'string' && TYPES.has(t))) return false;
-    if (en !== undefined && !Array.isArray(en)) return false;
-    if (required !== undefined && !(Array.isArray(required) && required.every((r) => typeof r === 'string'))) return false;
-    if (minProperties !== undefined && typeof minProperties !== 'number') return false;
-    if ($ref !== undefined && (typeof $ref !== 'string' || !ok(resolveRef(root, $ref)))) return false;
-    if (items !== undefined && (Array.isArray(items) || !ok(items))) return false;
-    if (additionalProperties !== undefined && !ok(additionalProperties)) return false;
-    for (const group of [properties, definitions]) {
-      if (group === undefined) continue;
-      if (!isObject(group) || !Object.values(group).every(ok)) return false;
-    }
-    return true;
-  };
-  return ok(root);
+/** One schema object, read once: what the walk needs, without looking at the object's keys again. */
+interface Node {
+  types: string[];
+  /** The single type, when the schema names exactly one. */
+  single?: string;
+  /** A wrong type is reported up front (ajv: unless a single type has keywords of its own group). */
+  upFront: boolean;
+  ref?: Schema;
+  hasConst: boolean;
+  constValue?: unknown;
+  enumValues?: unknown[];
+  array?: { items?: Schema };
+  object?: { minProperties?: number; required: string[]; props: Record<string, Schema>; propKeys: string[]; additional?: Schema };
 }
 
-/** A validator with ajv's allErrors semantics for `schema`, or undefined when the schema needs ajv. */
-export function schemaWalker(schema: object): Validate | undefined {
+class Unsupported extends Error {}
+/** Schema objects already read (a Map: the schemas are loaded once and kept, and a Map is faster to warm up). */
+const nodes = new Map<object, Node>();
+
+/** Reads a schema object on its first use; throws Unsupported for a keyword or form the walk does not implement. */
+function nodeOf(root: Schema, s: { [k: string]: unknown }): Node {
+  let n = nodes.get(s);
+  if (n) return n;
+  let arrayKeywords = false;
+  let objectKeywords = false;
+  for (const k of Object.keys(s)) {
+    if (UNSUPPORTED.has(k)) throw new Unsupported();
+    if (k === 'items') arrayKeywords = true;
+    else if (k === 'required' || k === 'minProperties' || k === 'additionalProperties' || k === 'properties') objectKeywords = true;
+  }
+  const types = s.type === undefined ? [] : [s.type].flat();
+  if (!types.every((t) => typeof t === 'string' && TYPES.has(t))) throw new Unsupported();
+  const { properties, required, additionalProperties, items, $ref, enum: en, minProperties } = s;
+  if ((en !== undefined && !Array.isArray(en)) || (required !== undefined && !(Array.isArray(required) && required.every((r) => typeof r === 'string')))
+    || (minProperties !== undefined && typeof minProperties !== 'number') || (items !== undefined && !isSchema(items))
+    || (additionalProperties !== undefined && !isSchema(additionalProperties)) || (properties !== undefined && !isObject(properties))) throw new Unsupported();
+  const ref = $ref === undefined ? undefined : typeof $ref === 'string' ? resolveRef(root, $ref) : undefined;
+  if ($ref !== undefined && ref === undefined) throw new Unsupported();
+  const single = types.length === 1 ? types[0] as string : undefined;
+  // ajv's rule groups of the keywords walked here: the type-free group runs first, then array, then object
+  const has = (group: string) => (group === 'array' ? arrayKeywords : group === 'object' ? objectKeywords : false);
+  const props = (properties ?? {}) as Record<string, Schema>;
+  n = {
+    types: types as string[], single, upFront: types.length > 0 && !(single !== undefined && has(single)), ref,
+    hasConst: 'const' in s, constValue: s.const, enumValues: en as unknown[] | undefined,
+    array: has('array') ? { items: items as Schema | undefined } : undefined,
+    object: has('object') ? {
+      minProperties: minProperties as number | undefined, required: (required ?? []) as string[], props,
+      propKeys: Object.keys(props).filter((k) => k !== '__proto__'), additional: additionalProperties as Schema | undefined,
+    } : undefined,
+  };
+  nodes.set(s, n);
+  return n;
+}
+const isSchema = (v: unknown) => typeof v === 'boolean' || isObject(v);
+
+/** Whether the walk implements every keyword of every subschema reachable from `schema` (then ajv is never needed). */
+export function walksWhole(schema: object): boolean {
   const root = schema as Schema;
-  if (!supported(root)) return undefined;
+  const seen = new Set<object>();
+  const read = (s: Schema | undefined): void => {
+    if (typeof s !== 'object' || seen.has(s)) return;
+    seen.add(s);
+    const n = nodeOf(root, s);
+    read(n.ref);
+    read(n.array?.items);
+    read(n.object?.additional);
+    Object.values(n.object?.props ?? {}).forEach(read);
+  };
+  try { read(root); return true; } catch (e) { if (e instanceof Unsupported) return false; throw e; }
+}
+
+/**
+ * A validator with ajv's allErrors semantics for `schema`. It reads each subschema when the data first reaches
+ * it (a subschema the data never reaches cannot yield an error, in ajv either); it returns undefined when the
+ * data reaches a keyword it does not implement, and then the caller asks ajv.
+ */
+export function schemaWalker(schema: object): (data: unknown) => SchemaError[] | undefined {
+  const root = schema as Schema;
   return (data) => {
     const errors: SchemaError[] = [];
-    walk(root, root, data, '', errors);
+    try {
+      walk(root, root, data, '', errors);
+    } catch (e) {
+      if (e instanceof Unsupported) return undefined;
+      throw e;
+    }
     return errors;
   };
+}
+
+function typeError(s: { [k: string]: unknown }, path: string, out: SchemaError[]): void {
+  out.push({ instancePath: path, keyword: 'type', params: { type: s.type }, message: `must be ${String(s.type)}` });
 }
 
 function walk(root: Schema, s: Schema, data: unknown, path: string, out: SchemaError[]): void {
   if (s === true) return;
   if (s === false) { out.push({ instancePath: path, keyword: 'false schema', params: {}, message: 'boolean schema is false' }); return; }
-  const types = s.type === undefined ? [] : [s.type as string | string[]].flat();
-  const typeError = () => out.push({ instancePath: path, keyword: 'type', params: { type: s.type }, message: `must be ${String(s.type)}` });
-  // ajv reports a wrong type up front unless the schema has a single type with keywords of that type's group;
-  // then the error comes where that group runs, in place of its keywords.
-  const single = types.length === 1 ? types[0] : undefined;
-  const groupOwnsType = single !== undefined && Object.keys(s).some((k) => GROUP_OF[k] === single);
-  if (types.length && !groupOwnsType && !types.some((t) => hasType(data, t))) typeError();
-
+  const n = nodes.get(s) ?? nodeOf(root, s);
+  if (n.upFront && !n.types.some((t) => hasType(data, t))) typeError(s, path, out);
   // the type-free group: $ref, const, enum
-  if (typeof s.$ref === 'string') walk(root, resolveRef(root, s.$ref)!, data, path, out);
-  if ('const' in s && !deepEqual(data, s.const)) out.push({ instancePath: path, keyword: 'const', params: { allowedValue: s.const }, message: 'must be equal to constant' });
-  if (Array.isArray(s.enum) && !s.enum.some((v) => deepEqual(data, v))) out.push({ instancePath: path, keyword: 'enum', params: { allowedValues: s.enum }, message: 'must be equal to one of the allowed values' });
-
-  const typed = (group: 'array' | 'object', body: () => void) => {
-    if (!Object.keys(s).some((k) => GROUP_OF[k] === group)) return;
-    if (hasType(data, group)) body();
-    else if (single === group) typeError();
-  };
-  typed('array', () => {
-    if (s.items === undefined) return;
-    (data as unknown[]).forEach((item, i) => walk(root, s.items as Schema, item, `${path}/${i}`, out));
-  });
-  typed('object', () => {
-    const obj = data as Record<string, unknown>;
-    if (typeof s.minProperties === 'number' && Object.keys(obj).length < s.minProperties) {
-      out.push({ instancePath: path, keyword: 'minProperties', params: { limit: s.minProperties }, message: `must NOT have fewer than ${s.minProperties} properties` });
+  if (n.ref !== undefined) walk(root, n.ref, data, path, out);
+  if (n.hasConst && !deepEqual(data, n.constValue)) out.push({ instancePath: path, keyword: 'const', params: { allowedValue: n.constValue }, message: 'must be equal to constant' });
+  if (n.enumValues && !n.enumValues.some((v) => deepEqual(data, v))) out.push({ instancePath: path, keyword: 'enum', params: { allowedValues: n.enumValues }, message: 'must be equal to one of the allowed values' });
+  // then the array group, then the object group; a single type owning its group reports a wrong type there
+  if (n.array) {
+    if (Array.isArray(data)) {
+      if (n.array.items !== undefined) for (let i = 0; i < data.length; i++) walk(root, n.array.items, data[i], `${path}/${i}`, out);
+    } else if (n.single === 'array') typeError(s, path, out);
+  }
+  const o = n.object;
+  if (!o) return;
+  if (!isObject(data)) { if (n.single === 'object') typeError(s, path, out); return; }
+  if (o.minProperties !== undefined && Object.keys(data).length < o.minProperties) {
+    out.push({ instancePath: path, keyword: 'minProperties', params: { limit: o.minProperties }, message: `must NOT have fewer than ${o.minProperties} properties` });
+  }
+  for (const req of o.required) {
+    if (data[req] === undefined) out.push({ instancePath: path, keyword: 'required', params: { missingProperty: req }, message: `must have required property '${req}'` });
+  }
+  if (o.additional !== undefined && o.additional !== true) {
+    for (const key in data) {
+      if (key !== '__proto__' && Object.prototype.hasOwnProperty.call(o.props, key)) continue;
+      if (o.additional === false) out.push({ instancePath: path, keyword: 'additionalProperties', params: { additionalProperty: key }, message: 'must NOT have additional properties' });
+      else walk(root, o.additional, data[key], path + pointer(key), out);
     }
-    for (const req of (s.required as string[] | undefined) ?? []) {
-      if (obj[req] === undefined) out.push({ instancePath: path, keyword: 'required', params: { missingProperty: req }, message: `must have required property '${req}'` });
-    }
-    const props = isObject(s.properties) ? s.properties as Record<string, Schema> : {};
-    const ap = s.additionalProperties as Schema | undefined;
-    if (ap !== undefined && ap !== true) {
-      for (const key in obj) {
-        if (key !== '__proto__' && Object.prototype.hasOwnProperty.call(props, key)) continue;
-        if (ap === false) out.push({ instancePath: path, keyword: 'additionalProperties', params: { additionalProperty: key }, message: 'must NOT have additional properties' });
-        else walk(root, ap, obj[key], path + pointer(key), out);
-      }
-    }
-    // ajv's `data.prop !== undefined`: an inherited member counts as present, as there
-    for (const key of Object.keys(props)) if (key !== '__proto__' && obj[key] !== undefined) walk(root, props[key], obj[key], path + pointer(key), out);
-  });
+  }
+  // ajv's `data.prop !== undefined`: an inherited member counts as present, as there
+  for (const key of o.propKeys) if (data[key] !== undefined) walk(root, o.props[key], data[key], path + pointer(key), out);
 }
