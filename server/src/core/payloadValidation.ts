@@ -191,10 +191,13 @@ export function validatePayload(text: string, file: string, opts: PayloadValidat
   return analysePayload(text, file, opts).diagnostics;
 }
 
-/** validatePayload, also handing back the parsed value so callers need not parse a large payload twice. */
-export function analysePayload(text: string, file: string, opts: PayloadValidationOptions = {}): { diagnostics: Diagnostic[]; value?: unknown; parsed: boolean } {
+/** What validatePayload found, with what callers need of the parsed value (not the value: it can be megabytes). */
+export interface PayloadAnalysis { diagnostics: Diagnostic[]; parsed: boolean; /** The payload's own "event" member, when it parsed. */ ownEvent?: unknown }
+
+/** validatePayload, also handing back what callers need so they need not parse a large payload twice. */
+export function analysePayload(text: string, file: string, opts: PayloadValidationOptions = {}): PayloadAnalysis {
   const out: Diagnostic[] = [];
-  const done = () => ({ diagnostics: out, value, parsed });
+  const done = (): PayloadAnalysis => ({ diagnostics: out, parsed, ownEvent: value && typeof value === 'object' ? (value as { event?: unknown }).event : undefined });
   let value: unknown;
   let parsed = false;
   let spans: Spans = (pointers, withKeys) => locateAll(text, pointers, withKeys);
