@@ -1,7 +1,7 @@
 // One bundle per process: the extension host, the language server, the handler-runner child,
 // the CLI and the webview. `mainFields: ['module', 'main']` matters: jsonc-parser's UMD entry breaks bundles.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeValidationSchemas } from './scripts/validationSchemas.mjs';
@@ -9,7 +9,21 @@ import { writeValidationSchemas } from './scripts/validationSchemas.mjs';
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
+// The JSON files of schemas/ (schemas, default payloads, the catalogue: ~0.8 MB) bundled as JSON.parse of a
+// string rather than as object literals: V8 skims a string while loading the bundle and JSON.parse builds
+// the object faster than compiled literal code, so every process that loads the catalogue starts sooner.
+const jsonAsString = {
+  name: 'json-as-string',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]schemas[\\/].*\.json$/ }, (args) => ({
+      contents: `module.exports = JSON.parse(${JSON.stringify(JSON.stringify(JSON.parse(readFileSync(args.path, 'utf8'))))});`,
+      loader: 'js',
+    }));
+  },
+};
+
 const node = {
+  plugins: [jsonAsString],
   bundle: true,
   platform: 'node',
   target: 'node18',
