@@ -30,6 +30,53 @@ export function stripAnnotations(schema) {
   return out;
 }
 
+/**
+ * The schema with every subschema that occurs more than once (the `{ label, type, value }` field object occurs
+ * ~50 times in a record's schema) written once under `definitions` and referred to by `$ref`: smaller to load,
+ * and the validator reads each shared subschema once. A `$ref`-only subschema validates exactly as the subschema.
+ */
+export function shareRepeats(schema) {
+  const count = new Map();
+  const visit = (sub, fn) => {
+    if (!sub || typeof sub !== 'object' || Array.isArray(sub)) return;
+    for (const [k, v] of Object.entries(sub)) {
+      if (SCHEMA_MAPS.has(k) && v && typeof v === 'object') Object.values(v).forEach((x) => fn(x));
+      else if (k === 'items' || k === 'additionalProperties') fn(v);
+    }
+  };
+  const countAll = (sub) => {
+    if (!sub || typeof sub !== 'object' || Array.isArray(sub)) return;
+    const key = JSON.stringify(sub);
+    count.set(key, (count.get(key) ?? 0) + 1);
+    visit(sub, countAll);
+  };
+  visit(schema, countAll);
+  const shared = new Map();
+  const definitions = { ...(schema.definitions ?? {}) };
+  const rewrite = (sub) => {
+    if (!sub || typeof sub !== 'object' || Array.isArray(sub)) return sub;
+    const key = JSON.stringify(sub);
+    if ((count.get(key) ?? 0) > 1 && key.length > 40 && !sub.$ref) {
+      if (!shared.has(key)) {
+        const name = `_shared${shared.size}`;
+        if (name in definitions) throw new Error(`schema already has definitions.${name}`);
+        shared.set(key, name);
+        definitions[name] = rewriteChildren(sub);
+      }
+      return { $ref: `#/definitions/${shared.get(key)}` };
+    }
+    return rewriteChildren(sub);
+  };
+  const rewriteChildren = (sub) => Object.fromEntries(Object.entries(sub).map(([k, v]) => {
+    if (SCHEMA_MAPS.has(k) && v && typeof v === 'object' && !Array.isArray(v)) return [k, Object.fromEntries(Object.entries(v).map(([n, x]) => [n, rewrite(x)]))];
+    if (k === 'items' || k === 'additionalProperties') return [k, rewrite(v)];
+    return [k, v];
+  }));
+  const out = rewriteChildren(schema);
+  if (shared.size) out.definitions = { ...out.definitions, ...Object.fromEntries([...shared.values()].map((n) => [n, definitions[n]])) };
+  return out;
+}
+
 /** Writes the module; returns its path. `root` is the repository. */
 export function writeValidationSchemas(root) {
   const dir = path.join(root, 'schemas/payloads');
@@ -41,7 +88,7 @@ export function writeValidationSchemas(root) {
   ];
   for (const product of readdirSync(dir).sort()) {
     for (const f of readdirSync(path.join(dir, product)).filter((x) => x.endsWith('.schema.json')).sort()) {
-      const schema = stripAnnotations(JSON.parse(readFileSync(path.join(dir, product, f), 'utf8')));
+      const schema = shareRepeats(stripAnnotations(JSON.parse(readFileSync(path.join(dir, product, f), 'utf8'))));
       lines.push(`  ${JSON.stringify(`${product}/${f.slice(0, -'.schema.json'.length)}`)}: () => JSON.parse(${JSON.stringify(JSON.stringify(schema))}),`);
     }
   }

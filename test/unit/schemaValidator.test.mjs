@@ -144,3 +144,17 @@ test('the build drops annotations only: member names like "description" stay, ot
     items: [{ const: { description: 'kept' } }], anyOf: [{ minimum: 1 }],
   });
 });
+
+test('the build writes a repeated subschema once and refers to it: validation is unchanged', async () => {
+  const { shareRepeats } = await import('../../scripts/validationSchemas.mjs');
+  const field = { type: 'object', properties: { label: { type: 'string' }, value: {} } };
+  const schema = { type: 'object', required: ['a'], properties: { a: field, b: field, c: { type: 'array', items: field }, d: { $ref: '#/definitions/x' } }, definitions: { x: { type: 'object', properties: { e: field } } } };
+  const shared = shareRepeats(structuredClone(schema));
+  assert.deepEqual(shared.properties.a, { $ref: '#/definitions/_shared0' });
+  assert.deepEqual(shared.definitions._shared0, field);
+  assert.deepEqual(shared.definitions.x.properties.e, { $ref: '#/definitions/_shared0' });
+  const ref = oracle(schema);
+  for (const v of [{}, { a: { label: 1 }, b: 'x', c: [{ label: 2 }, 3], d: { e: { label: false } } }, { a: {}, c: [] }]) {
+    assert.deepEqual(shape(schemaWalker(shared)(v)), shape(ref(v)), JSON.stringify(v));
+  }
+});
