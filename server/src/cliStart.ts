@@ -55,4 +55,5 @@ function runCached(): boolean {
   return true;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 if (process.env.FSDEV_NO_CODE_CACHE === '1' || !runCached()) require(bundle);
