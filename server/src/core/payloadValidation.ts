@@ -191,13 +191,13 @@ export function validatePayload(text: string, file: string, opts: PayloadValidat
   return analysePayload(text, file, opts).diagnostics;
 }
 
-/** What validatePayload found, with what callers need of the parsed value (not the value: it can be megabytes). */
-export interface PayloadAnalysis { diagnostics: Diagnostic[]; parsed: boolean; /** The payload's own "event" member, when it parsed. */ ownEvent?: unknown }
+/** What validatePayload found, and the parsed value (undefined when the text does not parse). */
+export interface PayloadAnalysis { diagnostics: Diagnostic[]; value?: unknown; parsed: boolean }
 
-/** validatePayload, also handing back what callers need so they need not parse a large payload twice. */
+/** validatePayload, also handing back the parsed value so callers need not parse a large payload twice. */
 export function analysePayload(text: string, file: string, opts: PayloadValidationOptions = {}): PayloadAnalysis {
   const out: Diagnostic[] = [];
-  const done = (): PayloadAnalysis => ({ diagnostics: out, parsed, ownEvent: value && typeof value === 'object' ? (value as { event?: unknown }).event : undefined });
+  const done = (): PayloadAnalysis => ({ diagnostics: out, value, parsed });
   let value: unknown;
   let parsed = false;
   let spans: Spans = (pointers, withKeys) => locateAll(text, pointers, withKeys);
