@@ -11,7 +11,8 @@ export function generateAllPayloadsApp(repoRoot) {
   const defaults = path.join(repoRoot, 'schemas/defaults');
   const products = {};
   const payloads = [];
-  for (const product of readdirSync(defaults).sort()) {
+  // the two Freshsales products: the ones with payload schemas (schemas/defaults also holds other products')
+  for (const product of readdirSync(path.join(repoRoot, 'schemas/payloads')).sort()) {
     for (const f of readdirSync(path.join(defaults, product)).filter((x) => x.endsWith('.json')).sort()) {
       const event = f.slice(0, -'.json'.length);
       ((products[product] ??= { events: {} }).events[event] = { handler: `${event}Handler` });
