@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import { buildAppModel, SERVER_SCRIPT, type App } from './core/appModel';
 import { checkApp } from './core/checks';
-import { checkPayloadFile } from './core/payloadChecks';
+import { checkPayloadFile, rememberedAnalysis } from './core/payloadChecks';
 import { TEST_DATA_DIR } from './core/testDataLayout';
 import { guardNesting } from './core/nesting';
 import { listTestData, readAppFile } from './appFiles';
@@ -24,6 +24,8 @@ export class AppState {
   private model?: { key: string; app: App };
   private appDiagnostics?: { app: App; list: Diagnostic[] };
   private payloadDiagnostics = new Map<string, { text: string; app: App; list: Diagnostic[] }>();
+  /** Schema checks of payloads, kept across app changes (they depend on the payload's text, event and product only). */
+  private analyse = rememberedAnalysis();
   /** Files that got diagnostics last time, so that clearing them can be published. */
   published = new Set<string>();
 
@@ -135,7 +137,7 @@ export class AppState {
     if (text === undefined) return why ? [unreadableFile(rel, why)] : [];
     const cached = this.payloadDiagnostics.get(rel);
     if (cached && cached.text === text && cached.app === app) return cached.list;
-    const list = [...checkPayloadFile(app, rel, text), ...this.nestingDiagnostic(rel)];
+    const list = [...checkPayloadFile(app, rel, text, this.analyse), ...this.nestingDiagnostic(rel)];
     this.payloadDiagnostics.set(rel, { text, app, list });
     return list;
   }
