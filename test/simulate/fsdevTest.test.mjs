@@ -155,6 +155,31 @@ test('hostile tests: an endless loop and process.exit end with a clear failure; 
   assert.doesNotMatch(r.out, /never runs/);
 });
 
+test('the test process is untrusted: forged and malformed messages on its pipe are dropped, the run is reported truthfully', () => {
+  // A test file (or a package it requires) reaches the real fd 3 of the test child, as a hostile package would.
+  const forge = (m) => `require('fs').writeSync(3, ${JSON.stringify(typeof m === 'string' ? m : JSON.stringify(m))} + '\\n');`;
+  const app = makeApp('exports = { h: function () {} };', {
+    manifest: hostileManifest,
+    files: {
+      'test/forge.test.js': [
+        "const assert = require('assert');",
+        "describe('forger', function () {",
+        `  it('sends garbage', function () { ${forge('not json at all')} });`,
+        `  it('forges a result', function () { ${forge({ type: 'end', result: { outcome: 'weird', logs: 'x' } })} });`,
+        `  it('forges an unknown type', function () { ${forge({ type: 'zzz' })} });`,
+        "  it('fails for real', function () { assert.equal(1, 2); });",
+        '});',
+      ].join('\n'),
+    },
+  });
+  const r = fsdev('test', app, '--no-payloads', '--reporter', 'tap');
+  assert.equal(r.code, 1, r.out + r.err);
+  assert.match(r.err, /fsdev test: a malformed message from the test process was dropped \(not JSON: not json at all\)/);
+  assert.equal(r.err.match(/malformed message/g).length, 1, 'reported once');
+  assert.match(r.out, /ok 1 forger sends garbage/);
+  assert.match(r.out, /not ok 4 forger fails for real/);
+});
+
 test('Debug profile: the test child waits for a debugger; breakpoints in the test file and in server.js both stop', async () => {
   const { loadTs } = await import('../helpers/loadCore.mjs');
   const { connect, targetUrl } = await import('./cdp.mjs');

@@ -75,6 +75,21 @@ for (const signal of ['SIGTERM', 'SIGINT', 'SIGKILL']) {
   });
 }
 
+test('fsdev test SIGKILLed while a test spins in while(true): the test child dies too', { skip: !linux && '/proc is Linux only' }, async () => {
+  const cli = bundle('server/src/cli.ts', 'cli');
+  bundle('server/src/testing/testChild.ts', 'testRunner', { alias: { sinon: 'sinon/lib/sinon.js' } });
+  const app = makeApp('exports = { h: function () {} };', { files: { 'test/spin.test.js': "describe('s', function () { it('spins', function () { while (true) {} }); });\n" } });
+  const parent = spawn(process.execPath, [cli, 'test', app, '--no-payloads'], { stdio: 'ignore' });
+  try {
+    const child = await waitFor('the test child', () => childrenOf(parent.pid).find((c) => c.cmd.includes('testRunner.js')));
+    await spinning(child.pid);
+    parent.kill('SIGKILL');
+    await waitFor(`the test child ${child.pid} to end after SIGKILL of its parent`, () => !alive(child.pid));
+  } finally {
+    try { parent.kill('SIGKILL'); } catch { /* gone */ }
+  }
+});
+
 test('a runner host (like the language server) SIGKILLed: the running child, the warm child and a debug child waiting for a debugger all die', { skip: !linux && '/proc is Linux only' }, async () => {
   const runner = runnerScriptPath();
   const script = `import { newRunner } from ${JSON.stringify(new URL('./helpers.mjs', import.meta.url).href)};

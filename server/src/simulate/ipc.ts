@@ -106,10 +106,11 @@ const DB_OPS = ['set', 'get', 'update', 'delete'] as const;
 const SCHEDULE_OPS = ['create', 'fetch', 'update', 'delete', 'pause', 'resume'] as const;
 const STATUSES = ['success', 'failed', 'not-runnable'] as const;
 
+// The checking helpers below are shared with the test child's messages (testing/testMessages.ts).
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
-const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
-const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+export const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+export const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
+export const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 /** A string cut to `max` characters, saying how long it was. */
 export function clipText(s: string, max: number): string {
@@ -125,15 +126,15 @@ export function clipValue(v: unknown, maxBytes: number): unknown {
   return text.length <= maxBytes ? v : `[value cut: ${text.length} bytes of JSON, the bound is ${maxBytes}]`;
 }
 
-class Invalid extends Error {}
-const bad = (what: string): never => { throw new Invalid(what); };
-function str(v: unknown, what: string, max: number): string {
+export class Invalid extends Error {}
+export const bad = (what: string): never => { throw new Invalid(what); };
+export function str(v: unknown, what: string, max: number): string {
   return typeof v === 'string' ? clipText(v, max) : bad(`${what} is not a string`);
 }
-function optStr(v: unknown, what: string, max: number): string | undefined {
+export function optStr(v: unknown, what: string, max: number): string | undefined {
   return v === undefined ? undefined : str(v, what, max);
 }
-function oneOf<T extends string>(v: unknown, allowed: readonly T[], what: string): T {
+export function oneOf<T extends string>(v: unknown, allowed: readonly T[], what: string): T {
   return allowed.includes(v as T) ? v as T : bad(`${what} is not one of ${allowed.join(', ')}`);
 }
 
@@ -215,8 +216,16 @@ function checkOutcome(v: unknown): ChildOutcome {
   return o;
 }
 
+export function checkLogEntry(e: unknown): LogEntry {
+  if (!isObj(e)) return bad('log entry is not an object');
+  const entry: LogEntry = { level: oneOf(e.level, LEVELS, 'entry.level'), message: str(e.message, 'entry.message', BOUNDS.logChars),
+    time: isNum(e.time) ? Math.max(0, Math.round(e.time)) : bad('entry.time is not a number') };
+  if (e.unsupported === true) entry.unsupported = true;
+  return entry;
+}
+
 /** V8 coverage of the app's files (Profiler.takePreciseCoverage, trimmed): numbers and names only. */
-function checkCoverage(v: unknown): ScriptCoverage[] {
+export function checkCoverage(v: unknown): ScriptCoverage[] {
   if (!Array.isArray(v) || v.length > 10_000) return bad('coverage.scripts is not an array of scripts');
   return v.map((sc: unknown) => {
     if (!isObj(sc) || !Array.isArray(sc.functions)) return bad('a coverage script is malformed');
@@ -240,14 +249,7 @@ export function checkChildMessage(m: unknown): ChildMessage | { invalid: string 
     if (!isObj(m)) return bad('not an object');
     switch (m.type) {
       case 'ready': case 'debug-waiting': return { type: m.type };
-      case 'log': {
-        const e = m.entry;
-        if (!isObj(e)) return bad('log entry is not an object');
-        const entry: LogEntry = { level: oneOf(e.level, LEVELS, 'entry.level'), message: str(e.message, 'entry.message', BOUNDS.logChars),
-          time: isNum(e.time) ? Math.max(0, Math.round(e.time)) : bad('entry.time is not a number') };
-        if (e.unsupported === true) entry.unsupported = true;
-        return { type: 'log', entry };
-      }
+      case 'log': return { type: 'log', entry: checkLogEntry(m.entry) };
       case 'exit-called': return { type: 'exit-called', code: isInt(m.code) ? m.code : bad('code is not an integer') };
       case 'output-limit':
         return { type: 'output-limit', bytes: isNum(m.bytes) ? m.bytes : 0, lines: isNum(m.lines) ? m.lines : 0 };

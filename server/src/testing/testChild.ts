@@ -4,6 +4,7 @@
 // is streamed to the parent as it begins and ends, with a heartbeat: a test stuck in a loop stops the
 // heartbeat and the parent kills this process; a test calling process.exit fails instead of ending the run.
 // mocha and sinon live only here (never in the extension host or the language server).
+import * as net from 'node:net';
 import * as path from 'node:path';
 import Mocha from 'mocha';
 import * as sinon from 'sinon';
@@ -13,14 +14,34 @@ import type { LogEntry, LogLevel } from '../simulate/types';
 import { AppUnderTest } from './invoke';
 import { PAYLOAD_SUITE, payloadTestTitle, testId, type TestCaseResult, type TestChildMessage, type TestFailure, type TestInfo, type TestPlan } from './types';
 
-const send = (m: TestChildMessage): void => { process.send?.(m); };
 const realExit = process.exit.bind(process);
 let exiting = false;
+const channel = openChannel();
+const send = (m: TestChildMessage): void => { channel?.write(`${JSON.stringify(m)}\n`); };
 
-process.once('message', (m: { type?: string; plan?: TestPlan }) => {
-  if (m && m.type === 'run' && m.plan) void main(m.plan).catch((e: unknown) => { process.stderr.write(`fsdev test: ${String(e)}\n`); finish(1); });
-});
-process.on('disconnect', () => realExit(0));
+/** fd 3: the run plan comes in as one JSON line; messages go out as JSON lines (checked by the parent). */
+function openChannel(): net.Socket | undefined {
+  let sock: net.Socket;
+  try { sock = new net.Socket({ fd: 3, readable: true, writable: true }); } catch { return undefined; }
+  sock.setEncoding('utf8');
+  let buf = '';
+  let started = false;
+  sock.on('data', (d: string) => {
+    if (started) return;
+    buf += d;
+    const nl = buf.indexOf('\n');
+    if (nl < 0) return;
+    started = true;
+    let m: { type?: string; plan?: TestPlan } | undefined;
+    try { m = JSON.parse(buf.slice(0, nl)) as typeof m; } catch { /* not from our parent */ }
+    buf = '';
+    if (m && m.type === 'run' && m.plan) void main(m.plan).catch((e: unknown) => { process.stderr.write(`fsdev test: ${String(e)}\n`); finish(1); });
+  });
+  // The parent is gone: nothing will ever read the results.
+  sock.on('end', () => realExit(0));
+  sock.on('error', () => realExit(0));
+  return sock;
+}
 setInterval(() => send({ type: 'heartbeat' }), 500).unref();
 
 let coverage: CoverageRecorder | undefined;
@@ -30,8 +51,7 @@ function finish(failures: number): void {
   void (coverage && plan ? coverage.take(plan.appDir) : Promise.resolve(undefined)).then((scripts) => {
     if (scripts) send({ type: 'coverage', scripts });
     send({ type: 'finished', failures });
-    process.disconnect?.();
-    realExit(0);
+    if (channel) channel.end(() => realExit(0)); else realExit(0);
   });
 }
 

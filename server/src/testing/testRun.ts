@@ -1,13 +1,21 @@
 // Parent side of a test run (the CLI and the language server): find the test files and the payload tests,
-// fork the test child, follow it test by test, and survive whatever the tests do. A child that stops
+// start the test child, follow it test by test, and survive whatever the tests do. A child that stops
 // sending its heartbeat (a synchronous infinite loop) is killed; one that exits or crashes mid-run is
 // reported on the test it was running. The run always resolves with a TestRunResult.
-import { fork, type ChildProcess } from 'node:child_process';
+// The child runs the app's tests and packages, so it is treated like the handler child: messages come as JSON
+// lines on a pipe of our own (fd 3), bounded and checked field by field (testMessages.ts), and the watchdog
+// kills it when this process ends, however it ends.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
+import type { Duplex } from 'node:stream';
 import * as path from 'node:path';
 import { loadAppFiles, notAnAppReason } from '../appFiles';
 import { buildAppModel } from '../core/appModel';
 import { testDataFor } from '../core/testDataLayout';
+import { splitLines } from '../simulate/channel';
+import { BOUNDS, clipText } from '../simulate/ipc';
+import { guard, release } from '../simulate/reaper';
+import { checkTestChildMessage } from './testMessages';
 import type { PayloadTest, TestCaseResult, TestChildMessage, TestInfo, TestPlan, TestRunResult } from './types';
 
 /** fdk's message when an app has no test/ folder. */
@@ -86,10 +94,13 @@ export function runTests(plan: TestPlan, o: RunOptions = {}): { result: Promise<
   const env = { ...process.env };
   delete env.NODE_OPTIONS;
   const debugArgs = o.inspectPort !== undefined ? [`--inspect-brk=127.0.0.1:${o.inspectPort}`] : [];
-  const proc: ChildProcess = fork(o.script ?? defaultTestScript(), [], {
-    execPath: o.nodePath ?? process.execPath, execArgv: ['--max-old-space-size=1024', ...debugArgs],
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json', env, cwd: plan.appDir,
+  const proc: ChildProcess = spawn(o.nodePath ?? process.execPath, ['--max-old-space-size=1024', ...debugArgs, o.script ?? defaultTestScript()], {
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'], env, cwd: plan.appDir, windowsHide: true,
   });
+  guard(proc.pid);
+  proc.once('exit', () => release(proc.pid));
+  const pipe = proc.stdio[3] as Duplex | undefined;
+  pipe?.on('error', () => undefined);
   const out = o.output ?? { stdout: (t: string) => process.stdout.write(t), stderr: (t: string) => process.stderr.write(t) };
   proc.stdout?.setEncoding('utf8').on('data', (t: string) => out.stdout(t));
   let stderrTail = '';
@@ -121,8 +132,24 @@ export function runTests(plan: TestPlan, o: RunOptions = {}): { result: Promise<
     proc.kill('SIGKILL');
   }
 
-  proc.on('message', (m: TestChildMessage) => {
-    if (!m || typeof m !== 'object') return;
+  let dropped = false;
+  const drop = (why: string): void => {
+    if (!dropped) out.stderr(`fsdev test: a malformed message from the test process was dropped (${why}).\n`);
+    dropped = true;
+  };
+  if (pipe) {
+    splitLines(pipe, BOUNDS.messageBytes, {
+      line: (text) => {
+        let raw: unknown;
+        try { raw = JSON.parse(text); } catch { drop(`not JSON: ${clipText(text, 80)}`); return; }
+        const m = checkTestChildMessage(raw);
+        if ('invalid' in m) drop(m.invalid); else onChildMessage(m);
+      },
+      overlong: () => drop(`a message over ${BOUNDS.messageBytes / 1024 / 1024} MB`),
+    });
+  }
+
+  function onChildMessage(m: TestChildMessage): void {
     lastBeat = Date.now();
     switch (m.type) {
       case 'begin': running = { info: m.test, logs: [] }; break;
@@ -133,7 +160,7 @@ export function runTests(plan: TestPlan, o: RunOptions = {}): { result: Promise<
       default: break;
     }
     o.onMessage?.(m);
-  });
+  }
 
   const result = new Promise<TestRunResult>((resolve) => {
     const done = (code: number | null, signal: NodeJS.Signals | null): void => {
@@ -155,6 +182,6 @@ export function runTests(plan: TestPlan, o: RunOptions = {}): { result: Promise<
     proc.once('exit', done);
     proc.once('error', (e) => { stopReason ??= `the test process could not start: ${e.message}`; done(null, null); });
   });
-  proc.send({ type: 'run', plan });
+  pipe?.write(`${JSON.stringify({ type: 'run', plan })}\n`);
   return { result, cancel: () => stop('the run was cancelled') };
 }
