@@ -163,7 +163,10 @@ export function runTests(plan: TestPlan, o: RunOptions = {}): { result: Promise<
   }
 
   const result = new Promise<TestRunResult>((resolve) => {
+    let ended = false;
     const done = (code: number | null, signal: NodeJS.Signals | null): void => {
+      if (ended) return;
+      ended = true;
       clearInterval(watchdog);
       let error: string | undefined;
       if (!finished) {
@@ -179,7 +182,13 @@ export function runTests(plan: TestPlan, o: RunOptions = {}): { result: Promise<
       resolve({ tests, passed: count('passed'), failed: count('failed'), skipped: count('skipped'), durationMs: Date.now() - started,
         ...(error ? { error } : {}), ...(coverage ? { coverage } : {}) });
     };
-    proc.once('exit', done);
+    // 'exit' can come before the last lines on the message pipe are read (the child wrote 'finished', then
+    // exited): wait for the pipe to end, or a second at most if a process the tests started still holds it.
+    proc.once('exit', (code, signal) => {
+      if (!pipe || pipe.readableEnded || pipe.destroyed) { done(code, signal); return; }
+      const late = setTimeout(() => done(code, signal), 1000);
+      pipe.once('close', () => { clearTimeout(late); done(code, signal); });
+    });
     proc.once('error', (e) => { stopReason ??= `the test process could not start: ${e.message}`; done(null, null); });
   });
   pipe?.write(`${JSON.stringify({ type: 'run', plan })}\n`);
