@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import * as util from 'node:util';
 import * as vm from 'node:vm';
 import { builtinModules, createRequire } from 'node:module';
+import { jqueryPromise } from './deferred';
 import type { LogLevel } from './types';
 
 /** Node built-ins a serverless app may require (the platform's runtime ships them; they touch no local files). */
@@ -72,10 +73,13 @@ export class Sandbox {
     return e;
   }
 
-  /** Run `work` as a tracked async operation; the handler gets a context Promise of a JSON copy of the result. */
+  /**
+   * Run `work` as a tracked async operation; the handler gets a context Promise of a JSON copy of the result,
+   * with jQuery's deferred methods (`done`, `fail`, `always`, ...) as the platform's APIs have them.
+   */
   promise<T>(work: () => T | Promise<T>): Promise<T> {
     this.pending++;
-    return new this.CtxPromise<T>((resolve, reject) => {
+    return jqueryPromise(new this.CtxPromise<T>((resolve, reject) => {
       Promise.resolve().then(work).then(
         (v) => { this.pending--; resolve(this.toCtx(v)); },
         (e: unknown) => {
@@ -83,7 +87,7 @@ export class Sandbox {
           if (e instanceof Error) reject(this.toCtx({ status: 500, message: e.message }));
           else reject(this.toCtx(e));
         });
-    });
+    }));
   }
 
   private warnOnce(name: string, message: string): void {

@@ -1,0 +1,43 @@
+// Patterns of real public Freshworks apps that the simulator must run as the platform does (issue 9):
+// jQuery-style deferreds, legacy $request with templates and whitelisting, work not awaited, $schedule
+// answers, state kept in .fsdev/, non-Error rejections, empty iparams. Each has a fixture app of ours in
+// test/fixtures/apps/sim-*.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { copyApp, newRunner } from './helpers.mjs';
+
+let runner;
+before(async () => { runner = await newRunner({ recordHistory: false }); });
+after(() => runner.dispose());
+
+const userLogs = (r) => r.logs.filter((l) => l.level !== 'system').map((l) => `${l.level} ${l.message}`);
+
+test('$db calls are jQuery deferreds: done, fail, always, then(...).then(...).fail(...)', async () => {
+  const dir = copyApp('sim-deferred');
+  const r = await runner.run({ appDir: dir, event: 'onContactCreate' });
+  assert.equal(r.status, 'success', JSON.stringify(r.error ?? r.notRunnableReason));
+  const logs = userLogs(r);
+  assert.ok(logs.includes('log set done {"Created":true}'), logs.join('\n'));
+  assert.ok(logs.includes('log get failed 404'), logs.join('\n'));
+  assert.ok(logs.includes('log always ran'), logs.join('\n'));
+  assert.ok(logs.includes('log then got true'), logs.join('\n'));
+  assert.ok(logs.includes('log chained yes'), logs.join('\n'));
+  assert.ok(!logs.some((l) => /unexpected|failed/.test(l) && !/get failed/.test(l)), logs.join('\n'));
+});
+
+test('then(...).fail(...) reaches fail; state(), promise() and instanceof Promise behave', async () => {
+  const dir = copyApp('sim-deferred');
+  const r = await runner.run({ appDir: dir, event: 'onDealCreate' });
+  assert.equal(r.status, 'success', JSON.stringify(r.error ?? r.notRunnableReason));
+  // fail() returns the same (rejected) promise, as in jQuery 3: a catch after it runs too.
+  assert.deepEqual(r.value, ['fail 404', 'catch', 'pending', 'resolved', 'function', true]);
+});
+
+test('a throw inside a .done callback fails the run with the handler line', async () => {
+  const dir = copyApp('sim-deferred');
+  const r = await runner.run({ appDir: dir, event: 'onDealUpdate' });
+  assert.equal(r.status, 'failed');
+  assert.match(r.error.message, /undefinedFunction is not defined/);
+  assert.equal(r.error.file, 'server/server.js');
+  assert.equal(r.error.line, 32);
+});
