@@ -41,3 +41,24 @@ test('a throw inside a .done callback fails the run with the handler line', asyn
   assert.equal(r.error.file, 'server/server.js');
   assert.equal(r.error.line, 32);
 });
+
+test('$schedule create/update/delete resolve { status: 200, message }; a duplicate name is 400 as in fdk', async () => {
+  const dir = copyApp('sim-schedule');
+  const r = await runner.run({ appDir: dir, event: 'onDealCreate' });
+  assert.equal(r.status, 'success', JSON.stringify(r.error ?? r.notRunnableReason));
+  assert.deepEqual(r.value, ['Schedule created', '400 This Schedule name already exists', 'Schedule updated', 3, 'Schedule deleted']);
+});
+
+test('a schedule left in .fsdev/ by an earlier run is named in the failure, with the reset', async () => {
+  const dir = copyApp('sim-schedule');
+  const first = await runner.run({ appDir: dir, event: 'onAppInstall' });
+  assert.equal(first.status, 'success', JSON.stringify(first.error ?? first.notRunnableReason));
+  assert.ok(first.logs.some((l) => l.message === 'Schedule created'));
+  const second = await runner.run({ appDir: dir, event: 'onAppInstall' });
+  assert.equal(second.status, 'failed');
+  assert.match(second.error.message, /\$schedule\.create\('hourly-sync'\) rejected with \{"status":400,"message":"This Schedule name already exists"\}/);
+  assert.match(second.error.message, /Caused by local state: the schedule 'hourly-sync' exists in \.fsdev\/db\.json from an earlier run \(created /);
+  assert.match(second.error.message, /fsdev simulate --fresh/);
+  assert.equal(second.error.file, 'server/server.js');
+  assert.equal(second.error.line, 4, 'the $schedule.create call');
+});

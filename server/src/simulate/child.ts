@@ -13,12 +13,12 @@ import { RequestApi } from './request';
 import { Sandbox } from './sandbox';
 import { LocalSchedule } from './schedule';
 import { toSimulationError } from './stackMap';
-import type { LogEntry, LogLevel } from './types';
+import type { LogEntry, LogLevel, SimulationError } from './types';
 
 const send = (m: ChildMessage): void => { process.send?.(m); };
 const sandbox = new Sandbox();
 const hide = [__filename];
-let current: { plan: RunPlan; finish: (o: ChildOutcome) => void } | undefined;
+let current: { plan: RunPlan; finish: (o: ChildOutcome) => void; stateNotes: string[] } | undefined;
 
 process.on('message', (m: ParentMessage) => {
   if (m && m.type === 'run' && !current) void run(m.plan);
@@ -58,9 +58,87 @@ function warmUp(): void {
 /** An error nobody caught (a throw in a timer callback, a rejection nobody handled): the run fails. */
 function failFromOutside(thrown: unknown, what: string): void {
   if (!current) { process.exit(70); }
-  const error = toSimulationError(thrown, current.plan.appDir, hide);
-  error.message = `${what}: ${error.message}`;
-  current.finish({ status: 'failed', error });
+  current.finish({ status: 'failed', error: runError(thrown, current.plan, current.stateNotes, what) });
+}
+
+const RESET_HINT = 'Reset local state with `fsdev simulate --fresh` or the command "Freshsales: Reset Local Simulation State".';
+
+/** A short, bounded label of an argument for "$db.get('key')". */
+function label(v: unknown): string {
+  const text = typeof v === 'string' ? `'${v}'` : (() => { try { return JSON.stringify(v) ?? String(v); } catch { return String(v); } })();
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** Counts of the resources that keep this process's event loop alive, by type (Timeout, TCPWRAP, ...). */
+function activeResources(): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const r of process.getActiveResourcesInfo()) counts.set(r, (counts.get(r) ?? 0) + 1);
+  return counts;
+}
+
+function holdsMore(baseline: Map<string, number>): boolean {
+  for (const [type, n] of activeResources()) if (n > (baseline.get(type) ?? 0)) return true;
+  return false;
+}
+
+/**
+ * The result's error for anything thrown or rejected, made useful where the value itself says little:
+ * - a platform call's rejection (a plain object, no stack) points at the call that produced it;
+ * - another value that is not an Error says so, and points at the handler;
+ * - a failure on a line that reads iparams while the run's iparams lack the value says where to put them;
+ * - errors caused by state in .fsdev/ name it.
+ */
+function runError(thrown: unknown, plan: RunPlan, stateNotes: string[], what?: string, handler?: string): SimulationError {
+  const isObj = thrown !== null && typeof thrown === 'object';
+  const origin = isObj ? sandbox.origins.get(thrown) : undefined;
+  let error: SimulationError;
+  if (origin) {
+    error = toSimulationError({ message: `${origin.label} rejected with ${label(jsonSafe(thrown))} and nothing handled it`, stack: origin.stack },
+      plan.appDir, hide);
+    if (!what) error.message = `${origin.label} rejected with ${label(jsonSafe(thrown))}`;
+  } else {
+    error = toSimulationError(thrown, plan.appDir, hide);
+    if (!(isObj && typeof (thrown as { stack?: unknown }).stack === 'string')) {
+      error.message = `${error.message} (a ${thrown === null ? 'null' : typeof thrown} value, not an Error, so it has no stack trace: `
+        + 'throw or reject with new Error(...) to see where it came from)';
+      const at = handlerLine(plan, handler);
+      if (at) Object.assign(error, at);
+    }
+  }
+  if (what) error.message = `${what}: ${error.message}`;
+  const hint = iparamsHint(plan, error);
+  if (hint) error.message += `\n${hint}`;
+  if (stateNotes.length) error.message += `\nCaused by local state: ${stateNotes.join('; ')}. ${RESET_HINT}`;
+  return error;
+}
+
+/** The line where the handler is defined (`name: function`, `name(`, `async name`), for errors without a stack. */
+function handlerLine(plan: RunPlan, handler?: string): { file: string; line: number; column: number } | undefined {
+  const name = handler ?? plan.handler;
+  if (!name) return undefined;
+  try {
+    const lines = fs.readFileSync(plan.serverScript, 'utf8').split('\n');
+    const re = new RegExp(`(^|[\\s{,'"])${name.replace(/[$]/g, '\\$')}['"]?\\s*(:|\\()`);
+    const i = lines.findIndex((l) => re.test(l));
+    if (i < 0) return undefined;
+    return { file: path.relative(plan.appDir, plan.serverScript).split(path.sep).join('/'), line: i + 1, column: lines[i].search(/\S/) + 1 };
+  } catch { return undefined; }
+}
+
+/** A failure on a line that reads `iparams` while the run's iparams are empty or lack the name it reads. */
+function iparamsHint(plan: RunPlan, error: SimulationError): string | undefined {
+  if (!error.file || !error.line || !/undefined|null/.test(error.message)) return undefined;
+  let text: string;
+  try { text = fs.readFileSync(path.join(plan.appDir, error.file), 'utf8').split('\n')[error.line - 1] ?? ''; } catch { return undefined; }
+  if (!/iparams?\b/.test(text)) return undefined;
+  const names = Object.keys(plan.iparams);
+  const read = /iparams?\s*(?:\.\s*([A-Za-z_$][\w$]*)|\[\s*['"]([^'"]+)['"]\s*\])/.exec(text);
+  const name = read?.[1] ?? read?.[2];
+  const where = 'Test iparams come from config/iparam_test_data.json (deprecated by fdk, still read here) or else from the '
+    + '"default_value" of each parameter in config/iparams.json.';
+  if (names.length === 0) return `This run's iparams are empty ({}): the failing line reads iparams. ${where}`;
+  if (name && !names.includes(name)) return `This run's iparams have no '${name}' (they have: ${names.join(', ')}). ${where}`;
+  return undefined;
 }
 
 /** Make a value JSON-safe: cycles, functions, BigInt, undefined and non-finite numbers handled. */
@@ -97,7 +175,16 @@ async function run(plan: RunPlan): Promise<void> {
     done = true;
     send({ type: 'done', outcome: o });
   };
-  current = { plan, finish };
+  // Errors caused by state earlier runs left in .fsdev/ (a schedule that already exists, ...): named in the result.
+  const stateNotes: string[] = [];
+  current = { plan, finish, stateNotes };
+  const fromState = (e: unknown): void => {
+    const note = (e as { stateNote?: unknown } | null)?.stateNote;
+    if (typeof note !== 'string') return;
+    delete (e as { stateNote?: unknown }).stateNote;
+    stateNotes.push(note);
+    log('system', `Local state: ${note}. ${RESET_HINT}`);
+  };
 
   const log = (level: LogLevel, message: string, unsupported?: boolean): void => {
     if (!capturing || done) return;
@@ -122,10 +209,11 @@ async function run(plan: RunPlan): Promise<void> {
         effect({ kind: 'db', effect: { op, key: String(key), ...(op === 'get' ? { value: r } : value !== undefined ? { value } : {}), ok: true } });
         return r;
       } catch (e) {
+        fromState(e);
         effect({ kind: 'db', effect: { op, key: String(key), ok: false, error: (e as { message?: string }).message ?? String(e) } });
         throw e;
       }
-    });
+    }, `$db.${op}(${label(key)})`);
   const $db = sandbox.toCtx({}) as Record<string, unknown>;
   Object.assign($db, {
     set: (key: unknown, value: unknown, options?: { setIf?: 'exist' | 'not_exist'; ttl?: number }) =>
@@ -143,13 +231,13 @@ async function run(plan: RunPlan): Promise<void> {
   });
   const $request = sandbox.toCtx({}) as Record<string, unknown>;
   $request.invokeTemplate = (name: unknown, params?: Parameters<RequestApi['invokeTemplate']>[1]) =>
-    sandbox.promise(() => requests.invokeTemplate(name, params));
+    sandbox.promise(() => requests.invokeTemplate(name, params), `$request.invokeTemplate(${label(name)})`);
   for (const m of ['get', 'post', 'put', 'patch', 'delete']) {
     $request[m] = (url: unknown, options?: Parameters<RequestApi['legacy']>[2]) =>
-      sandbox.promise(() => requests.legacy(m.toUpperCase(), url, options));
+      sandbox.promise(() => requests.legacy(m.toUpperCase(), url, options), `$request.${m}(${label(url)})`);
   }
 
-  const schedules = new LocalSchedule(plan.dbFile);
+  const schedules = new LocalSchedule(plan.dbFile, (message) => log('system', message));
   const $schedule = sandbox.toCtx({}) as Record<string, unknown>;
   for (const op of ['create', 'fetch', 'update', 'delete', 'pause', 'resume'] as const) {
     $schedule[op] = (options?: unknown) => sandbox.promise(() => {
@@ -159,11 +247,12 @@ async function run(plan: RunPlan): Promise<void> {
         effect({ kind: 'schedules', effect: { op, name: typeof name === 'string' ? name : undefined, options: jsonSafe(options), ok: true } });
         return r;
       } catch (e) {
+        fromState(e);
         effect({ kind: 'schedules', effect: { op, name: typeof name === 'string' ? name : undefined, options: jsonSafe(options), ok: false,
           error: (e as { message?: string }).message ?? String(e) } });
         throw e;
       }
-    });
+    }, `$schedule.${op}(${label((options as { name?: unknown } | undefined)?.name)})`);
   }
 
   let targetCount = 0;
@@ -171,7 +260,7 @@ async function run(plan: RunPlan): Promise<void> {
     const url = `http://127.0.0.1:10001/fsdev/external-event/${encodeURIComponent(plan.event)}/${process.pid}-${++targetCount}`;
     effect({ kind: 'targetUrls', effect: { url } });
     return url;
-  });
+  }, 'generateTargetUrl()');
 
   // renderData: app set-up events wait for it; elsewhere it is recorded and has no effect.
   const setup = plan.kind === 'app-setup';
@@ -269,6 +358,8 @@ async function run(plan: RunPlan): Promise<void> {
   }
 
   let value: unknown;
+  // What the process holds open before the handler runs: anything more afterwards is work it started.
+  const baseline = activeResources();
   try {
     value = (fn as (this: unknown, p: unknown) => unknown).call(exp, payload);
     if (value !== null && (typeof value === 'object' || typeof value === 'function')
@@ -276,7 +367,7 @@ async function run(plan: RunPlan): Promise<void> {
       value = await (value as PromiseLike<unknown>);
     }
   } catch (e) {
-    return finish({ status: 'failed', handler, error: toSimulationError(e, plan.appDir, hide),
+    return finish({ status: 'failed', handler, error: runError(e, plan, stateNotes, undefined, handler),
       ...(renderState.called ? { renderData: renderState } : {}) });
   }
   if (done) return;
@@ -286,13 +377,15 @@ async function run(plan: RunPlan): Promise<void> {
     await renderPromise;
     if (done) return;
   }
-  // Let work the handler started without awaiting it ($db/$request calls, timers) settle: its logs and
-  // effects belong to this run. An interval alone does not hold the run open.
+  // Let work the handler started without awaiting it settle, as the platform's runtime and fdk's long-lived
+  // process do: $db/$request calls and timers (counted by the sandbox), and anything else that holds the event
+  // loop (a socket of axios or http.get, a file read of a package): its logs and errors belong to this run.
+  // The parent's time limit bounds the wait. An interval alone does not hold the run open.
   // One turn of the event loop with nothing pending is enough: unhandled rejections are reported before it ends.
   do {
     await new Promise<void>((r) => setImmediate(r));
     if (done) return;
-  } while (sandbox.pending > 0);
+  } while (sandbox.pending > 0 || holdsMore(baseline));
 
   const outcome: ChildOutcome = { status: 'success', handler, value: jsonSafe(value) };
   if (renderState.called || setup) {
