@@ -62,3 +62,51 @@ test('a schedule left in .fsdev/ by an earlier run is named in the failure, with
   assert.equal(second.error.file, 'server/server.js');
   assert.equal(second.error.line, 4, 'the $schedule.create call');
 });
+
+/** A local server answering after `delayMs` (the test's "third-party API"): nothing leaves the machine. */
+async function slowServer(delayMs) {
+  const http = await import('node:http');
+  const server = http.createServer((_req, res) => setTimeout(() => res.end('pong'), delayMs));
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${server.address().port}/ping`, close: () => new Promise((r) => server.close(r)) };
+}
+
+test('work the handler did not await (http.get) finishes within the run: its logs and errors belong to it', async () => {
+  const dir = copyApp('sim-unawaited');
+  const api = await slowServer(300);
+  try {
+    const payload = { data: { contact: { id: 1, url: api.url } } };
+    const ok = await runner.run({ appDir: dir, event: 'onContactCreate', payload });
+    assert.equal(ok.status, 'success', JSON.stringify(ok.error ?? ok.notRunnableReason));
+    assert.deepEqual(userLogs(ok), ['log handler returns', 'log fetched 200 pong']);
+    const bad = await runner.run({ appDir: dir, event: 'onContactUpdate', payload });
+    assert.equal(bad.status, 'failed');
+    assert.match(bad.error.message, /^Uncaught exception: sync failed after 200/);
+    assert.equal(bad.error.line, 19);
+  } finally { await api.close(); }
+});
+
+test('a rejection whose reason is not an Error: a platform call points at the call, other values say so', async () => {
+  const dir = copyApp('sim-unawaited');
+  const db = await runner.run({ appDir: dir, event: 'onDealUpdate' });
+  assert.equal(db.status, 'failed');
+  assert.match(db.error.message, /^Unhandled promise rejection: \$db\.get\('never-stored'\) rejected with \{"status":404,"message":"Record not found"\} and nothing handled it/);
+  assert.deepEqual([db.error.file, db.error.line], ['server/server.js', 30]);
+  const plain = await runner.run({ appDir: dir, event: 'onDealCreate' });
+  assert.equal(plain.status, 'failed');
+  assert.match(plain.error.message, /plain string reason \(a string value, not an Error, so it has no stack trace/);
+  assert.deepEqual([plain.error.file, plain.error.line], ['server/server.js', 24], 'the handler that was running');
+});
+
+test('a handler failing on a property of empty iparams says so, and where test iparams go', async () => {
+  const dir = copyApp('sim-unawaited');
+  const r = await runner.run({ appDir: dir, event: 'onTaskCreate' });
+  assert.equal(r.status, 'failed');
+  assert.match(r.error.message, /Cannot read properties of undefined \(reading 'trim'\)/);
+  assert.match(r.error.message, /This run's iparams are empty \(\{\}\): the failing line reads iparams\. Test iparams come from config\/iparam_test_data\.json .* config\/iparams\.json/);
+  const { writeFileSync, mkdirSync } = await import('node:fs');
+  mkdirSync(`${dir}/config`, { recursive: true });
+  writeFileSync(`${dir}/config/iparams.json`, JSON.stringify({ api_key: { display_name: 'Key', type: 'text', default_value: 'k' } }));
+  const r2 = await runner.run({ appDir: dir, event: 'onTaskCreate' });
+  assert.match(r2.error.message, /This run's iparams have no 'domain' \(they have: api_key\)/);
+});
