@@ -110,3 +110,49 @@ test('a handler failing on a property of empty iparams says so, and where test i
   const r2 = await runner.run({ appDir: dir, event: 'onTaskCreate' });
   assert.match(r2.error.message, /This run's iparams have no 'domain' \(they have: api_key\)/);
 });
+
+test('legacy $request (platform 2.2): templates substituted in the URL; whitelisted-domains, HTTPS and IP rules enforced', async () => {
+  const dir = copyApp('sim-legacy-request');
+  const ok = await runner.run({ appDir: dir, event: 'onContactCreate' });
+  assert.equal(ok.status, 'success', JSON.stringify(ok.error ?? ok.notRunnableReason));
+  assert.deepEqual(ok.value, [200, 2, 'pong']);
+  assert.deepEqual(ok.effects.requests.map((q) => q.url), ['https://acme.example.com/api/contacts?token=s3cret', 'https://eu.trusted.example/ping']);
+  const refused = await runner.run({ appDir: dir, event: 'onContactUpdate' });
+  assert.equal(refused.status, 'success', JSON.stringify(refused.error ?? refused.notRunnableReason));
+  assert.deepEqual(refused.value, [
+    '400 Only HTTPS requests are allowed: http://acme.example.com/api',
+    '400 Requests to IP addresses are not allowed: https://10.1.2.3/api',
+    '400 This domain has not been whitelisted: https://evil.example.org (add it to "whitelisted-domains" in manifest.json)',
+  ]);
+  assert.equal(refused.effects.requests.length, 3);
+});
+
+test('legacy $request substitutes iparam, encode() and access_token in headers and body too', async () => {
+  const http = await import('node:http');
+  const seen = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => { seen.push({ auth: req.headers.authorization, token: req.headers['x-token'], body }); res.end('{}'); });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    // A 2.3 app: no whitelist (the rules above are platform ≤ 2.2), so a local http server can stand in.
+    const dir = copyApp('sim-legacy-request');
+    const { writeFileSync, mkdirSync } = await import('node:fs');
+    const manifest = JSON.parse((await import('node:fs')).readFileSync(`${dir}/manifest.json`, 'utf8'));
+    manifest['platform-version'] = '2.3';
+    delete manifest['whitelisted-domains'];
+    writeFileSync(`${dir}/manifest.json`, JSON.stringify(manifest));
+    mkdirSync(`${dir}/.fsdev`, { recursive: true });
+    writeFileSync(`${dir}/.fsdev/oauth.json`, JSON.stringify({ access_token: 'tok-1' }));
+    writeFileSync(`${dir}/server/server.js`, `exports = { onContactCreateHandler: function () {
+      return $request.post('http://127.0.0.1:${server.address().port}/x', {
+        headers: { Authorization: 'Basic <%= encode(iparam.api_key) %>', 'X-Token': 'Bearer <%= access_token %>' },
+        json: { domain: '<%= iparam.domain %>' } }).then(function (r) { return r.status; });
+    } };`);
+    const r = await runner.run({ appDir: dir, event: 'onContactCreate' });
+    assert.equal(r.status, 'success', JSON.stringify(r.error ?? r.notRunnableReason));
+    assert.deepEqual(seen, [{ auth: `Basic ${Buffer.from('s3cret').toString('base64')}`, token: 'Bearer tok-1', body: '{"domain":"acme"}' }]);
+  } finally { await new Promise((r) => server.close(r)); }
+});

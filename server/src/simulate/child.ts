@@ -226,6 +226,7 @@ async function run(plan: RunPlan): Promise<void> {
 
   const requests = new RequestApi({
     templates: plan.requestTemplates, stubs: plan.stubs, iparams: plan.iparams, offline: plan.offline,
+    whitelistedDomains: plan.whitelistedDomains, accessToken: plan.accessToken,
     record: (e) => effect({ kind: 'requests', effect: e }),
     warn: (message) => log('system', message),
   });

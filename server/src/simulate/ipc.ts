@@ -20,6 +20,10 @@ export interface RunPlan {
   /** The payload as JSON text (iparams and event already injected). */
   payloadJson: string;
   iparams: Record<string, unknown>;
+  /** Platform ≤ 2.2: manifest.json "whitelisted-domains", enforced on `$request.get/post/...`. */
+  whitelistedDomains?: string[];
+  /** `<%= access_token %>`: `access_token` of .fsdev/oauth.json, when present. */
+  accessToken?: string;
   /** config/requests.json (templates by name), when present. */
   requestTemplates?: Record<string, unknown>;
   stubs?: Record<string, RequestStub>;
