@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { looksLikeFreshworksManifest, MANIFEST, notAnAppReason, sameScope, SERVER_SCRIPT } from '../core/appLayout';
 import type { ManifestModel } from '../core/manifest';
+import { manifestDependencies, type Dependencies } from './dependencies';
 import { REQUEST_STUBS_FILE } from '../core/testDataLayout';
 import type { Catalogue, CatalogueEvent, EventKind, ProductName, Scope } from '../core/types';
 import type { RequestStub, RunPlan } from './ipc';
@@ -28,6 +29,8 @@ export interface PlanInfo {
   payload?: unknown;
   payloadSource?: PayloadSource;
   payloadFile?: string;
+  /** manifest.json "dependencies": installed into server/node_modules before the run when missing. */
+  dependencies?: Dependencies;
   /** System messages for the run's log (deprecations, fallbacks), in order. */
   notes: { level: 'system'; message: string }[];
 }
@@ -230,6 +233,8 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
   const whitelisted = Array.isArray(raw['whitelisted-domains']) ? (raw['whitelisted-domains'] as unknown[]).map(String) : [];
   const oauth = readJson(path.join(appDir, OAUTH_FILE));
   const accessToken = isObject(oauth.value) && typeof oauth.value.access_token === 'string' ? oauth.value.access_token : undefined;
+
+  info.dependencies = manifestDependencies(raw);
 
   const plan: RunPlan = {
     appDir,

@@ -12,6 +12,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { ensureDependencies, type InstallProgress } from './dependencies';
 import { add as addHistory } from './history';
 import type { ChildMessage, ChildOutcome, ParentMessage } from './ipc';
 import { OUTPUT_LIMIT_BYTES, OUTPUT_LIMIT_LINES, planRun, type PlanInfo } from './plan';
@@ -35,6 +36,8 @@ export interface RunnerOptions {
 export interface RunHooks {
   /** Debug mode: the child listens on this inspector port and waits for a debugger to attach. */
   onDebugReady?(port: number): void;
+  /** Progress of installing the manifest's dependencies, when the run needs it. */
+  install?: InstallProgress;
 }
 
 interface Child {
@@ -179,6 +182,16 @@ export class HandlerRunner {
     } catch (e) {
       planned = { ok: false as const, reason: `The run could not be prepared: ${(e as Error).message}`,
         info: { event: request.event, kind: 'product' as const, timeLimitMs: 0, notes: [] } };
+    }
+    if (planned.ok && planned.info.dependencies) {
+      // As `fdk run`: the manifest's dependencies are installed before the app runs (only what is missing).
+      const notes = planned.info.notes;
+      const failure = await ensureDependencies(request.appDir, planned.info.dependencies, {
+        begin: (m) => hooks?.install?.begin(m),
+        report: (m) => hooks?.install?.report(m),
+        end: (m) => { notes.push({ level: 'system', message: m }); hooks?.install?.end(m); },
+      });
+      if (failure) planned = { ok: false as const, reason: failure, info: planned.info };
     }
     if (!planned.ok) {
       if (early) discard(early.proc);

@@ -132,7 +132,9 @@ export async function simulateCommand(argv: string[]): Promise<number> {
   const runner = new HandlerRunner({ warm: false });
   runner.prestart(parsed.request.nodePath);
   try {
-    const result = await runner.run(parsed.request);
+    // Progress of installing the manifest's dependencies goes to stderr: stdout stays the result (--json).
+    const note = (m: string) => { process.stderr.write(`fsdev: ${m}\n`); };
+    const result = await runner.run(parsed.request, undefined, { install: { begin: note, report: (m) => note(`  ${m}`), end: note } });
     process.stdout.write(parsed.json ? `${JSON.stringify(toJsonOutput(result))}\n` : formatHuman(result));
     await runner.idle();
     return result.status === 'success' ? 0 : 1;
