@@ -1,9 +1,33 @@
 // Simulation requests from the client, run by the handler runner: user code runs in a child process
 // (one per run, one kept warm), never in this server. Logs stream to the client as they happen.
-import type { Connection } from 'vscode-languageserver/node';
+import type { Connection, WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
+import type { InstallProgress } from './simulate/dependencies';
 import { HandlerRunner } from './simulate/runner';
 import { list as listHistory } from './simulate/history';
 import { SimulateRequest, SimulationDebugReadyNotification, SimulationHistoryRequest, SimulationLogNotification } from './protocol';
+
+/**
+ * The install of an app's dependencies as LSP work-done progress (VS Code shows it as a notification with the
+ * npm steps). The progress is created only when an install starts; a client without the capability gets none.
+ */
+function installProgress(connection: Connection): InstallProgress {
+  let progress: Promise<WorkDoneProgressServerReporter | undefined> | undefined;
+  return {
+    begin: (message) => {
+      progress = connection.window.createWorkDoneProgress().then((p) => {
+        p.begin('Freshsales: installing app dependencies', undefined, message, false);
+        return p;
+      }, () => undefined);
+    },
+    report: (message) => { void progress?.then((p) => p?.report(message)); },
+    end: (message, ok) => {
+      void progress?.then((p) => p?.done());
+      // Once per install, so worth a notification; a failure is also the run's not-runnable reason.
+      if (ok) void connection.window.showInformationMessage(message);
+      else void connection.window.showWarningMessage(`${message}: see the run's result for npm's reason.`);
+    },
+  };
+}
 
 export interface SimulationHost { prewarm(): void; dispose(): void }
 
@@ -18,7 +42,8 @@ export function registerSimulation(connection: Connection, knownApp: (appDir: st
     // The runId becomes the result's id, so the client can match the result to the logs it streamed.
     return ensure().run(request,
       (entry) => { void connection.sendNotification(SimulationLogNotification, { runId, entry }); },
-      { onDebugReady: (port) => { void connection.sendNotification(SimulationDebugReadyNotification, { runId, port }); } });
+      { onDebugReady: (port) => { void connection.sendNotification(SimulationDebugReadyNotification, { runId, port }); },
+        install: installProgress(connection) });
   });
   connection.onRequest(SimulationHistoryRequest, async ({ appDir }) => (knownApp(appDir) ? listHistory(appDir) : []));
   connection.onShutdown(() => runner?.dispose());

@@ -37,9 +37,9 @@ export function jqueryPromise<T>(p: Promise<T>): Promise<T> {
     pipe: then,
     catch: (onRejected?: unknown) => then(undefined, onRejected),
     finally: (f?: unknown) => jqueryPromise(Promise.prototype.finally.call(p, typeof f === 'function' ? f as () => void : undefined) as Promise<unknown>),
-    done: (...fns: unknown[]) => { nativeThen.call(p, (v) => callAll(fns, v), () => undefined); return d; },
-    fail: (...fns: unknown[]) => { nativeThen.call(p, () => undefined, (e) => callAll(fns, e)); return d; },
-    always: (...fns: unknown[]) => { nativeThen.call(p, (v) => callAll(fns, v), (e) => callAll(fns, e)); return d; },
+    done: (...fns: unknown[]) => { void nativeThen.call(p, (v) => callAll(fns, v), () => undefined); return d; },
+    fail: (...fns: unknown[]) => { void nativeThen.call(p, () => undefined, (e) => callAll(fns, e)); return d; },
+    always: (...fns: unknown[]) => { void nativeThen.call(p, (v) => callAll(fns, v), (e) => callAll(fns, e)); return d; },
     progress: () => d,
     promise: () => d,
     state: () => {
@@ -48,7 +48,7 @@ export function jqueryPromise<T>(p: Promise<T>): Promise<T> {
     },
   };
   for (const [name, fn] of Object.entries(methods)) {
-    Object.defineProperty(d, name, { value: fn, writable: true, configurable: true, enumerable: false });
+    void Object.defineProperty(d, name, { value: fn, writable: true, configurable: true, enumerable: false });
   }
   return d;
 }

@@ -15,7 +15,7 @@ import * as path from 'node:path';
 export type Dependencies = Record<string, string>;
 
 /** Progress of an install, for an editor's progress UI or a terminal. */
-export interface InstallProgress { begin(message: string): void; report(message: string): void; end(message: string): void }
+export interface InstallProgress { begin(message: string): void; report(message: string): void; end(message: string, ok: boolean): void }
 
 const INSTALL_TIMEOUT_MS = 5 * 60 * 1000;
 const EXACT = /^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?$/;
@@ -82,7 +82,7 @@ async function install(appDir: string, specs: string[], progress: InstallProgres
     if (fs.existsSync(npmrc)) fs.copyFileSync(npmrc, path.join(staging, '.npmrc'));
     const failure = await runNpm(npm, staging, specs, (line) => progress?.report(line));
     if (failure) {
-      progress?.end(`Installing ${list} failed`);
+      progress?.end(`Installing ${list} failed`, false);
       return `Installing the manifest's dependencies (${list}) failed: ${failure}\n`
         + `Install them yourself (npm install --prefix server ${specs.join(' ')}) or correct "dependencies" in manifest.json.`;
     }
@@ -96,10 +96,10 @@ async function install(appDir: string, specs: string[], progress: InstallProgres
       fs.renameSync(from, to);
     });
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    progress?.end(`Installed ${list} into server/node_modules in ${seconds} s (npm, install scripts off)`);
+    progress?.end(`Installed ${list} into server/node_modules in ${seconds} s (npm, install scripts off)`, true);
     return undefined;
   } catch (e) {
-    progress?.end(`Installing ${list} failed`);
+    progress?.end(`Installing ${list} failed`, false);
     return `Installing the manifest's dependencies (${list}) failed: ${(e as Error).message}`;
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });

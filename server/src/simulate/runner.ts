@@ -189,7 +189,7 @@ export class HandlerRunner {
       const failure = await ensureDependencies(request.appDir, planned.info.dependencies, {
         begin: (m) => hooks?.install?.begin(m),
         report: (m) => hooks?.install?.report(m),
-        end: (m) => { notes.push({ level: 'system', message: m }); hooks?.install?.end(m); },
+        end: (m, ok) => { notes.push({ level: 'system', message: m }); hooks?.install?.end(m, ok); },
       });
       if (failure) planned = { ok: false as const, reason: failure, info: planned.info };
     }
