@@ -7,6 +7,7 @@ import { DebugCommand, SimulateCommand, type SimulateTarget } from '../../server
 import { createTestPayload, registerEvent } from './editCommands';
 import { pickEvent, type PickedEvent } from './eventPicker';
 import { isEventNode, targetOf, type EventsTreeProvider } from './eventsTree';
+import { resetLocalState } from './resetState';
 import { ensureTrusted, type SimulationService } from './simulationService';
 import { SimulatorPanel } from './simulatorPanel';
 
@@ -136,5 +137,6 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       });
     }),
     register('freshsales.refreshEvents', () => tree.refresh()),
+    register('freshsales.resetState', async (arg) => resetLocalState(client, await tree.getApps(), arg)),
   ];
 }

@@ -1,10 +1,11 @@
 // Simulation requests from the client, run by the handler runner: user code runs in a child process
 // (one per run, one kept warm), never in this server. Logs stream to the client as they happen.
-import type { Connection, WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
+import { MessageType, ShowMessageNotification, type Connection, type WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
 import type { InstallProgress } from './simulate/dependencies';
 import { HandlerRunner } from './simulate/runner';
 import { list as listHistory } from './simulate/history';
-import { SimulateRequest, SimulationDebugReadyNotification, SimulationHistoryRequest, SimulationLogNotification } from './protocol';
+import { describeLocalState, resetLocalState } from './simulate/state';
+import { ResetStateRequest, SimulateRequest, SimulationDebugReadyNotification, SimulationHistoryRequest, SimulationLogNotification } from './protocol';
 
 /**
  * The install of an app's dependencies as LSP work-done progress (VS Code shows it as a notification with the
@@ -23,8 +24,10 @@ function installProgress(connection: Connection): InstallProgress {
     end: (message, ok) => {
       void progress?.then((p) => p?.done());
       // Once per install, so worth a notification; a failure is also the run's not-runnable reason.
-      if (ok) void connection.window.showInformationMessage(message);
-      else void connection.window.showWarningMessage(`${message}: see the run's result for npm's reason.`);
+      // A notification (window/showMessage), not a request: nothing to wait for, nothing to fail.
+      void connection.sendNotification(ShowMessageNotification.type, ok
+        ? { type: MessageType.Info, message }
+        : { type: MessageType.Warning, message: `${message}: see the run's result for npm's reason.` });
     },
   };
 }
@@ -46,6 +49,10 @@ export function registerSimulation(connection: Connection, knownApp: (appDir: st
         install: installProgress(connection) });
   });
   connection.onRequest(SimulationHistoryRequest, async ({ appDir }) => (knownApp(appDir) ? listHistory(appDir) : []));
+  connection.onRequest(ResetStateRequest, async ({ appDir, dryRun }) => {
+    if (!knownApp(appDir)) throw new Error(`${appDir} is not a Freshworks app of this workspace.`);
+    return { ...(dryRun ? describeLocalState(appDir) : resetLocalState(appDir)), cleared: !dryRun };
+  });
   connection.onShutdown(() => runner?.dispose());
   return { prewarm: () => { ensure(); }, dispose: () => runner?.dispose() };
 }

@@ -156,3 +156,20 @@ test('legacy $request substitutes iparam, encode() and access_token in headers a
     assert.deepEqual(seen, [{ auth: `Basic ${Buffer.from('s3cret').toString('base64')}`, token: 'Bearer tok-1', body: '{"domain":"acme"}' }]);
   } finally { await new Promise((r) => server.close(r)); }
 });
+
+test('fsdev simulate --fresh clears the state earlier runs left (and says what), so app set-up runs again', async () => {
+  const dir = copyApp('sim-schedule');
+  const { spawnSync } = await import('node:child_process');
+  const { repoRoot } = await import('./helpers.mjs');
+  const cli = (...args) => spawnSync(process.execPath, [`${repoRoot}/server/dist/cli.js`, 'simulate', 'onAppInstall', dir, ...args],
+    { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  assert.equal(cli().status, 0);
+  const again = cli();
+  assert.equal(again.status, 1);
+  assert.match(again.stdout, /Caused by local state: the schedule 'hourly-sync' exists in \.fsdev\/db\.json/);
+  const fresh = cli('--fresh');
+  assert.equal(fresh.status, 0, fresh.stdout + fresh.stderr);
+  assert.match(fresh.stderr, /^fsdev: --fresh: cleared \.fsdev\/db\.json \(0 \$db keys, 1 schedule\)\. The run history, request stubs/m);
+  const { existsSync } = await import('node:fs');
+  assert.ok(existsSync(`${dir}/.fsdev/history.json`), 'the history is kept');
+});
