@@ -1,6 +1,7 @@
 // A fixture npm registry for tests: serves packuments and tarballs made from local package folders, on
 // 127.0.0.1 only, so dependency installs are tested with the real npm and never touch the network.
-// `startRegistry({ packages: [folder, ...] })` → { url, requests, close() }.
+// `startRegistry({ packages: [folder, ...], delayMs })` → { url, requests, close() }; `delayMs` slows every answer
+// (so an editor's progress UI stays up long enough to be seen).
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -8,7 +9,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-export async function startRegistry({ packages }) {
+export async function startRegistry({ packages, delayMs = 0 }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fsdev-registry-'));
   const byName = new Map();
   for (const folder of packages) {
@@ -23,7 +24,8 @@ export async function startRegistry({ packages }) {
     byName.set(meta.name, entry);
   }
   const requests = [];
-  const server = http.createServer((req, res) => {
+  const server = http.createServer((req, res) => setTimeout(() => answer(req, res), delayMs));
+  const answer = (req, res) => {
     requests.push(`${req.method} ${req.url}`);
     const url = decodeURIComponent(req.url.split('?')[0]).replace(/^\//, '');
     const [name, dash, file] = url.split('/-/').length === 2 ? [url.split('/-/')[0], '-', url.split('/-/')[1]] : [url];
@@ -45,7 +47,7 @@ export async function startRegistry({ packages }) {
     const latest = Object.keys(versions).sort().pop();
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ name, 'dist-tags': { latest }, versions }));
-  });
+  };
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${server.address().port}/`,

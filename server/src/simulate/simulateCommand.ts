@@ -101,7 +101,10 @@ export function formatHuman(r: SimulationResult): string {
   }
   if (r.error) {
     const where = r.error.file ? ` at ${r.error.file}${r.error.line ? `:${r.error.line}${r.error.column ? `:${r.error.column}` : ''}` : ''}` : '';
-    out.push(`  error: ${paint('31', r.error.message)}${where}`);
+    // The first line is the error; later lines (a hint, the state that caused it) go below it.
+    const [headline, ...more] = r.error.message.split('\n');
+    out.push(`  error: ${paint('31', headline)}${where}`);
+    for (const line of more) out.push(`    ${line}`);
     const frames = r.error.frames.slice(0, 8);
     for (const f of frames) out.push(`    at ${f.functionName ? `${f.functionName} ` : ''}${f.file}:${f.line}:${f.column}`);
   }
