@@ -72,4 +72,24 @@ describe('a real app: manifest dependency and $db .fail()', () => {
     await e.clickCodeLens('onContactCreateHandler', 'Simulate');
     await e.webviewFrame(['first time (404): HELLO ADA!', /Success/i], { timeout: 30_000 });
   });
+
+  ed.it('the Freshsales view\'s "More Actions" menu has the reset too (the sidebar action)', async (e) => {
+    // The last run stored the $db record again: there is something to reset.
+    let items = [];
+    const item = await waitFor(async () => {
+      items = await e.activityBarItems();
+      return items.find((i) => /Freshsales/i.test(i));
+    }, { timeout: 20_000, message: () => `a "Freshsales" activity bar item; activity bar has: ${items.join(', ')}` });
+    if (!(await e.page.$(`.activitybar .action-item.checked [aria-label="${item}"]`))) await e.page.click(`.activitybar .action-item [aria-label="${item}"]`);
+    const more = await waitFor(async () => {
+      for (const h of await e.page.$$('.part.sidebar .action-label[aria-label^="More Actions"]')) if (await h.isVisible()) return h;
+      return null;
+    }, { timeout: 20_000, message: 'the "More Actions" button of the Freshsales view' });
+    await more.click();
+    await e.page.click('.monaco-menu .action-label:has-text("Reset Local Simulation State")', { timeout: 10_000 });
+    await e.page.waitForSelector('.monaco-dialog-box:has-text("1 $db key and 0 schedules")', { timeout: 15_000 });
+    await e.page.click('.monaco-dialog-box .monaco-button:has-text("Reset")');
+    await waitFor(() => JSON.stringify(JSON.parse(readFileSync(path.join(e.appDir, '.fsdev/db.json'), 'utf8')).db) === '{}',
+      { timeout: 15_000, message: '.fsdev/db.json emptied from the sidebar action' });
+  });
 });

@@ -51,7 +51,7 @@ export function parseSimulateArgs(argv: string[], cwd = process.cwd()): Parsed {
   }
   if (positional.length === 0) return { json, error: 'missing <event>' };
   if (positional.length > 2) return { json, error: `unexpected argument ${positional[2]}` };
-  return { json, fresh, request: { ...req, event: positional[0], appDir: path.resolve(cwd, positional[1] ?? '.') } };
+  return { json, ...(fresh ? { fresh } : {}), request: { ...req, event: positional[0], appDir: path.resolve(cwd, positional[1] ?? '.') } };
 }
 
 /** The `--json` shape: one object. A not-runnable reason is reported as the error message. */
