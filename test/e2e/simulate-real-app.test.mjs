@@ -82,7 +82,7 @@ describe('a real app: manifest dependency and $db .fail()', () => {
     }, { timeout: 20_000, message: () => `a "Freshsales" activity bar item; activity bar has: ${items.join(', ')}` });
     if (!(await e.page.$(`.activitybar .action-item.checked [aria-label="${item}"]`))) await e.page.click(`.activitybar .action-item [aria-label="${item}"]`);
     const more = await waitFor(async () => {
-      for (const h of await e.page.$$('.part.sidebar .action-label[aria-label^="More Actions"]')) if (await h.isVisible()) return h;
+      for (const h of await e.page.$$('.part.sidebar .action-label[aria-label*="More Actions"]')) if (await h.isVisible()) return h;
       return null;
     }, { timeout: 20_000, message: 'the "More Actions" button of the Freshsales view' });
     await more.click();
