@@ -1,22 +1,31 @@
-// `npm run package`: production bundles, then the .vsix. The .vsix ships no docs/, so its README is this
-// repository's README without the screenshot block (between the `screenshots` markers) and with links into
-// the repository reduced to their text; vsce would otherwise refuse relative links it cannot rewrite.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// `npm run package`: production bundles, then freshsales-devtools.vsix. vsce rewrites the README's relative
+// links and images (docs/screenshots) to absolute URLs of the `repository` in package.json, so the Marketplace
+// page shows the screenshots without shipping them. Any vsce warning fails the build: a warning today is a
+// rejected upload or a broken Marketplace page tomorrow.
+import { spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
+const VSIX = 'freshsales-devtools.vsix';
 
-run(process.execPath, ['esbuild.mjs', '--production']);
-const readme = readFileSync(path.join(root, 'README.md'), 'utf8')
-  .replace(/<!-- screenshots[\s\S]*?<!-- \/screenshots -->\n?/, '')
-  // Links into the repository have nothing to point at inside the .vsix: keep their text.
-  .replace(/(?<!!)\[([^\]]+)\]\((?!https?:|#)[^)]+\)/g, '$1');
-if (/!\[[^\]]*\]\((?!https?:)/.test(readme)) throw new Error('README.md has a relative image outside the screenshots block');
-mkdirSync(path.join(root, '.cache'), { recursive: true });
-const vsixReadme = path.join('.cache', 'README.vsix.md');
-writeFileSync(path.join(root, vsixReadme), readme);
-run(process.execPath, [path.join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--readme-path', vsixReadme,
-  '-o', 'freshsales-devtools.vsix']);
+function run(cmd, args) {
+  // stdin closed: a vsce question ("Do you want to continue? [y/N]") gets no answer and fails the build.
+  const r = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  process.stdout.write(r.stdout ?? '');
+  process.stderr.write(r.stderr ?? '');
+  if (r.error) throw r.error;
+  return { code: r.status ?? 1, output: `${r.stdout}\n${r.stderr}` };
+}
+
+if (run(process.execPath, ['esbuild.mjs', '--production']).code !== 0) process.exit(1);
+const vsce = run(process.execPath, [path.join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '-o', VSIX]);
+if (vsce.code !== 0) process.exit(vsce.code);
+// vsce prints warnings as " WARNING  …" (chalk's label) and still succeeds.
+const warnings = vsce.output.split('\n').filter((l) => /\bWARNING\b|\bwarn(ing)?:/i.test(l));
+if (warnings.length) {
+  console.error(`\nnpm run package: vsce warned; fix these (the .vsix is not accepted with warnings):\n${warnings.join('\n')}`);
+  process.exit(1);
+}
+console.log(`${VSIX}: ${Math.round(statSync(path.join(root, VSIX)).size / 1024)} KB`);

@@ -3,8 +3,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { DebugCommand, SimulateCommand, type SimulateTarget } from '../../server/src/protocol';
+import { DebugCommand, SimulateCommand, type AppSummary, type SimulateTarget } from '../../server/src/protocol';
 import { createTestPayload, registerEvent } from './editCommands';
+import { targetForFile } from './editorTargets';
 import { pickEvent, type PickedEvent } from './eventPicker';
 import { isEventNode, targetOf, type EventsTreeProvider } from './eventsTree';
 import { resetLocalState } from './resetState';
@@ -27,7 +28,7 @@ function isTarget(x: unknown): x is SimulateTarget {
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const { context, client, service, tree, handlerLog } = deps;
 
-  const pickRegistered = async (title: string) => pickEvent(await tree.getApps(), {
+  const pickRegistered = async (title: string, apps?: AppSummary[]) => pickEvent(apps ?? await tree.getApps(), {
     title, registered: true, recent: service.recentKeys(),
     lastStatus: (appDir, event, scope) => service.lastStatus(appDir, event, scope),
   });
@@ -50,7 +51,15 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   async function resolveTarget(arg: unknown, title: string): Promise<SimulateTarget | undefined> {
     if (isEventNode(arg)) return targetOf(arg);
     if (isTarget(arg)) return arg;
-    const picked = await pickRegistered(title);
+    let apps: AppSummary[] | undefined;
+    if (arg instanceof vscode.Uri) {
+      // The editor title's ▶ or a handler's context menu: this file's event, or a pick among its app's events.
+      const found = targetForFile(await tree.getApps(), arg);
+      if (typeof found === 'string') { void vscode.window.showInformationMessage(found); return undefined; }
+      if (!('app' in found)) return found;
+      apps = [found.app];
+    }
+    const picked = await pickRegistered(title, apps);
     return picked && { appDir: picked.app.appDir, event: picked.item.event, scope: picked.item.scope };
   }
 

@@ -66,7 +66,7 @@ export async function createTestPayload(client: LanguageClient, { app, item }: P
   }
   const product = item.scope.kind === 'product' && (item.scope.name === 'freshworks_crm' || item.scope.name === 'freshsales')
     ? item.scope.name : undefined;
-  const payload = await client.sendRequest(DefaultPayloadRequest, { event: item.event, product }).catch(() => null);
+  const payload = await client.sendRequest(DefaultPayloadRequest, { event: item.event, product, scope: item.scope }).catch(() => null);
   if (!payload) {
     void vscode.window.showWarningMessage(`No default payload is bundled for ${item.event}; created an empty one.`);
   }

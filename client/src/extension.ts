@@ -4,14 +4,19 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { findAppManifests } from './appDetection';
 import { registerCommands } from './commands';
+import { trackHandlerContext } from './editorTargets';
 import { EventsTreeProvider } from './eventsTree';
 import { createLanguageClient, refreshCodeLensOnSettingChange } from './languageClient';
 import { SimulationService } from './simulationService';
 import { SimulatorPanel } from './simulatorPanel';
+import { registerTaskProvider } from './tasks';
+import { registerWalkthroughSignals } from './walkthrough';
 
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  // Before the app check: a tasks.json `fsdev` task resolves even while no app is found (it then says so).
+  context.subscriptions.push(registerTaskProvider(context));
   if ((await findAppManifests()).length > 0) {
     start(context);
     return;
@@ -46,6 +51,8 @@ function start(context: vscode.ExtensionContext): void {
     serverLog, handlerLog, service, tree, view,
     ...registerCommands({ context, client, service, tree, handlerLog }),
     SimulatorPanel.registerSerializer(context, service, client),
+    trackHandlerContext(() => tree.getApps(), tree.onDidChangeTreeData),
+    registerWalkthroughSignals(service),
     refreshCodeLensOnSettingChange(client),
     // CodeLens and diagnostics work untrusted; trust only unlocks runs, so the views just re-render.
     vscode.workspace.onDidGrantWorkspaceTrust(() => tree.refresh()),

@@ -5,6 +5,7 @@ import {
   CodeLensRequest, LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions,
 } from 'vscode-languageclient/node';
 import { codeLensEnabled, Settings } from './config';
+import { markQuickFix } from './walkthrough';
 
 /**
  * A small young generation: checking a 250 KB payload makes short-lived garbage, and V8's default semi-space
@@ -37,6 +38,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, outputCha
     middleware: {
       // The server always computes lenses; the setting hides them without a server round-trip.
       provideCodeLenses: (document, token, next) => (codeLensEnabled(document.uri) ? next(document, token) : []),
+      // Applying one of our quick fixes ticks the walkthrough's "quick fix" step (walkthrough.ts).
+      provideCodeActions: async (document, range, context, token, next) => (await next(document, range, context, token))?.map(markQuickFix),
     },
   };
   return new LanguageClient(CLIENT_ID, 'Freshsales DevTools', serverOptions, clientOptions);

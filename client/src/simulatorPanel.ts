@@ -247,7 +247,7 @@ export class SimulatorPanel {
     if (!sel) return null;
     const product = sel.scope?.kind === 'product' && (sel.scope.name === 'freshworks_crm' || sel.scope.name === 'freshsales')
       ? sel.scope.name : undefined;
-    return this.client.sendRequest(DefaultPayloadRequest, { event: sel.event, product }).catch(() => null);
+    return this.client.sendRequest(DefaultPayloadRequest, { event: sel.event, product, scope: sel.scope }).catch(() => null);
   }
 
   /** The test_data file as VS Code sees it (an unsaved editor's text wins), else the bundled default. */

@@ -1,30 +1,74 @@
 // `fsdev check`: the editor's diagnostics, printed. Positions are 1-based here, as compilers print them.
+// Formats: text (file:line:col severity code message, for people and the `$fsdev` problem matcher), json,
+// sarif (code scanning) and github (workflow annotations); see checkFormats.ts.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadAppFiles, notAnAppReason } from './appFiles';
+import { FORMATS, toGithubAnnotations, toSarif, type CheckFormat, type CheckRow } from './checkFormats';
 import { diagnoseApp, sortDiagnostics } from './core/diagnoseApp';
 
-export async function checkCommand(args: string[]): Promise<number> {
-  const json = args.includes('--json');
-  const appDir = path.resolve(args.find((a) => !a.startsWith('--')) ?? '.');
-  const notApp = await notAnAppReason(appDir);
-  if (notApp) {
-    process.stderr.write(`fsdev check: ${notApp}\n`);
-    return 2;
+/** `[appDir] [--json] [--format f | --format=f]`; `error` is a usage error (format is then the one asked, if valid). */
+function parseArgs(args: string[]): { appDir: string; format: CheckFormat; error?: string } {
+  let format = 'text';
+  let appDir: string | undefined;
+  let error: string | undefined;
+  for (let i = 0; i < args.length && !error; i++) {
+    const a = args[i];
+    if (a === '--json') format = 'json';
+    else if (a === '--format') format = args[++i] ?? '';
+    else if (a.startsWith('--format=')) format = a.slice('--format='.length);
+    else if (a.startsWith('-')) error = `unknown option '${a}'.`;
+    else if (appDir === undefined) appDir = a;
+    else error = `one app folder at a time ('${appDir}', then '${a}').`;
   }
+  const known = (FORMATS as readonly string[]).includes(format);
+  if (!known) error ??= `--format must be one of ${FORMATS.join(', ')}${format ? `, not '${format}'` : ''}.`;
+  return { appDir: path.resolve(appDir ?? '.'), format: known ? format as CheckFormat : 'text', error };
+}
+
+export async function checkCommand(args: string[]): Promise<number> {
+  const { appDir, format, error } = parseArgs(args);
+  // A machine format prints its document whatever happens, exit 2 included: a script parsing stdout never
+  // meets an empty one. The reason also goes to stderr for people.
+  const fail = (code: string, message: string) => {
+    process.stderr.write(`fsdev check: ${message}\n`);
+    if (format !== 'text') {
+      print([{ file: 'manifest.json', line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code, message }], appDir, format, '');
+    }
+    return 2;
+  };
+  if (error) return fail('usage', error);
+  try {
+    const notApp = await notAnAppReason(appDir);
+    if (notApp) return fail('not-an-app', notApp);
+    return await checkApp(appDir, format);
+  } catch (e) {
+    return fail('internal-error', `the check could not finish: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+  }
+}
+
+async function checkApp(appDir: string, format: CheckFormat): Promise<number> {
   const files = await loadAppFiles(appDir);
   const { diagnostics } = diagnoseApp(files, (p) => readFileSync(path.join(appDir, p), 'utf8'));
-  const rows = sortDiagnostics(diagnostics).map((d) => ({
+  const rows: CheckRow[] = sortDiagnostics(diagnostics).map((d) => ({
     file: d.file, line: d.range.start.line + 1, column: d.range.start.character + 1,
     endLine: d.range.end.line + 1, endColumn: d.range.end.character + 1, severity: d.severity === 'hint' ? 'information' : d.severity,
     code: d.code, message: d.message,
   }));
-  if (json) {
+  const count = (s: string) => rows.filter((r) => r.severity === s).length;
+  print(rows, appDir, format, `${path.relative(process.cwd(), appDir) || '.'}: ${count('error')} error(s), ${count('warning')} warning(s), ${count('information')} information.\n`);
+  return rows.some((r) => r.severity === 'error') ? 1 : 0;
+}
+
+function print(rows: CheckRow[], appDir: string, format: CheckFormat, summary: string): void {
+  if (format === 'json') {
     process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+  } else if (format === 'sarif') {
+    process.stdout.write(JSON.stringify(toSarif(rows, appDir, process.cwd()), null, 2) + '\n');
+  } else if (format === 'github') {
+    process.stdout.write(toGithubAnnotations(rows, appDir, process.cwd()) + summary);
   } else {
     for (const r of rows) process.stdout.write(`${r.file}:${r.line}:${r.column} ${r.severity} ${r.code} ${r.message}\n`);
-    const count = (s: string) => rows.filter((r) => r.severity === s).length;
-    process.stdout.write(`${rows.length ? '\n' : ''}${path.relative(process.cwd(), appDir) || '.'}: ${count('error')} error(s), ${count('warning')} warning(s), ${count('information')} information.\n`);
+    process.stdout.write(`${rows.length ? '\n' : ''}${summary}`);
   }
-  return rows.some((r) => r.severity === 'error') ? 1 : 0;
 }

@@ -1,8 +1,9 @@
 // `fsdev`: the headless CLI. Each subcommand loads only what it needs, so `simulate` starts fast.
 const USAGE = `fsdev — Freshsales DevTools on the command line
 
-  fsdev check [appDir] [--json]
+  fsdev check [appDir] [--format text|json|sarif|github] [--json]
       Checks manifest.json, server/server.js and every server/test_data payload.
+      sarif: SARIF 2.1.0 for code scanning; github: GitHub Actions annotations. --json = --format json.
       Exit 0: no errors; 1: errors found; 2: not a Freshworks app.
   fsdev simulate <event> [appDir] [--payload file] [--product p | --module m] [--timeout ms] [--json]
       Runs the event's handler locally, isolated, as the platform would. Exit 0 on success, 1 otherwise.

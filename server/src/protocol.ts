@@ -13,8 +13,8 @@ export interface AppEventItem {
   handler?: string;
   /** The handler exists in server.js in a form the platform sees. */
   handlerDefined: boolean;
-  /** Where the handler is defined (file relative to the app, 0-based line). */
-  handlerLocation?: { file: string; line: number; character: number };
+  /** Where the handler is defined (file relative to the app, 0-based lines); endLine: its last line. */
+  handlerLocation?: { file: string; line: number; character: number; endLine: number };
   /** Test payload path relative to the app, when one exists on disk. */
   payloadFile?: string;
   /** The path the dialect's layout expects for this event's payload. */
@@ -43,7 +43,8 @@ export interface AppEventsResult { apps: AppSummary[] }
 /** Client → server, whenever a view needs the app's events (sidebar, quick pick, panel). */
 export const AppEventsRequest = new RequestType<AppEventsParams, AppEventsResult, void>('freshsales/appEvents');
 
-export interface DefaultPayloadParams { event: string; product?: 'freshworks_crm' | 'freshsales' }
+/** `scope` picks the product's payload when `product` is not given (another product's app, a 3.0 module of one). */
+export interface DefaultPayloadParams { event: string; product?: 'freshworks_crm' | 'freshsales'; scope?: { kind: 'product' | 'module'; name: string } }
 export interface DefaultPayloadResult { event: string; product: string; text: string }
 
 /** Client → server: the bundled default payload of an event, pretty-printed (for "Create Test Payload"). */

@@ -5,14 +5,15 @@ import {
   type CodeAction, type Connection, type Diagnostic as LspDiagnostic, type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { defaultPayloadText, findEvent, payloadSchema } from './core/catalogue';
+import { defaultPayloadText, defaultProductFor, findEvent, otherProductEvents, payloadSchema } from './core/catalogue';
 import { SERVER_SCRIPT } from './core/appModel';
 import { callbackLenses, outlineEvents, payloadLensTarget } from './core/appOutline';
 import { definitionAt, manifestCompletions, registrationHover, scriptEventsArrayCompletions } from './core/manifestAssist';
 import { schemaCompletions, schemaHover } from './core/schemaAssist';
 import type { SchemaNode } from './core/schemaNavigation';
 import manifestSchema from '../../schemas/manifest.schema.json';
-import { productOf } from './core/payloadChecks';
+import { otherProductOfPayload, payloadSyntaxDiagnostics, productOf } from './core/payloadChecks';
+import { otherScope } from './core/checks';
 import { validatePayload } from './core/payloadValidation';
 import { quickFixesFor, type FileEdit } from './core/quickFixes';
 import { classifyTestData, TEST_DATA_DIR } from './core/testDataLayout';
@@ -197,15 +198,18 @@ export function startServer(connection: Connection): void {
     }) };
   }));
 
-  connection.onRequest(DefaultPayloadRequest, guard('default payload', null, ({ event, product }) => {
-    if (!findEvent(event)) return null;
-    const chosen = product ?? 'freshworks_crm';
+  connection.onRequest(DefaultPayloadRequest, guard('default payload', null, ({ event, product, scope }) => {
+    const chosen = product ?? defaultProductFor(event, scope) ?? 'freshworks_crm';
+    if (!findEvent(event) && !otherProductEvents(chosen).some((e) => e.name === event)) return null;
     return { event, product: chosen, text: defaultPayloadText(event, chosen) };
   }));
 
   connection.onRequest(ValidatePayloadRequest, guard('validate payload', [], ({ text, event, scope }) => {
+    // Another product's payload: only its JSON (we have no documented schema for it), as `fsdev check` does.
+    const other = scope && otherScope(scope);
     const product = scope?.kind === 'product' && scope.name === 'freshsales' ? 'freshsales' : 'freshworks_crm';
-    return validatePayload(text, 'payload.json', { event, product }).map((d) => ({ message: d.message, severity: d.severity, code: d.code, range: d.range }));
+    const found = other ? payloadSyntaxDiagnostics(text, 'payload.json') : validatePayload(text, 'payload.json', { event, product });
+    return found.map((d) => ({ message: d.message, severity: d.severity, code: d.code, range: d.range }));
   }));
 
   documents.listen(connection);
@@ -216,7 +220,9 @@ function payloadContext(state: AppState, rel: string) {
   if (!rel.startsWith(TEST_DATA_DIR + '/')) return undefined;
   const app = state.app();
   const file = classifyTestData(app, [rel])[0];
-  return file ? { event: file.event, product: productOf(app, file.scope) } : undefined;
+  // Another product's payload has no schema here: no Freshsales completion or hover in it.
+  if (!file || otherProductOfPayload(app, file.scope ?? app.registrations.find((r) => r.event === file.event)?.scope)) return undefined;
+  return { event: file.event, product: productOf(app, file.scope) };
 }
 
 function toLsp(d: Diagnostic): LspDiagnostic {

@@ -184,3 +184,26 @@ test('payload event mismatch: set "event" to the file\'s event', async () => {
   assert.equal(fix.title, 'Set "event" to "onDealCreate"');
   assert.equal(fix.files[rel], t.replace('"event": "onDealUpdate"', '"event": "onDealCreate"'));
 });
+
+test('payload legacy types (old fdk payloads): each fix brings the value to the documented type, and the warning goes', async () => {
+  const s = await open('old-fdk-payloads-app');
+  const rel = 'server/test_data/onContactCreate.json';
+  const t = await s.openText(rel);
+  const account = only(await s.fixes(rel, 'payload-legacy-type', 0));
+  assert.equal(account.title, 'Make "account_id" a string');
+  assert.equal(account.files[rel], t.replace('"account_id": 2001', '"account_id": "2001"'));
+  const timestamp = only(await s.fixes(rel, 'payload-legacy-type', 1));
+  assert.equal(timestamp.title, 'Make "timestamp" a number');
+  const fixed = timestamp.files[rel];
+  assert.equal(fixed, t.replace('"timestamp": "1593015490.2012472"', '"timestamp": 1593015490.2012472'));
+  await s.client.change(s.f(rel), account.files[rel].replace('"timestamp": "1593015490.2012472"', '"timestamp": 1593015490.2012472'));
+  const { items } = await s.client.request('textDocument/diagnostic', { textDocument: { uri: uriOf(s.f(rel)) } });
+  assert.deepEqual(items.map((d) => d.code), []);
+
+  const ext = 'server/test_data/onExternalEvent.json';
+  const e = await s.openText(ext);
+  const data = only(await s.fixes(ext, 'payload-legacy-type'));
+  assert.equal(data.title, 'Make "data" an object');
+  assert.deepEqual(JSON.parse(data.files[ext]).data, { order: 'A-17', status: 'paid' });
+  assert.equal(JSON.parse(e).data, '{"order":"A-17","status":"paid"}');
+});

@@ -150,7 +150,7 @@ test('freshsales/appEvents: registered and available events with handler and pay
   const deal = reg.find((e) => e.event === 'onDealCreate');
   assert.equal(deal.handler, 'onDealCreateHandler');
   assert.equal(deal.handlerDefined, true);
-  assert.deepEqual(deal.handlerLocation, { file: 'server/server.js', line: 6, character: 2 });
+  assert.deepEqual(deal.handlerLocation, { file: 'server/server.js', line: 6, character: 2, endLine: 8 }, 'endLine: the line of the closing brace');
   assert.equal(deal.payloadFile, 'server/test_data/deal/onDealCreate.json');
   assert.equal(deal.problems, 0);
   assert.equal(deal.timeLimitMs, 20000);
@@ -198,4 +198,22 @@ test('freshsales/appChanged is sent after a change', async () => {
   await s.client.open(s.f('manifest.json'), s.read('manifest.json').replace('onDealUpdateHandler', 'onDealUpdateHandler2'));
   const n = await until(() => s.client.notifications.find((x) => x.method === 'freshsales/appChanged'), 5000, 'appChanged');
   assert.deepEqual(n.params, { appDir: s.app });
+});
+
+test('another product\'s app: its default payload, only JSON checks in the panel, and diagnostics as fsdev check', async () => {
+  const s = await open('freshdesk-app');
+  const scope = { kind: 'product', name: 'freshdesk' };
+  const d = await s.client.request('freshsales/defaultPayload', { event: 'onTicketCreate', scope });
+  assert.equal(d.product, 'freshdesk');
+  assert.ok(JSON.parse(d.text).data.ticket);
+  const moduleDefault = await s.client.request('freshsales/defaultPayload', { event: 'onTicketCreate', scope: { kind: 'module', name: 'service_ticket' } });
+  assert.equal(moduleDefault.product, 'freshservice');
+  assert.deepEqual(await s.client.request('freshsales/validatePayload', { text: d.text, event: 'onTicketCreate', scope }), []);
+  const broken = await s.client.request('freshsales/validatePayload', { text: '{ "data": ', event: 'onTicketCreate', scope });
+  assert.ok(broken.length > 0 && broken.every((p) => p.code === 'json-syntax'), JSON.stringify(broken));
+  const rel = 'server/test_data/onTicketCreate.json';
+  const { items } = await s.client.request('textDocument/diagnostic', { textDocument: { uri: uriOf(s.f(rel)) } });
+  assert.deepEqual(items, [], 'no Freshsales schema on a Freshdesk payload (its account_id is a number, its timestamp a string)');
+  const manifest = await s.client.request('textDocument/diagnostic', { textDocument: { uri: uriOf(s.f('manifest.json')) } });
+  assert.deepEqual(manifest.items.map((x) => x.code), ['other-product']);
 });

@@ -80,20 +80,158 @@ test('missing-platform-version', () => {
   assert.equal(x.file, 'manifest.json');
 });
 
-test('unknown-product', () => {
-  const d = diagnose({ manifest: m23(['"onTicketCreate": { "handler": "onDealCreateHandler" }'], { product: 'freshdesk' }), script: SCRIPT });
+test('unknown-product: a product no Freshworks list knows', () => {
+  const d = diagnose({ manifest: m23(['"onTicketCreate": { "handler": "onDealCreateHandler" }'], { product: 'freshbooks' }), script: SCRIPT });
   const x = one(d, 'unknown-product');
   assert.equal(x.severity, 'warning');
-  assert.equal(x.message, "'freshdesk' is not a Freshsales product. Expected one of: freshworks_crm, freshsales.");
-  assert.deepEqual(x.range, R(3, 4, 3, 15));
+  assert.equal(x.message, "'freshbooks' is not a Freshsales product. Expected one of: freshworks_crm, freshsales.");
+  assert.deepEqual(x.range, R(3, 4, 3, 16));
 });
 
-test('unknown-module', () => {
-  const d = diagnose({ manifest: m30({ deal: ['"onDealCreate": { "handler": "onDealCreateHandler" }'], ticket: null }), script: SCRIPT });
+test('unknown-module: a near-miss of a Freshsales module is a typo, not another product', () => {
+  const d = diagnose({ manifest: m30({ deal: ['"onDealCreate": { "handler": "onDealCreateHandler" }'], contcat: null }), script: SCRIPT });
   const x = one(d, 'unknown-module');
   assert.equal(x.severity, 'warning');
-  assert.match(x.message, /^'ticket' is not a Freshsales module\. Expected one of: .*\bdeal\b.*\.$/);
-  assert.deepEqual(x.range, R(4, 4, 4, 12));
+  assert.match(x.message, /^'contcat' is not a Freshsales module\. Expected one of: .*\bdeal\b.*\.$/);
+  assert.deepEqual(x.range, R(4, 4, 4, 13));
+  assert.deepEqual(only(d, 'other-product'), []);
+});
+
+// ---- other Freshworks products ----------------------------------------------------------------------------
+
+const FD_SCRIPT = lines('exports = {', '  onTicketCreateHandler: function (args) {},', '  onAppInstallHandler: function (args) {}', '};');
+
+test('other-product: a Freshdesk 2.x app gets one notice and fdk\'s event check, with that product\'s list', () => {
+  const d = diagnose({
+    manifest: m23(['"onAppInstall": { "handler": "onAppInstallHandler" }', '"onTicketCreate": { "handler": "onTicketCreateHandler" }',
+      '"onExternalEvent": { "handler": "onTicketCreateHandler" }', '"onScheduledEvent": { "handler": "onTicketCreateHandler" }',
+      '"onTicketCreat": { "handler": "onTicketCreateHandler" }', '"onDealCreate": { "handler": "onTicketCreateHandler" }'], { product: 'freshdesk' }),
+    script: FD_SCRIPT,
+  });
+  const notice = one(d, 'other-product');
+  assert.equal(notice.severity, 'information');
+  assert.deepEqual(notice.range, R(3, 4, 3, 15));
+  const unknown = only(d, 'unknown-event');
+  assert.deepEqual(unknown.map((x) => [x.severity, x.message]), [
+    ['error', "Invalid event: 'onTicketCreat' for product: freshdesk. Did you mean 'onTicketCreate'?"],
+    ['error', "Invalid event: 'onDealCreate' for product: freshdesk"],
+  ]);
+  assert.deepEqual(only(d, 'event-not-in-scope'), []);
+  assert.deepEqual(only(d, 'unknown-product'), []);
+});
+
+test('other-product: afterAppUpdate is every product\'s; fdk\'s own payload file names (onNewhireCreate.json) are known', () => {
+  const d = diagnose({
+    manifest: m23(['"afterAppUpdate": { "handler": "onAppInstallHandler" }', '"onNewHireCreate": { "handler": "onTicketCreateHandler" }'], { product: 'freshteam' }),
+    script: FD_SCRIPT,
+    payloads: { 'server/test_data/onNewhireCreate.json': '{ "data": {} }' },
+  });
+  assert.deepEqual(d.filter((x) => x.severity !== 'information'), []);
+});
+
+test('other-product: handlers of another product\'s events are still checked', () => {
+  const d = diagnose({ manifest: m23(['"onTicketUpdate": { "handler": "onTicketUpdateHandler" }'], { product: 'freshservice' }), script: FD_SCRIPT });
+  assert.equal(one(d, 'handler-not-defined').message, "Event callback 'onTicketUpdateHandler' is not defined for product: freshservice.");
+});
+
+test('other-product: a 3.0 global app with a ticket module; a guessed module\'s unknown event only warns', () => {
+  const d = diagnose({
+    manifest: m30({ common: ['"onAppInstall": { "handler": "onAppInstallHandler" }'], support_ticket: ['"onTicketCreate": { "handler": "onTicketCreateHandler" }', '"onTicketClose": { "handler": "onTicketCreateHandler" }'], deal: ['"onDealCreate": { "handler": "onTicketCreateHandler" }'] }),
+    script: FD_SCRIPT,
+    payloads: { 'server/test_data/support_ticket/onTicketCreate.json': '{ "account_id": 7, "data": { "ticket": { "id": "x" } } }' },
+  });
+  assert.match(one(d, 'other-product').message, /^'support_ticket' is not a Freshsales module \(Freshdesk\)/);
+  const x = one(d, 'unknown-event');
+  assert.equal(x.severity, 'warning');
+  assert.match(x.message, /^Invalid event: 'onTicketClose' for module: support_ticket: not an event of Freshdesk/);
+  assert.deepEqual(d.filter((y) => y.file.startsWith('server/test_data/')), [], 'no schema for Freshdesk payloads');
+});
+
+test('other-product payloads: only their JSON is checked; a flat copy beside the module folder is pointed out', () => {
+  const d = diagnose({
+    manifest: m30({ support_ticket: ['"onTicketCreate": { "handler": "onTicketCreateHandler" }'] }),
+    script: FD_SCRIPT,
+    payloads: { 'server/test_data/support_ticket/onTicketCreate.json': '{ "data": ', 'server/test_data/onTicketCreate.json': '{}' },
+  });
+  assert.ok(only(d, 'json-syntax').every((x) => x.file === 'server/test_data/support_ticket/onTicketCreate.json'));
+  assert.ok(only(d, 'json-syntax').length > 0);
+  assert.equal(one(d, 'payload-not-registered').message,
+    'The simulator reads the onTicketCreate payload from server/test_data/support_ticket/onTicketCreate.json, so this file is never used.');
+});
+
+test('Classic knows the events newer fdk writes payloads for (afterAppUpdate, onPhoneCallCreate, ...)', () => {
+  const d = diagnose({
+    manifest: m23(['"afterAppUpdate": { "handler": "onAppInstallHandler" }', '"onPhoneCallCreate": { "handler": "onDealCreateHandler" }', '"onSalesActivityCreate": { "handler": "onDealCreateHandler" }'], { product: 'freshsales' }),
+    script: SCRIPT,
+    payloads: { 'server/test_data/onUserAgentAvailabilityUpdate.json': payload('onUserAgentAvailabilityUpdate', 'freshsales') },
+  });
+  assert.deepEqual(d.filter((x) => x.severity === 'error' || x.severity === 'warning'), []);
+});
+
+test('payload-legacy-type: old fdk payload types warn with the documented value, never an error', () => {
+  const contact = defaultPayload('onContactCreate', 'freshworks_crm');
+  contact.account_id = 123;
+  contact.timestamp = '1593015490.5';
+  const external = { ...defaultPayload('onExternalEvent', 'freshworks_crm'), data: '{"a":1}' };
+  const d = diagnose({
+    manifest: m23(['"onContactCreate": { "handler": "onContactCreateHandler" }', '"onExternalEvent": { "handler": "onContactCreateHandler" }']),
+    script: SCRIPT,
+    payloads: { 'server/test_data/onContactCreate.json': JSON.stringify(contact, null, 2), 'server/test_data/onExternalEvent.json': JSON.stringify(external, null, 2) },
+  });
+  assert.deepEqual(d.filter((x) => x.severity === 'error'), []);
+  const legacy = only(d, 'payload-legacy-type');
+  assert.deepEqual(legacy.map((x) => [x.file, x.severity, x.data.newText]), [
+    ['server/test_data/onContactCreate.json', 'warning', '"123"'],
+    ['server/test_data/onContactCreate.json', 'warning', '1593015490.5'],
+    ['server/test_data/onExternalEvent.json', 'warning', '{\n  "a": 1\n}'],
+  ]);
+  assert.match(legacy[0].message, /^"account_id" is a number here, as older fdk versions generated it; the platform sends a string/);
+});
+
+test('a payload of an event the app does not register never fails check', () => {
+  const d = diagnose({
+    manifest: m23(['"onContactCreate": { "handler": "onContactCreateHandler" }']),
+    script: SCRIPT,
+    payloads: { 'server/test_data/onContactCreate.json': payload('onContactCreate'), 'server/test_data/onDealCreate.json': '{ "region": "XX", "data": { "deal": 1 } }' },
+  });
+  assert.deepEqual(d.filter((x) => x.severity === 'error'), []);
+  assert.ok(only(d, 'payload-schema').length > 0);
+  assert.ok(only(d, 'payload-schema').every((x) => x.severity === 'warning' && /onDealCreate is not registered/.test(x.message)));
+});
+
+test('an empty {} payload (a placeholder real apps keep) warns about what the platform sends, never fails', () => {
+  const d = diagnose({ manifest: m23(['"onScheduledEvent": { "handler": "onContactCreateHandler" }']), script: SCRIPT, payloads: { 'server/test_data/onScheduledEvent.json': '{}' } });
+  assert.deepEqual(d.filter((x) => x.severity === 'error'), []);
+  assert.match(one(d, 'payload-schema').message, /^Missing property "data"\. \(The payload is empty: fdk runs it/);
+});
+
+test('server/test_data/<function>.json of a manifest function is a server method input, not an unknown event', () => {
+  const manifest = m23(['"onContactCreate": { "handler": "onContactCreateHandler" }']).replace('      }\n    }', '      },\n      "functions": { "lookupCompany": {} }\n    }');
+  const d = diagnose({ manifest, script: SCRIPT, payloads: { 'server/test_data/onContactCreate.json': payload('onContactCreate'), 'server/test_data/lookupCompany.json': '{ "q": 1 }' } });
+  assert.deepEqual(d, []);
+  const broken = diagnose({ manifest, script: SCRIPT, payloads: { 'server/test_data/lookupCompany.json': '{ "q": ' } });
+  assert.ok(only(broken, 'json-syntax').length > 0, 'its JSON is still checked');
+  assert.deepEqual(only(broken, 'payload-unknown-event'), []);
+});
+
+test('events-array-ignored: a 2.1–2.3 manifest without events while server.js keeps a 2.0 events array', () => {
+  const manifest = lines('{', '  "platform-version": "2.2",', '  "product": { "freshworks_crm": {} }', '}');
+  const script = lines('exports = {', "  events: [{ event: 'onDealCreate', callback: 'onDealCreateHandler' }],", '  onDealCreateHandler: function (args) {}', '};');
+  const x = one(diagnose({ manifest, script }), 'events-array-ignored');
+  assert.equal(x.severity, 'warning');
+  assert.equal(x.file, 'server/server.js');
+  assert.deepEqual(x.range, R(1, 10, 1, 70));
+  assert.match(x.message, /^platform-version 2\.2 reads events from manifest\.json only/);
+  // With events in the manifest, the array is just dead code: no warning.
+  const withEvents = m23(['"onDealCreate": { "handler": "onDealCreateHandler" }']);
+  assert.deepEqual(only(diagnose({ manifest: withEvents, script }), 'events-array-ignored'), []);
+});
+
+test('did-you-mean prefers the event people mean: onAppUpdate → afterAppUpdate', () => {
+  const d = diagnose({ manifest: m23(['"onAppUpdate": { "handler": "onAppInstallHandler" }']), script: SCRIPT });
+  const x = one(d, 'unknown-event');
+  assert.equal(x.message, "Invalid event: 'onAppUpdate' for product: freshworks_crm. Did you mean 'afterAppUpdate'?");
+  assert.deepEqual(x.data, { suggestion: 'afterAppUpdate' });
 });
 
 test('empty-events (3.0 rejects "events": {})', () => {

@@ -127,8 +127,34 @@ test('exit 2 with a clear message: a browser-extension manifest.json', () => {
   writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ manifest_version: 3, name: 'My extension', version: '1.0', background: { service_worker: 'bg.js' } }, null, 2));
   const r = fsdev('check', dir, '--json');
   assert.equal(r.code, 2);
-  assert.equal(r.stdout, '');
-  assert.equal(r.stderr, `fsdev check: ${dir} is not a Freshworks app: its manifest.json has no "platform-version".\n`);
+  const message = `${dir} is not a Freshworks app: its manifest.json has no "platform-version".`;
+  assert.equal(r.stderr, `fsdev check: ${message}\n`);
+  // --json: stdout is a JSON array in every case, exit 2 included.
+  assert.deepEqual(JSON.parse(r.stdout), [{ file: 'manifest.json', line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'not-an-app', message }]);
+});
+
+test('--json prints an array for a folder without manifest.json too (exit 2)', () => {
+  const r = fsdev('check', path.join(tmp, 'missing-folder'), '--json');
+  assert.equal(r.code, 2);
+  const rows = JSON.parse(r.stdout);
+  assert.ok(Array.isArray(rows));
+  assert.equal(rows.length, 1);
+  assert.equal(rows[0].code, 'not-an-app');
+});
+
+test('apps of other products and real-app patterns exit 0 (no false errors)', () => {
+  for (const app of ['freshdesk-app', 'global-v30-app', 'classic-newer-app', 'old-fdk-payloads-app', 'functions-app', 'events-array-v22-app']) {
+    const r = fsdev('check', `test/fixtures/apps/${app}`, '--json');
+    assert.equal(r.code, 0, `${app}: ${r.stdout}${r.stderr}`);
+    const rows = JSON.parse(r.stdout);
+    assert.deepEqual(rows.filter((x) => x.severity === 'error'), [], app);
+  }
+});
+
+test('a Freshdesk app: one other-product notice, nothing about Freshsales events or schemas', () => {
+  const rows = JSON.parse(fsdev('check', 'test/fixtures/apps/freshdesk-app', '--json').stdout);
+  assert.deepEqual(rows.map((x) => `${x.severity} ${x.code}`), ['information other-product']);
+  assert.match(rows[0].message, /^'freshdesk' is not a Freshsales product \(Freshdesk\): event names and handlers are checked/);
 });
 
 test('exit 2: a folder that does not exist', () => {

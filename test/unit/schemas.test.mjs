@@ -130,3 +130,41 @@ test('manifest schema compiles and accepts the three dialects', () => {
   assert.ok(!v({ 'platform-version': '2.3', dependencies: { axios: '^1.7.2' } }), 'range version');
   assert.ok(!v({ 'platform-version': '2.3', product: { freshworks_crm: { events: {} } } }), 'empty events');
 });
+
+test('did-you-mean prefers the same words over fewer letters (on/after prefix and word order aside)', () => {
+  assert.equal(cat.suggestEvent('onAppUpdate', catalogue.events), 'afterAppUpdate');
+  assert.equal(cat.suggestEvent('onUpdateContact', catalogue.events), 'onContactUpdate');
+  assert.equal(cat.suggestEvent('onTaskUpdat', catalogue.events), 'onTaskUpdate');
+});
+
+test('every other Freshworks product: its fdk event list and fdk\'s default payloads, from the addon', () => {
+  const addon = rel('..', 'shared', 'reference', 'fdk-addon-2.0.0');
+  const lists = existsSync(addon) ? readJson(path.join(addon, 'eventsNew-all-products.json')) : undefined;
+  for (const [product, info] of Object.entries(catalogue.otherProducts)) {
+    assert.ok(info.events.length >= 4, product);
+    if (lists) assert.deepEqual(info.events.map((e) => e.name), lists[product].map((e) => e.name), product);
+    const dir = rel('schemas/defaults', product);
+    for (const f of existsSync(dir) ? readdirSync(dir) : []) {
+      const event = f.slice(0, -5);
+      assert.deepEqual(cat.defaultPayload(event, product), readJson(path.join(dir, f)), `${product}/${event}`);
+    }
+  }
+  assert.equal(cat.defaultPayload('onTicketCreate', 'freshdesk').data.ticket !== undefined, true);
+  assert.equal(cat.otherProductOf({ kind: 'product', name: 'freshdesk' }), 'freshdesk');
+  assert.equal(cat.otherProductOf({ kind: 'module', name: 'support_ticket' }), 'freshdesk');
+  assert.equal(cat.otherProductOf({ kind: 'module', name: 'service_ticket' }), 'freshservice');
+  assert.equal(cat.otherProductOf({ kind: 'module', name: 'mystery' }), '*');
+  assert.equal(cat.otherProductOf({ kind: 'module', name: 'deal' }), undefined);
+  assert.equal(cat.otherProductOf({ kind: 'product', name: 'freshsales' }), undefined);
+});
+
+test('3.0 modules of the newer events follow the documentation; Classic has the events newer fdk writes payloads for', () => {
+  const moduleOf = (n) => cat.findEvent(n).module;
+  assert.equal(moduleOf('onPhoneCallCreate'), 'phone');
+  assert.equal(moduleOf('onPhoneCallUpdate'), 'phone');
+  assert.equal(moduleOf('onUserAgentAvailabilityUpdate'), 'user_agent_availability');
+  assert.equal(moduleOf('onProductCreate'), 'product');
+  for (const n of ['afterAppUpdate', 'onCpqDocumentCreate', 'onEmailConversationDelete', 'onPhoneCallCreate', 'onProductUpdate', 'onSalesActivityUpdate', 'onUserAgentAvailabilityUpdate']) {
+    assert.ok(cat.findEvent(n).products.includes('freshsales'), n);
+  }
+});

@@ -16,7 +16,7 @@ export function outlineEvents(app: App, diagnostics: Diagnostic[]): AppEventItem
     items.push({
       event: reg.event, scope: reg.scope, registered: true, handler: reg.handler,
       handlerDefined: !!callback?.visibleToPlatform,
-      handlerLocation: callback ? { file: SERVER_SCRIPT, line: callback.nameRange.start.line, character: callback.nameRange.start.character } : undefined,
+      handlerLocation: callback ? { file: SERVER_SCRIPT, line: callback.nameRange.start.line, character: callback.nameRange.start.character, endLine: callback.range.end.line } : undefined,
       payloadFile: testDataFor(app, reg.event, reg.scope)?.path, expectedPayloadFile: expectedTestDataPath(app, reg.event, reg.scope),
       description: def?.description ?? 'Not a Freshsales event.', kind: def?.kind ?? 'product', timeLimitMs: def?.timeLimitMs ?? 20000, problems,
     });

@@ -2,7 +2,7 @@
 // default payloads and payload schemas. Pure: the JSON is bundled by esbuild, nothing is read at run time.
 import rawCatalogue from '../../../schemas/events.json';
 import { defaultPayloads, payloadSchemas } from './schemaIndex';
-import type { Catalogue, CatalogueEvent, ProductName, Scope } from './types';
+import type { Catalogue, CatalogueEvent, EventKind, ProductName, Scope } from './types';
 
 export const catalogue: Catalogue = rawCatalogue as unknown as Catalogue;
 
@@ -30,6 +30,38 @@ export function eventsFor(scope: Scope): CatalogueEvent[] {
     return catalogue.events.filter((e) => e.products.includes(scope.name as ProductName));
   }
   return catalogue.events.filter((e) => e.module === scope.name);
+}
+
+/**
+ * The other Freshworks product a scope belongs to: a 2.x product key such as `freshdesk`, or a 3.0 module that is
+ * not a Freshsales one (`support_ticket` → freshdesk by its prefix; `*` when no prefix tells). Undefined for
+ * Freshsales scopes and for products no Freshworks list knows.
+ */
+export function otherProductOf(scope: Scope): string | undefined {
+  const others = catalogue.otherProducts;
+  if (scope.kind === 'product') return Object.prototype.hasOwnProperty.call(others, scope.name) ? scope.name : undefined;
+  if (Object.prototype.hasOwnProperty.call(catalogue.modules, scope.name)) return undefined;
+  return Object.keys(others).find((p) => others[p].modulePrefixes.some((prefix) => scope.name.startsWith(prefix))) ?? '*';
+}
+
+/**
+ * The product whose default payload an event gets in a scope: the 2.x product itself, another product's 3.0 module's
+ * product (`support_ticket` → freshdesk), or for a module no name tells, the first other product that has the event.
+ * Undefined: the catalogue's choice (Freshsales Suite's payload).
+ */
+export function defaultProductFor(event: string, scope?: Scope): string | undefined {
+  if (scope?.kind === 'product') return scope.name;
+  const other = scope && otherProductOf(scope);
+  if (other !== '*') return other;
+  return findEvent(event) ? undefined : Object.keys(catalogue.otherProducts).find((p) => otherProductEvents(p).some((e) => e.name === event));
+}
+
+/** Events of another product (`*`: of every other product), as fdk's lists name them. */
+export function otherProductEvents(product: string): { name: string; kind: EventKind }[] {
+  const lists = product === '*' ? Object.values(catalogue.otherProducts) : [catalogue.otherProducts[product]].filter(Boolean);
+  const seen = new Map<string, { name: string; kind: EventKind }>();
+  for (const list of lists) for (const e of list.events) if (!seen.has(e.name)) seen.set(e.name, e);
+  return [...seen.values()];
 }
 
 /** Synchronous time limit of a handler, in ms: 10 s for app set-up events, 20 s otherwise (unknown events: 20 s). */
@@ -70,12 +102,17 @@ export function editDistance(a: string, b: string): number {
  * differs only in case always wins. Ties go to the earlier candidate.
  */
 export function suggestEvent(name: string, candidates: Iterable<string | CatalogueEvent>): string | undefined {
+  const list = [...candidates].map((c) => (typeof c === 'string' ? c : c.name));
+  // The event people mean names the same thing: onAppUpdate is afterAppUpdate (same words but the on/after
+  // prefix), not onTaskUpdate (closer in letters); onUpdateContact is onContactUpdate.
+  const words = eventWords(name);
+  const sameWords = words.length > 1 ? list.filter((c) => c !== name && eventWords(c).join() === words.join()) : [];
+  if (sameWords.length === 1) return sameWords[0];
   const lower = name.toLowerCase();
   const limit = Math.max(2, Math.floor(name.length / 3));
   let best: string | undefined;
   let bestDistance = Infinity;
-  for (const c of candidates) {
-    const cand = typeof c === 'string' ? c : c.name;
+  for (const cand of list) {
     if (cand === name) continue;
     const d = editDistance(lower, cand.toLowerCase());
     if (d < bestDistance) {
@@ -86,8 +123,13 @@ export function suggestEvent(name: string, candidates: Iterable<string | Catalog
   return bestDistance <= limit ? best : undefined;
 }
 
+/** The words of an event name without its on/after prefix, lower-case and sorted: `onAppUpdate` → app, update. */
+function eventWords(name: string): string[] {
+  return name.replace(/^(on|after)(?=[A-Z_])/, '').split(/(?=[A-Z])|_/).filter(Boolean).map((w) => w.toLowerCase()).sort();
+}
+
 /** Product to use for an event when none is given: the first product that has it. */
-function productFor(event: CatalogueEvent | undefined, product?: ProductName): ProductName {
+function productFor(event: CatalogueEvent | undefined, product?: string): string {
   if (product) return product;
   return event?.products[0] ?? 'freshworks_crm';
 }
@@ -103,12 +145,12 @@ const PRODUCT_HOSTS: Record<ProductName, { domain: string; url: string }> = {
  * account_id, domain, event, region, timestamp, productContext and, for product events, `data` with
  * `actor`, the entity record and `associations` (and `changes` on *Update events).
  */
-export function defaultPayload(event: string, product?: ProductName): Record<string, unknown> {
+export function defaultPayload(event: string, product?: string): Record<string, unknown> {
   const e = findEvent(event);
   const p = productFor(e, product);
   const stored = defaultPayloads[`${p}/${event}`]?.();
   if (stored) return JSON.parse(JSON.stringify(stored)) as Record<string, unknown>;
-  const host = PRODUCT_HOSTS[p];
+  const host = PRODUCT_HOSTS[p as ProductName] ?? { domain: `sample.${p}.com`, url: `https://sample.${p}.com` };
   const payload: Record<string, unknown> = {
     account_id: '1967183444532229946',
     domain: host.domain,
@@ -117,11 +159,12 @@ export function defaultPayload(event: string, product?: ProductName): Record<str
     timestamp: 1593015490.2012472,
     productContext: { url: host.url, name: p },
   };
-  if (e && e.kind !== 'app-setup') {
+  const kind = e?.kind ?? otherProductEvents(p).find((x) => x.name === event)?.kind;
+  if (kind && kind !== 'app-setup') {
     const data: Record<string, unknown> = {};
-    if (e.kind === 'product') {
+    if (e && kind === 'product') {
       data.actor = { id: 1, name: 'Sample User', email: 'sample@example.com', type: 'user' };
-      const entity = e.entity?.[p];
+      const entity = e.entity?.[p as ProductName];
       if (entity) data[entity] = { id: 1 };
       data.associations = {};
       if (e.update) data.changes = { model_changes: {}, system_changes: {}, misc_changes: {} };
@@ -132,13 +175,13 @@ export function defaultPayload(event: string, product?: ProductName): Record<str
 }
 
 /** The JSON Schema (draft-07) of an event's payload for a product, or undefined for an unknown event/product pair. */
-export function payloadSchema(event: string, product?: ProductName): object | undefined {
+export function payloadSchema(event: string, product?: string): object | undefined {
   const e = findEvent(event);
   return payloadSchemas[`${productFor(e, product)}/${event}`]?.();
 }
 
 /** The default payload as the text of a new test_data file, its `event` set. */
-export function defaultPayloadText(event: string, product?: ProductName): string {
+export function defaultPayloadText(event: string, product?: string): string {
   const payload = defaultPayload(event, product);
   payload.event = event;
   return JSON.stringify(payload, null, 2) + '\n';

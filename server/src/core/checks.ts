@@ -1,6 +1,6 @@
 // The checks on the app model: the rules `fdk validate` applies (with its wording where it has one)
 // and the mistakes it misses. Every diagnostic has a stable code, listed in README.md.
-import { catalogue, editDistance, eventsFor, findEvent, suggestEvent } from './catalogue';
+import { catalogue, editDistance, eventsFor, findEvent, otherProductEvents, otherProductOf, suggestEvent } from './catalogue';
 import { findCallback, SERVER_SCRIPT, type App } from './appModel';
 import { expectedTestDataPath, testDataFor } from './testDataLayout';
 import { rangeOf } from './textPositions';
@@ -24,6 +24,7 @@ export function checkApp(app: App): Diagnostic[] {
   const manifestFile = app.files.manifest.path;
   checkManifestShape(app, out);
   checkServerScript(app, out);
+  checkIgnoredEventsArray(app, out);
   const seen = new Map<string, EventRegistration>();
   for (const reg of app.registrations) {
     const key = `${reg.scope.name}/${reg.event}`;
@@ -52,8 +53,18 @@ function checkManifestShape(app: App, out: Diagnostic[]): void {
   if (root?.type !== 'object') return;
   if (!app.platformVersion) out.push(diag(file, START, 'error', 'missing-platform-version', 'manifest.json has no "platform-version" (2.0, 2.1, 2.2, 2.3 or 3.0).'));
   const known = app.dialect === '3.0' ? Object.keys(catalogue.modules) : Object.keys(catalogue.products);
+  const others = app.manifest.eventsBlocks.filter((b) => otherScope(b.scope));
+  if (others.length) {
+    // Said once per app, on the first such block: every event of theirs would otherwise repeat it.
+    const names = others.map((b) => `'${b.scope.name}'`).join(', ');
+    const products = [...new Set(others.map((b) => productLabel(otherScope(b.scope)!)))].join(', ');
+    const kind = others[0].scope.kind;
+    out.push(diag(file, others[0].keyRange, 'information', 'other-product',
+      `${names} ${others.length > 1 ? `are not Freshsales ${kind}s` : `is not a Freshsales ${kind}`} (${products}): event names and handlers are checked,`
+      + ' payloads are not validated (this tool has no documented schema for them).'));
+  }
   for (const block of app.manifest.eventsBlocks) {
-    if (!known.includes(block.scope.name)) {
+    if (!others.includes(block) && !known.includes(block.scope.name)) {
       out.push(diag(file, block.keyRange, 'warning', app.dialect === '3.0' ? 'unknown-module' : 'unknown-product',
         `'${block.scope.name}' is not a Freshsales ${block.scope.kind}. Expected one of: ${known.join(', ')}.`));
     }
@@ -76,7 +87,48 @@ function checkServerScript(app: App, out: Diagnostic[]): void {
     `Error while parsing file containing serverless functions. Please use the exports section as recommended in the Serverless Apps section of the SDK documentation.${detail}`));
 }
 
+/**
+ * Another Freshworks product's scope (`freshdesk`, a 3.0 `support_ticket` module), or undefined. A 3.0 module
+ * within two edits of a Freshsales module is taken for a typo of it (reported as unknown-module), not another product.
+ */
+export function otherScope(scope: Scope): string | undefined {
+  const other = otherProductOf(scope);
+  if (other !== '*') return other;
+  return Object.keys(catalogue.modules).some((m) => editDistance(m, scope.name) <= 2) ? undefined : other;
+}
+
+function productLabel(product: string): string {
+  return product === '*' ? 'another Freshworks product' : catalogue.otherProducts[product]?.label ?? product;
+}
+
+/** Events of another product are checked against that product's list, in fdk's words; a guessed 3.0 module only warns. */
+function checkOtherProductRegistration(app: App, reg: EventRegistration, product: string, out: Diagnostic[]): void {
+  // App set-up events (afterAppUpdate too, which fdk's older lists lack) are every product's.
+  const setup = catalogue.events.filter((e) => e.kind === 'app-setup').map((e) => e.name);
+  const names = [...new Set([...otherProductEvents(product).map((e) => e.name), ...setup])];
+  const candidates = reg.scope.kind === 'module' ? names.filter((n) => !eventsFor({ kind: 'module', name: 'common' }).some((e) => e.name === n)) : names;
+  if (!candidates.includes(reg.event)) {
+    const suggestion = suggestEvent(reg.event, candidates);
+    const base = `Invalid event: '${reg.event}' for ${scopeWord(reg.scope)}`;
+    const sure = reg.scope.kind === 'product';
+    const message = sure ? base : `${base}: not an event of ${productLabel(product)} as this tool knows it (from fdk's event lists, which may lag behind the platform)`;
+    out.push(diag(reg.file, reg.eventRange, sure ? 'error' : 'warning', 'unknown-event', suggestion ? `${message}. Did you mean '${suggestion}'?` : message, suggestion ? { suggestion } : undefined));
+  }
+  checkHandler(app, reg, out);
+}
+
+/** 2.1–2.3 read events from the manifest only: a 2.0 `events` array left in server.js does nothing. */
+function checkIgnoredEventsArray(app: App, out: Diagnostic[]): void {
+  const array = app.script?.eventsArray;
+  if (app.dialect !== '2.x' || !array || app.registrations.length > 0 || !app.script?.eventsArrayItems.length) return;
+  const range = rangeOf(app.files.serverScript!.text, array.open, array.close + 1);
+  out.push(diag(SERVER_SCRIPT, range, 'warning', 'events-array-ignored',
+    `platform-version ${app.platformVersion ?? '2.x'} reads events from manifest.json only: this 2.0 \`events\` array registers nothing. Register them under product.<product>.events in manifest.json.`));
+}
+
 function checkRegistration(app: App, reg: EventRegistration, out: Diagnostic[]): void {
+  const other = otherScope(reg.scope);
+  if (other) return checkOtherProductRegistration(app, reg, other, out);
   const def = findEvent(reg.event);
   const valid = eventsFor(reg.scope).some((e) => e.name === reg.event);
   if (!valid) {

@@ -12,6 +12,8 @@ export interface ManifestModel {
   /** Each scope's `events` object (or where it should be), for checks and edits. */
   eventsBlocks: EventsBlock[];
   registrations: EventRegistration[];
+  /** Server methods declared in the scopes' `functions` blocks (their test inputs live in server/test_data too). */
+  functions: string[];
   /** A top-level `"events"` key: copied from the docs fragment and ignored by the platform. */
   strayEvents?: { keyRange: Range; propertyRange: Range; start: number; end: number; valueText: string };
   problems: Diagnostic[];
@@ -57,7 +59,7 @@ export function parseManifest(text: string, file = 'manifest.json'): ManifestMod
   const platformVersion = typeof versionNode?.value === 'string' ? versionNode.value
     : typeof versionNode?.value === 'number' ? versionNode.value.toFixed(1) : undefined;
   const dialect = dialectOf(platformVersion, root);
-  const model: ManifestModel = { root, platformVersion, dialect, scopes: [], eventsBlocks: [], registrations: [], problems };
+  const model: ManifestModel = { root, platformVersion, dialect, scopes: [], eventsBlocks: [], registrations: [], functions: [], problems };
   if (root?.type !== 'object') return model;
 
   const container = dialect === '3.0' ? 'modules' : 'product';
@@ -67,6 +69,8 @@ export function parseManifest(text: string, file = 'manifest.json'): ManifestMod
     model.scopes.push(scope);
     if (prop.value?.type !== 'object') continue;
     const eventsProp = objectProperties(prop.value).find((p) => p.key === 'events');
+    const functionsProp = objectProperties(prop.value).find((p) => p.key === 'functions');
+    model.functions.push(...objectProperties(functionsProp?.value).map((f) => f.key));
     model.eventsBlocks.push({ scope, node: eventsProp?.value, scopeNode: prop.value, keyRange: rangeOf(text, prop.keyNode.offset, prop.keyNode.offset + prop.keyNode.length) });
     if (eventsProp?.value?.type === 'object') {
       model.registrations.push(...readEventsObject(text, file, scope, eventsProp.value));

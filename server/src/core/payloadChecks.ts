@@ -1,13 +1,15 @@
 // Checks one server/test_data payload in the context of the app: its schema (by the event its file
 // name says), whether its `event` field agrees, and whether the event it belongs to is registered.
 import { findNodeAtLocation, parseTree } from 'jsonc-parser';
-import { findEvent } from './catalogue';
+import { findEvent, otherProductEvents } from './catalogue';
 import type { App } from './appModel';
-import { diag } from './checks';
+import { diag, otherScope } from './checks';
 import { analysePayload } from './payloadValidation';
 import { classifyTestData, expectedTestDataPath } from './testDataLayout';
 import { rangeOf } from './textPositions';
-import type { Diagnostic, ProductName, Scope } from './types';
+import type { Diagnostic, ProductName, Range, Scope } from './types';
+
+const START: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
 /** The product whose payload shape applies to a scope: 3.0 modules are Freshworks CRM's. */
 export function productOf(app: Pick<App, 'scopes' | 'dialect'>, scope?: Scope): ProductName {
@@ -15,35 +17,118 @@ export function productOf(app: Pick<App, 'scopes' | 'dialect'>, scope?: Scope): 
   return candidate === 'freshsales' ? 'freshsales' : 'freshworks_crm';
 }
 
+/** The other Freshworks product whose payload this is (no documented schema here), if any. */
+export function otherProductOfPayload(app: Pick<App, 'scopes' | 'dialect'>, scope?: Scope): string | undefined {
+  if (scope) return otherScope(scope);
+  const own = app.scopes.filter((s) => s.name !== 'common');
+  return own.length > 0 && own.every((s) => otherScope(s)) ? otherScope(own[0]) : undefined;
+}
+
 export function checkPayloadFile(app: App, path: string, text: string): Diagnostic[] {
   const file = classifyTestData(app, [path])[0];
   if (!file) return [];
   const event = file.event;
-  const { diagnostics: out, value, parsed } = analysePayload(text, path, { event, product: productOf(app, file.scope) });
-  if (!findEvent(event)) return out; // analysePayload already said, once, that the event is unknown
-  // Hot path: building the jsonc tree of a 250 KB payload costs several times a JSON.parse and makes most of
-  // the garbage, so only build it when the payload's own "event" disagrees (or the JSON is malformed).
-  const ownEvent = value && typeof value === 'object' ? (value as { event?: unknown }).event : undefined;
-  const needTree = !parsed || (typeof ownEvent === 'string' && ownEvent !== event);
-  const tree = needTree ? parseTree(text) : undefined;
-  const eventNode = tree && findNodeAtLocation(tree, ['event']);
-  if (eventNode && typeof eventNode.value === 'string' && eventNode.value !== event) {
-    out.push(diag(path, rangeOf(text, eventNode.offset, eventNode.offset + eventNode.length), 'warning', 'payload-event-mismatch',
-      `This payload says "event": "${eventNode.value}" but its file is for ${event}. The simulator overwrites "event" with "${event}" before the call.`, { event }));
-  }
+  if (isFunctionInput(app, event)) return payloadSyntaxDiagnostics(text, path);
   const sameEvent = app.registrations.filter((r) => r.event === event);
   const registered = sameEvent.some((r) => !file.scope || r.scope.name === file.scope.name);
-  const START = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  const other = otherProductOfPayload(app, file.scope ?? sameEvent[0]?.scope);
+  let out: Diagnostic[];
+  if (other) {
+    // Another product's payload: no documented schema here, so only its JSON and its event name are checked.
+    out = payloadSyntaxDiagnostics(text, path);
+    // Case-insensitive: fdk itself writes Freshteam's onNewHireCreate payload as onNewhireCreate.json.
+    if (!otherProductEvents(other).some((e) => e.name.toLowerCase() === event.toLowerCase()) && !findEvent(event)) {
+      out.push(diag(path, START, 'warning', 'payload-unknown-event',
+        `Unknown event "${event}" for ${other === '*' ? 'this module' : other}, so this payload is never used.`, { event }));
+      return out;
+    }
+  } else {
+    const analysed = analysePayload(text, path, { event, product: productOf(app, file.scope) });
+    const { value, parsed } = analysed;
+    // A manifest that does not parse registers nothing yet: its payloads keep their errors meanwhile.
+    out = relaxSchemaFindings(analysed.diagnostics, event, value, registered || (!app.registrations.length && app.parseProblems.length > 0));
+    if (!findEvent(event)) return out; // analysePayload already said, once, that the event is unknown
+    // Hot path: building the jsonc tree of a 250 KB payload costs several times a JSON.parse and makes most of
+    // the garbage, so only build it when the payload's own "event" disagrees (or the JSON is malformed).
+    const ownEvent = value && typeof value === 'object' ? (value as { event?: unknown }).event : undefined;
+    const needTree = !parsed || (typeof ownEvent === 'string' && ownEvent !== event);
+    const tree = needTree ? parseTree(text) : undefined;
+    const eventNode = tree && findNodeAtLocation(tree, ['event']);
+    if (eventNode && typeof eventNode.value === 'string' && eventNode.value !== event) {
+      out.push(diag(path, rangeOf(text, eventNode.offset, eventNode.offset + eventNode.length), 'warning', 'payload-event-mismatch',
+        `This payload says "event": "${eventNode.value}" but its file is for ${event}. The simulator overwrites "event" with "${event}" before the call.`, { event }));
+    }
+  }
   if (!registered && app.registrations.length) {
     const where = file.scope ? ` for ${file.scope.kind} ${file.scope.name}` : '';
     out.push(diag(path, START, 'information', 'payload-not-registered',
       `${event} is not registered${where} in manifest.json, so this payload is never used.`));
   } else if (registered && !sameEvent.some((r) => expectedTestDataPath(app, r.event, r.scope) === path)) {
     // Registered, but not where this dialect's simulator looks (a flat file in an omni or 3.0 app, a
-    // product folder in a single-product app): the file is never read either.
+    // product folder in a single-product app): the file is never read either, and the user is told so.
     const expected = expectedTestDataPath(app, event, sameEvent[0].scope);
     out.push(diag(path, START, 'information', 'payload-not-registered',
       `The simulator reads the ${event} payload from ${expected}, so this file is never used.`, { expected }));
   }
   return out;
+}
+
+/** `server/test_data/<function>.json` of a manifest `functions` entry is a server method's input, not an event payload. */
+function isFunctionInput(app: App, name: string | undefined): boolean {
+  return name !== undefined && !findEvent(name) && app.manifest.functions.includes(name);
+}
+
+/** Only the JSON syntax problems of a payload (another product's, a server method's input). */
+export function payloadSyntaxDiagnostics(text: string, path: string): Diagnostic[] {
+  try {
+    JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    return [];
+  } catch {
+    return analysePayload(text, path, {}).diagnostics.filter((d) => d.code === 'json-syntax');
+  }
+}
+
+/**
+ * The payloads older fdk versions generated (`account_id` a number, `timestamp` a string, onExternalEvent's `data`
+ * a string) are run by fdk: they get a warning with a fix to the documented type, never an error. A payload of an
+ * event the app does not register is never used, so its schema findings are warnings too.
+ */
+function relaxSchemaFindings(diags: Diagnostic[], event: string, value: unknown, registered: boolean): Diagnostic[] {
+  return diags.map((d) => {
+    if (d.code !== 'payload-schema') return d;
+    const legacy = legacyFix(d.data?.path, event, value);
+    if (legacy) {
+      return { ...d, severity: 'warning', code: 'payload-legacy-type',
+        message: `${legacy.what} is ${legacy.is} here, as older fdk versions generated it; the platform sends ${legacy.should}. fdk runs it as it is.`,
+        data: { ...d.data, newText: legacy.newText, title: legacy.title } };
+    }
+    if (!registered) return { ...d, severity: 'warning', message: `${d.message} (${event} is not registered, so this payload is never used.)` };
+    // `{}` is a placeholder real apps keep (fdk runs it, filling in only event and iparams): say what is missing, do not fail.
+    if (isEmptyObject(value)) return { ...d, severity: 'warning', message: `${d.message} (The payload is empty: fdk runs it with only "event" and "iparams" filled in; the platform sends more.)` };
+    return d;
+  });
+}
+
+function legacyFix(path: unknown, event: string, value: unknown): { what: string; is: string; should: string; newText?: string; title: string } | undefined {
+  const obj = value && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : undefined;
+  if (!obj) return undefined;
+  if (path === '/account_id' && typeof obj.account_id === 'number') {
+    return { what: '"account_id"', is: 'a number', should: 'a string', newText: JSON.stringify(String(obj.account_id)), title: 'Make "account_id" a string' };
+  }
+  if (path === '/timestamp' && typeof obj.timestamp === 'string') {
+    const n = Number(obj.timestamp);
+    const epoch = Number.isFinite(n) && obj.timestamp.trim() !== '' ? n : Date.parse(obj.timestamp) / 1000;
+    return { what: '"timestamp"', is: 'a string', should: 'a number (epoch time)', newText: Number.isFinite(epoch) ? String(epoch) : undefined, title: 'Make "timestamp" a number' };
+  }
+  if (path === '/data' && event === 'onExternalEvent' && typeof obj.data === 'string') {
+    let parsed: unknown;
+    try { parsed = JSON.parse(obj.data); } catch { parsed = undefined; }
+    const isObj = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed);
+    return { what: '"data"', is: 'a string', should: 'the posted body as an object', newText: JSON.stringify(isObj ? parsed : { body: obj.data }, null, 2), title: 'Make "data" an object' };
+  }
+  return undefined;
+}
+
+function isEmptyObject(v: unknown): boolean {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0;
 }

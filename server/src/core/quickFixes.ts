@@ -53,6 +53,10 @@ function fixesOf(app: App, d: Diagnostic, payloadText?: string): QuickFix[] {
     case 'payload-event-mismatch':
       return typeof data.event === 'string' && payloadText !== undefined
         ? fix(`Set "event" to "${data.event}"`, [{ file: d.file, edits: [{ range: d.range, newText: JSON.stringify(data.event) }] }]) : [];
+    case 'payload-legacy-type':
+      // The value's own range, replaced by the same value in the documented type (computed by payloadChecks).
+      return typeof data.newText === 'string' && payloadText !== undefined
+        ? fix(String(data.title ?? 'Change to the documented type'), [{ file: d.file, edits: [{ range: d.range, newText: data.newText }] }]) : [];
     default:
       return [];
   }

@@ -40,10 +40,19 @@ export interface CatalogueEvent {
   update?: boolean;
 }
 
+/** Another Freshworks product (Freshdesk, Freshservice, ...): its event names, no payload schemas. */
+export interface OtherProduct {
+  label: string;
+  /** 3.0 module names of this product start with one of these (`support_` for Freshdesk, ...). */
+  modulePrefixes: string[];
+  events: { name: string; kind: EventKind }[];
+}
+
 export interface Catalogue {
   products: Record<ProductName, { label: string; description: string }>;
   modules: Record<string, { label: string; description: string }>;
   events: CatalogueEvent[];
+  otherProducts: Record<string, OtherProduct>;
 }
 
 /** Where an event is registered: a product (2.0 / 2.x) or a module (3.0). */

@@ -8,7 +8,7 @@ import { looksLikeFreshworksManifest, MANIFEST, notAnAppReason, sameScope, SERVE
 import type { ManifestModel } from '../core/manifest';
 import { manifestDependencies, type Dependencies } from './dependencies';
 import { REQUEST_STUBS_FILE } from '../core/testDataLayout';
-import type { Catalogue, CatalogueEvent, EventKind, ProductName, Scope } from '../core/types';
+import type { Catalogue, CatalogueEvent, EventKind, Scope } from '../core/types';
 import type { RequestStub, RunPlan } from './ipc';
 import type { PayloadSource, SimulationRequest } from './types';
 
@@ -81,6 +81,8 @@ interface CoreModules {
   manifest: typeof import('../core/manifest');
   layout: typeof import('../core/testDataLayout');
   events: Map<string, CatalogueEvent>;
+  /** Kinds of the other Freshworks products' events (Freshdesk's onTicketCreate, ...), by name. */
+  otherEvents: Map<string, EventKind>;
 }
 let coreModules: Promise<CoreModules> | undefined;
 /**
@@ -90,22 +92,31 @@ let coreModules: Promise<CoreModules> | undefined;
  */
 function loadCore(): Promise<CoreModules> {
   return (coreModules ??= Promise.all([import('../core/manifest'), import('../core/testDataLayout'), import('../../../schemas/events.json')])
-    .then(([manifest, layout, events]) => ({
-      manifest, layout,
-      events: new Map(((events as { default?: unknown }).default as Catalogue ?? events as unknown as Catalogue).events.map((e) => [e.name, e])),
-    })));
+    .then(([manifest, layout, raw]) => {
+      const cat = (raw as { default?: unknown }).default as Catalogue ?? raw as unknown as Catalogue;
+      const otherEvents = new Map<string, EventKind>();
+      for (const p of Object.values(cat.otherProducts ?? {})) for (const e of p.events) if (!otherEvents.has(e.name)) otherEvents.set(e.name, e.kind);
+      return { manifest, layout, events: new Map(cat.events.map((e) => [e.name, e])), otherEvents };
+    }));
 }
 
-const defaultPayload = async (event: string, product?: ProductName) => (await import('../core/catalogue')).defaultPayload(event, product);
+/**
+ * The bundled default payload for the scope's product: a Freshsales product's, another product's (fdk's own default
+ * payload of Freshdesk's onTicketCreate for a freshdesk or support_ticket scope), or the catalogue's choice.
+ */
+async function defaultPayload(event: string, scope?: Scope): Promise<unknown> {
+  const c = await import('../core/catalogue');
+  return c.defaultPayload(event, c.defaultProductFor(event, scope));
+}
 
 export async function planRun(req: SimulationRequest, limits?: { outputLimitBytes?: number; outputLimitLines?: number }): Promise<Planned> {
   const appDir = path.resolve(req.appDir);
   const core = await loadCore();
   const entry = core.events.get(req.event);
   const info: PlanInfo = {
-    event: req.event, scope: req.scope, kind: entry?.kind ?? 'product',
+    event: req.event, scope: req.scope, kind: entry?.kind ?? core.otherEvents.get(req.event) ?? 'product',
     // The catalogue's rule (timeLimitFor): the event's limit, 20 s for unknown events.
-    timeLimitMs: req.timeoutMs ?? entry?.timeLimitMs ?? 20000, notes: [],
+    timeLimitMs: req.timeoutMs ?? entry?.timeLimitMs ?? (core.otherEvents.get(req.event) === 'app-setup' ? 10000 : 20000), notes: [],
   };
   const fail = (reason: string): Planned => ({ ok: false, reason, info });
 
@@ -120,7 +131,7 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
   // As the app model does: a 2.0 app's events live in server.js; the manifest's products give their scope.
   const app = { dialect: manifest.dialect, scopes: manifest.dialect === '2.0' && manifest.scopes.length === 0
     ? [{ kind: 'product', name: 'freshworks_crm' } as Scope] : manifest.scopes };
-  if (!entry) info.notes.push({ level: 'system', message: `Warning: ${req.event} is not a known Freshsales event; running it as a product event.` });
+  if (!entry && !core.otherEvents.has(req.event)) info.notes.push({ level: 'system', message: `Warning: ${req.event} is not a known Freshworks event; running it as a product event.` });
 
   // Registration: the requested scope, or the first scope that registers the event.
   const regs = manifest.registrations.filter((r) => r.event === req.event);
@@ -172,11 +183,12 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
       info.payloadSource = 'test-data';
       info.payloadFile = expected;
     } else {
-      const product: ProductName | undefined = scope?.kind === 'product' && (scope.name === 'freshsales' || scope.name === 'freshworks_crm')
-        ? scope.name : undefined;
-      payload = await defaultPayload(req.event, product);
+      payload = await defaultPayload(req.event, scope);
       info.payloadSource = 'default';
-      info.notes.push({ level: 'system', message: `No ${expected}: using the bundled default payload of ${req.event}.` });
+      // A flat copy the user wrote (as some 3.0 samples keep) is not read, and the run says so rather than ignore it.
+      const flat = `${core.layout.TEST_DATA_DIR}/${req.event}.json`;
+      const flatNote = flat !== expected && fs.existsSync(path.join(appDir, flat)) ? ` (${flat} exists, but this app's layout reads ${expected}; move it there to use it)` : '';
+      info.notes.push({ level: 'system', message: `No ${expected}: using the bundled default payload of ${req.event}${flatNote}.` });
     }
   }
   if (!isObject(payload)) return fail('The payload must be a JSON object.');

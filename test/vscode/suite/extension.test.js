@@ -116,3 +116,4 @@ module.exports = function register(test) {
     }, { timeout: 15_000, message: () => `a hover with "Region where the app is installed"; got: ${JSON.stringify(text) || '(none)'}` });
   });
 };
+module.exports.requireActive = requireActive;

@@ -7,6 +7,7 @@ const { createRunner } = require('./runner');
 async function runSuite(vscode, { log = console.log } = {}) {
   const { test, run } = createRunner();
   require('./extension.test')(test);
+  require('./tasks.test')(test);
   const folder = vscode.workspace.workspaceFolders && vscode.workspace.workspaceFolders[0];
   if (!folder) throw new Error('the extension-host suite needs a workspace folder (a copy of test/e2e/fixtures/crm-app)');
   const startedAt = new Date().toISOString();

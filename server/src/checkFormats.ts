@@ -1,0 +1,73 @@
+// `fsdev check --format sarif | github`: the same rows as the text and JSON output, in the two formats CI
+// understands. Pure: rows in, text out. Paths are made relative to the working directory (the repository root
+// in CI), which is what GitHub code scanning and workflow annotations resolve against.
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+export interface CheckRow {
+  file: string; line: number; column: number; endLine: number; endColumn: number;
+  severity: 'error' | 'warning' | 'information'; code: string; message: string;
+}
+
+export const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
+export type CheckFormat = (typeof FORMATS)[number];
+
+const HOMEPAGE = 'https://github.com/freshsales-devtools/freshsales-devtools#checks';
+
+/** A row's file as seen from cwd, with forward slashes (absolute when the app is outside cwd). */
+function fromCwd(appDir: string, file: string, cwd: string): string {
+  const abs = path.join(appDir, file);
+  const rel = path.relative(cwd, abs);
+  return (rel.startsWith('..') || path.isAbsolute(rel) ? abs : rel).split(path.sep).join('/');
+}
+
+const SARIF_LEVEL = { error: 'error', warning: 'warning', information: 'note' } as const;
+
+/**
+ * SARIF 2.1.0, one run. Columns are UTF-16 code units (LSP positions, `columnKind`); URIs are relative to
+ * %SRCROOT% (cwd), which `originalUriBaseIds` resolves to an absolute file URI for other consumers.
+ */
+export function toSarif(rows: CheckRow[], appDir: string, cwd: string): object {
+  const ruleIds = [...new Set(rows.map((r) => r.code))].sort();
+  const srcRoot = pathToFileURL(cwd).href.replace(/\/?$/, '/');
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [{
+      tool: {
+        driver: {
+          name: 'fsdev', fullName: 'Freshsales DevTools (fsdev check)', informationUri: HOMEPAGE,
+          rules: ruleIds.map((id) => ({ id, name: id, helpUri: HOMEPAGE })),
+        },
+      },
+      originalUriBaseIds: { '%SRCROOT%': { uri: srcRoot } },
+      columnKind: 'utf16CodeUnits',
+      results: rows.map((r) => {
+        const file = fromCwd(appDir, r.file, cwd);
+        return {
+          ruleId: r.code, ruleIndex: ruleIds.indexOf(r.code), level: SARIF_LEVEL[r.severity], message: { text: r.message },
+          locations: [{
+            physicalLocation: {
+              artifactLocation: path.isAbsolute(file) ? { uri: pathToFileURL(file).href } : { uri: encodeURI(file), uriBaseId: '%SRCROOT%' },
+              region: { startLine: r.line, startColumn: r.column, endLine: r.endLine, endColumn: r.endColumn },
+            },
+          }],
+        };
+      }),
+    }],
+  };
+}
+
+// Escaping as GitHub's own toolkit does it (@actions/core): data escapes %, CR, LF; properties also : and ,.
+const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+const GITHUB_COMMAND = { error: 'error', warning: 'warning', information: 'notice' } as const;
+
+/** GitHub Actions workflow commands: one `::error file=…,line=…,col=…::message` line per problem. */
+export function toGithubAnnotations(rows: CheckRow[], appDir: string, cwd: string): string {
+  return rows.map((r) => {
+    const props = [`file=${fromCwd(appDir, r.file, cwd)}`, `line=${r.line}`, `endLine=${r.endLine}`, `col=${r.column}`,
+      `endColumn=${r.endColumn}`, `title=${r.code}`].map((p) => { const i = p.indexOf('='); return p.slice(0, i + 1) + escapeProperty(p.slice(i + 1)); });
+    return `::${GITHUB_COMMAND[r.severity]} ${props.join(',')}::${escapeData(r.message)}\n`;
+  }).join('');
+}
