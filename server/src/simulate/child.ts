@@ -12,8 +12,9 @@ import type { ChildMessage, ChildOutcome, EffectMessage, ParentMessage, RunPlan 
 import { RequestApi } from './request';
 import { Sandbox } from './sandbox';
 import { LocalSchedule } from './schedule';
+import { activeResources, holdsMore, jsonSafe, label, RESET_HINT, runError } from './explain';
 import { toSimulationError } from './stackMap';
-import type { LogEntry, LogLevel, SimulationError } from './types';
+import type { LogEntry, LogLevel } from './types';
 
 const send = (m: ChildMessage): void => { process.send?.(m); };
 const sandbox = new Sandbox();
@@ -58,110 +59,7 @@ function warmUp(): void {
 /** An error nobody caught (a throw in a timer callback, a rejection nobody handled): the run fails. */
 function failFromOutside(thrown: unknown, what: string): void {
   if (!current) { process.exit(70); }
-  current.finish({ status: 'failed', error: runError(thrown, current.plan, current.stateNotes, what) });
-}
-
-const RESET_HINT = 'Reset local state with `fsdev simulate --fresh` or the command "Freshsales: Reset Local Simulation State".';
-
-/** A short, bounded label of an argument for "$db.get('key')". */
-function label(v: unknown): string {
-  const text = typeof v === 'string' ? `'${v}'` : (() => { try { return JSON.stringify(v) ?? String(v); } catch { return String(v); } })();
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-/** Counts of the resources that keep this process's event loop alive, by type (Timeout, TCPWRAP, ...). */
-function activeResources(): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const r of process.getActiveResourcesInfo()) counts.set(r, (counts.get(r) ?? 0) + 1);
-  return counts;
-}
-
-function holdsMore(baseline: Map<string, number>): boolean {
-  for (const [type, n] of activeResources()) if (n > (baseline.get(type) ?? 0)) return true;
-  return false;
-}
-
-/**
- * The result's error for anything thrown or rejected, made useful where the value itself says little:
- * - a platform call's rejection (a plain object, no stack) points at the call that produced it;
- * - another value that is not an Error says so, and points at the handler;
- * - a failure on a line that reads iparams while the run's iparams lack the value says where to put them;
- * - errors caused by state in .fsdev/ name it.
- */
-function runError(thrown: unknown, plan: RunPlan, stateNotes: string[], what?: string, handler?: string): SimulationError {
-  const isObj = thrown !== null && typeof thrown === 'object';
-  const origin = isObj ? sandbox.origins.get(thrown) : undefined;
-  let error: SimulationError;
-  if (origin) {
-    error = toSimulationError({ message: `${origin.label} rejected with ${label(jsonSafe(thrown))} and nothing handled it`, stack: origin.stack },
-      plan.appDir, hide);
-    if (!what) error.message = `${origin.label} rejected with ${label(jsonSafe(thrown))}`;
-  } else {
-    error = toSimulationError(thrown, plan.appDir, hide);
-    if (!(isObj && typeof (thrown as { stack?: unknown }).stack === 'string')) {
-      error.message = `${error.message} (a ${thrown === null ? 'null' : typeof thrown} value, not an Error, so it has no stack trace: `
-        + 'throw or reject with new Error(...) to see where it came from)';
-      const at = handlerLine(plan, handler);
-      if (at) Object.assign(error, at);
-    }
-  }
-  if (what) error.message = `${what}: ${error.message}`;
-  const hint = iparamsHint(plan, error);
-  if (hint) error.message += `\n${hint}`;
-  if (stateNotes.length) error.message += `\nCaused by local state: ${stateNotes.join('; ')}. ${RESET_HINT}`;
-  return error;
-}
-
-/** The line where the handler is defined (`name: function`, `name(`, `async name`), for errors without a stack. */
-function handlerLine(plan: RunPlan, handler?: string): { file: string; line: number; column: number } | undefined {
-  const name = handler ?? plan.handler;
-  if (!name) return undefined;
-  try {
-    const lines = fs.readFileSync(plan.serverScript, 'utf8').split('\n');
-    const re = new RegExp(`(^|[\\s{,'"])${name.replace(/[$]/g, '\\$')}['"]?\\s*(:|\\()`);
-    const i = lines.findIndex((l) => re.test(l));
-    if (i < 0) return undefined;
-    return { file: path.relative(plan.appDir, plan.serverScript).split(path.sep).join('/'), line: i + 1, column: lines[i].search(/\S/) + 1 };
-  } catch { return undefined; }
-}
-
-/** A failure on a line that reads `iparams` while the run's iparams are empty or lack the name it reads. */
-function iparamsHint(plan: RunPlan, error: SimulationError): string | undefined {
-  if (!error.file || !error.line || !/undefined|null/.test(error.message)) return undefined;
-  let text: string;
-  try { text = fs.readFileSync(path.join(plan.appDir, error.file), 'utf8').split('\n')[error.line - 1] ?? ''; } catch { return undefined; }
-  if (!/iparams?\b/.test(text)) return undefined;
-  const names = Object.keys(plan.iparams);
-  const read = /iparams?\s*(?:\.\s*([A-Za-z_$][\w$]*)|\[\s*['"]([^'"]+)['"]\s*\])/.exec(text);
-  const name = read?.[1] ?? read?.[2];
-  const where = 'Test iparams come from config/iparam_test_data.json (deprecated by fdk, still read here) or else from the '
-    + '"default_value" of each parameter in config/iparams.json.';
-  if (names.length === 0) return `This run's iparams are empty ({}): the failing line reads iparams. ${where}`;
-  if (name && !names.includes(name)) return `This run's iparams have no '${name}' (they have: ${names.join(', ')}). ${where}`;
-  return undefined;
-}
-
-/** Make a value JSON-safe: cycles, functions, BigInt, undefined and non-finite numbers handled. */
-export function jsonSafe(value: unknown, maxBytes = 1024 * 1024): unknown {
-  if (value === undefined) return undefined;
-  const seen = new WeakSet<object>();
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(value, (_k, v: unknown) => {
-      if (typeof v === 'bigint') return `${v.toString()}n`;
-      if (typeof v === 'function') return `[Function ${(v as { name?: string }).name || 'anonymous'}]`;
-      if (v !== null && typeof v === 'object') {
-        if (seen.has(v)) return '[Circular]';
-        seen.add(v);
-      }
-      return v;
-    });
-  } catch (e) {
-    return `[unserializable value: ${e instanceof Error ? e.message : String(e)}]`;
-  }
-  if (text === undefined) return undefined;
-  if (text.length > maxBytes) return `[value too large: ${text.length} bytes of JSON]`;
-  return JSON.parse(text) as unknown;
+  current.finish({ status: 'failed', error: runError(thrown, current.plan, { origins: sandbox.origins, hide, stateNotes: current.stateNotes }, what) });
 }
 
 async function run(plan: RunPlan): Promise<void> {
@@ -368,7 +266,7 @@ async function run(plan: RunPlan): Promise<void> {
       value = await (value as PromiseLike<unknown>);
     }
   } catch (e) {
-    return finish({ status: 'failed', handler, error: runError(e, plan, stateNotes, undefined, handler),
+    return finish({ status: 'failed', handler, error: runError(e, plan, { origins: sandbox.origins, hide, stateNotes }, undefined, handler),
       ...(renderState.called ? { renderData: renderState } : {}) });
   }
   if (done) return;
