@@ -1,7 +1,7 @@
 // One bundle per process: the extension host, the language server, the handler-runner child,
 // the CLI and the webview. `mainFields: ['module', 'main']` matters: jsonc-parser's UMD entry breaks bundles.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -22,6 +22,9 @@ const builds = [
   { ...node, entryPoints: ['server/src/main.ts'], outfile: 'server/dist/server.js' },
   { ...node, entryPoints: ['server/src/cli.ts'], outfile: 'server/dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...node, entryPoints: ['server/src/simulate/child.ts'], outfile: 'server/dist/runner.js' },
+  // The test child: mocha and sinon are bundled here and nowhere else.
+  // sinon's `module` entry is a 720 KB browser bundle with its dependencies inlined; its Node entry is a third.
+  { ...node, entryPoints: ['server/src/testing/testChild.ts'], outfile: 'server/dist/testRunner.js', alias: { sinon: 'sinon/lib/sinon.js' } },
   {
     bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: false, minify: production,
     logLevel: 'warning', entryPoints: ['media/src/panel.ts'], outfile: 'media/dist/panel.js',
@@ -35,3 +38,5 @@ if (watch) {
   const results = await Promise.allSettled(builds.map((b) => esbuild.build(b)));
   if (results.some((r) => r.status === 'rejected')) process.exit(1);
 }
+// istanbul-reports' HTML report copies its CSS/JS from `<its dir>/assets`: beside the bundles that write it.
+cpSync('node_modules/istanbul-reports/lib/html/assets', 'server/dist/assets', { recursive: true });

@@ -3,8 +3,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { DebugCommand, SimulateCommand, type AppSummary, type SimulateTarget } from '../../server/src/protocol';
-import { createTestPayload, registerEvent } from './editCommands';
+import { CreateTestCommand, DebugCommand, ResetCoverageRequest, SimulateCommand, type AppSummary, type SimulateTarget } from '../../server/src/protocol';
+import { createTest, createTestPayload, registerEvent } from './editCommands';
 import { targetForFile } from './editorTargets';
 import { pickEvent, type PickedEvent } from './eventPicker';
 import { isEventNode, targetOf, type EventsTreeProvider } from './eventsTree';
@@ -147,5 +147,17 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     }),
     register('freshsales.refreshEvents', () => tree.refresh()),
     register('freshsales.resetState', async (arg) => resetLocalState(client, await tree.getApps(), arg)),
+    register(CreateTestCommand, async (arg) => {
+      const target = await resolveTarget(arg, 'Create a test for');
+      if (target) await createTest(client, target);
+    }),
+    register('freshsales.resetCoverage', async () => {
+      const apps = await tree.getApps();
+      const app = apps.length === 1 ? apps[0] : (await vscode.window.showQuickPick(apps.map((a) => ({ label: path.basename(a.appDir), app: a })),
+        { title: 'Reset the coverage of' }))?.app;
+      if (!app) return;
+      const cleared = await client.sendRequest(ResetCoverageRequest, { appDir: app.appDir });
+      void vscode.window.showInformationMessage(cleared ? `Coverage of ${path.basename(app.appDir)} cleared (coverage/ deleted).` : 'There was no coverage to clear.');
+    }),
   ];
 }

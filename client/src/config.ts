@@ -6,6 +6,7 @@ export const Settings = {
   timeoutMs: 'freshsales.simulation.timeoutMs',
   nodePath: 'freshsales.simulation.nodePath',
   traceServer: 'freshsales.trace.server',
+  coverageEnabled: 'freshsales.coverage.enabled',
 } as const;
 
 function section(scope?: vscode.ConfigurationScope) {
@@ -29,4 +30,9 @@ export function simulationTimeoutMs(scope?: vscode.ConfigurationScope): number |
 export function simulationNodePath(scope?: vscode.ConfigurationScope): string | undefined {
   const v = section(scope).get<string>('simulation.nodePath', '').trim();
   return v || undefined;
+}
+
+/** Simulations add to the app's coverage/ (as fdk run does). */
+export function coverageEnabled(scope?: vscode.ConfigurationScope): boolean {
+  return section(scope).get<boolean>('coverage.enabled', false);
 }

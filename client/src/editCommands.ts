@@ -1,9 +1,9 @@
-// "Register Event" and "Create Test Payload": workspace edits through vscode.workspace.applyEdit, so they
+// "Register Event", "Create Test Payload" and "Create test": workspace edits through vscode.workspace.applyEdit, so they
 // apply to the document's current (possibly unsaved) text and can be undone. The edit computation itself is
 // pure (manifestEdits.ts).
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { DefaultPayloadRequest } from '../../server/src/protocol';
+import { CreateTestRequest, DefaultPayloadRequest } from '../../server/src/protocol';
 import type { PickedEvent } from './eventPicker';
 import { computeRegisterEventEdit, resolvePayloadPath } from './manifestEdits';
 
@@ -80,4 +80,22 @@ export async function createTestPayload(client: LanguageClient, { app, item }: P
   }
   await vscode.window.showTextDocument(uri, { preview: false });
   return uri;
+}
+
+/** "Create test": writes test/<event>.test.js (the server drafts it in the app's style); never overwrites. */
+export async function createTest(client: LanguageClient, target: { appDir: string; event: string; scope?: { kind: 'product' | 'module'; name: string } }): Promise<void> {
+  const draft = await client.sendRequest(CreateTestRequest, { appDir: target.appDir, event: target.event, scope: target.scope });
+  const uri = vscode.Uri.file(draft.file);
+  if (!draft.exists && !(await exists(uri))) {
+    const edit = new vscode.WorkspaceEdit();
+    edit.createFile(uri, { ignoreIfExists: true });
+    edit.insert(uri, new vscode.Position(0, 0), draft.text);
+    if (!(await vscode.workspace.applyEdit(edit))) {
+      void vscode.window.showErrorMessage(`Could not create ${vscode.workspace.asRelativePath(uri)}.`);
+      return;
+    }
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await doc.save();
+  }
+  await vscode.window.showTextDocument(uri, { preview: false });
 }

@@ -9,6 +9,7 @@ import { EventsTreeProvider } from './eventsTree';
 import { createLanguageClient, refreshCodeLensOnSettingChange } from './languageClient';
 import { SimulationService } from './simulationService';
 import { SimulatorPanel } from './simulatorPanel';
+import { TestsView } from './testController';
 import { registerTaskProvider } from './tasks';
 import { registerWalkthroughSignals } from './walkthrough';
 
@@ -46,9 +47,11 @@ function start(context: vscode.ExtensionContext): void {
   const service = new SimulationService(client, handlerLog, context);
   const tree = new EventsTreeProvider(client, ready, service);
   const view = vscode.window.createTreeView('freshsales.events', { treeDataProvider: tree, showCollapseAll: true });
+  // The Testing view: test items are resolved when VS Code first asks (the view is opened or a run starts).
+  const tests = new TestsView(client, ready.then(() => undefined));
 
   context.subscriptions.push(
-    serverLog, handlerLog, service, tree, view,
+    serverLog, handlerLog, service, tree, view, tests,
     ...registerCommands({ context, client, service, tree, handlerLog }),
     SimulatorPanel.registerSerializer(context, service, client),
     trackHandlerContext(() => tree.getApps(), tree.onDidChangeTreeData),

@@ -8,7 +8,7 @@ import {
   SimulateRequest, SimulationDebugReadyNotification, SimulationHistoryRequest, SimulationLogNotification,
   type LogEntry, type RunStatus, type SimulateTarget, type SimulationResult,
 } from '../../server/src/protocol';
-import { simulationNodePath, simulationTimeoutMs } from './config';
+import { coverageEnabled, simulationNodePath, simulationTimeoutMs } from './config';
 import { warnOnNodeMismatch } from './nodeVersionCheck';
 import { pushRecent, recentKey } from './recentEvents';
 import { RunStatusBar } from './runStatusBar';
@@ -106,6 +106,7 @@ export class SimulationService implements vscode.Disposable {
           timeoutMs: opts.timeoutMs ?? simulationTimeoutMs(vscode.Uri.file(target.appDir)),
           debug: debug ? {} : undefined,
           nodePath,
+          coverage: coverageEnabled(vscode.Uri.file(target.appDir)) || undefined,
         }),
       );
     } catch (err) {

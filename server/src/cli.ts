@@ -7,6 +7,11 @@ const USAGE = `fsdev — Freshsales DevTools on the command line
       Exit 0: no errors; 1: errors found; 2: not a Freshworks app.
   fsdev simulate <event> [appDir] [--payload file] [--product p | --module m] [--timeout ms] [--json]
       Runs the event's handler locally, isolated, as the platform would. Exit 0 on success, 1 otherwise.
+  fsdev test [appDir] [--coverage] [--min pct] [--reporter spec|tap|junit] [--grep re] [--payloads | --no-payloads]
+      Runs the app's mocha tests under test/ (as fdk test) and one test per test payload of a registered event.
+      Exit 0: all passed; 1: a test failed; 2: usage error or not an app; 3: coverage under --min.
+  fsdev coverage --reset [appDir]
+      Clears the collected coverage (coverage/ and .fsdev/coverage.json).
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -14,6 +19,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'check': return (await import('./checkCommand')).checkCommand(rest);
     case 'simulate': return (await import('./simulate/simulateCommand')).simulateCommand(rest);
+    case 'test': return (await import('./testing/testCommand')).testCommand(rest);
+    case 'coverage': return (await import('./testing/coverageReport')).coverageCommand(rest);
     case undefined: case '-h': case '--help': case 'help':
       process.stdout.write(USAGE);
       return command ? 0 : 2;

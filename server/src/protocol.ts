@@ -108,3 +108,62 @@ export interface SimulateTarget {
 }
 export const SimulateCommand = 'freshsales.simulate';
 export const DebugCommand = 'freshsales.debug';
+
+// ── Tests (the Testing view) ────────────────────────────────────────────────────────────────────────
+// The server finds and runs tests (server/src/testing/: mocha in a child process of its own); the client's
+// TestController only maps them to test items. Shapes of a run live in testing/types.ts.
+import type { DiscoveredTest } from './core/testDiscovery';
+import type { CoverageSummaryText, FileCoverageData, PayloadTest, TestChildMessage } from './testing/types';
+export type { DiscoveredTest, FileCoverageData, PayloadTest, TestChildMessage };
+export { PAYLOAD_SUITE, payloadTestTitle, testId } from './testing/types';
+
+/** Client → server: the describe/it tree of a test file's text (parsed, never run). */
+export const DiscoverTestsRequest = new RequestType<{ text: string }, DiscoveredTest[], void>('freshsales/discoverTests');
+
+export interface AppTestsResult {
+  /** Absolute paths of test/**\/*.js (not node_modules). */
+  files: string[];
+  payloadTests: PayloadTest[];
+}
+/** Client → server: the app's test files and payload tests. */
+export const AppTestsRequest = new RequestType<{ appDir: string }, AppTestsResult, void>('freshsales/appTests');
+
+export interface RunTestsParams {
+  runId: string;
+  appDir: string;
+  /** Absolute test files to run; undefined: all. */
+  files?: string[];
+  /** Payload tests to run (by event); undefined: all, []: none. */
+  payloadEvents?: string[];
+  /** A mocha grep (full titles), to run some tests of the files. */
+  grep?: string;
+  coverage?: boolean;
+  debug?: boolean;
+  nodePath?: string;
+}
+export interface RunTestsResult {
+  passed: number;
+  failed: number;
+  skipped: number;
+  /** The run broke off (a hang, an exit, a crash) or could not start. */
+  error?: string;
+  /** Coverage of this run (Istanbul data per absolute file) and its summary against the 80 % line. */
+  coverage?: FileCoverageData[];
+  coverageSummary?: CoverageSummaryText;
+}
+/** Client → server: run tests; messages stream as TestEventNotification; resolves when the run ended. */
+export const RunTestsRequest = new RequestType<RunTestsParams, RunTestsResult, void>('freshsales/runTests');
+/** Server → client, during a run: what the test child reported (begin/end/log), or output of the tests themselves. */
+export const TestEventNotification = new NotificationType<{ runId: string; message?: TestChildMessage; output?: string }>('freshsales/testEvent');
+/** Server → client, Debug profile: the test child waits for a debugger on this port. */
+export const TestDebugReadyNotification = new NotificationType<{ runId: string; port: number }>('freshsales/testDebugReady');
+/** Client → server: stop a run (the child is killed; the run resolves with what was reported). */
+export const CancelTestsNotification = new NotificationType<{ runId: string }>('freshsales/cancelTests');
+
+export interface CreateTestParams { appDir: string; event: string; scope?: { kind: 'product' | 'module'; name: string } }
+/** Client → server: a first test file for an event (`test/<event>.test.js`), in the style of the app's tests. */
+export const CreateTestRequest = new RequestType<CreateTestParams, { file: string; text: string; exists: boolean }, void>('freshsales/createTest');
+export const CreateTestCommand = 'freshsales.createTest';
+
+/** Client → server: delete the app's accumulated coverage (coverage/). */
+export const ResetCoverageRequest = new RequestType<{ appDir: string }, boolean, void>('freshsales/resetCoverage');

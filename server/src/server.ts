@@ -5,6 +5,8 @@ import {
   type CodeAction, type Connection, type Diagnostic as LspDiagnostic, type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import { defaultPayloadText, defaultProductFor, findEvent, otherProductEvents, payloadSchema } from './core/catalogue';
 import { SERVER_SCRIPT } from './core/appModel';
 import { callbackLenses, outlineEvents, payloadLensTarget } from './core/appOutline';
@@ -20,10 +22,11 @@ import { classifyTestData, TEST_DATA_DIR } from './core/testDataLayout';
 import { offsetAt } from './core/textPositions';
 import type { Diagnostic } from './core/types';
 import {
-  AppChangedNotification, AppEventsRequest, DebugCommand, DefaultPayloadRequest, SimulateCommand, ValidatePayloadRequest,
+  AppChangedNotification, AppEventsRequest, CreateTestCommand, DebugCommand, DefaultPayloadRequest, SimulateCommand, ValidatePayloadRequest,
   type AppSummary, type SimulateTarget,
 } from './protocol';
 import { registerSimulation } from './simulationHost';
+import { registerTesting } from './testingHost';
 import { AppWorkspace, MANIFEST, pathToUri, uriToPath, type AppState } from './workspace';
 
 const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, information: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint };
@@ -37,6 +40,7 @@ export function startServer(connection: Connection): void {
   });
   const pending = new Map<AppState, NodeJS.Timeout>();
   const simulation = registerSimulation(connection, (appDir) => workspace.apps.get(appDir) ?? workspace.appOf(appDir + '/' + MANIFEST));
+  const testing = registerTesting(connection, (appDir) => workspace.apps.get(appDir) ?? workspace.appOf(appDir + '/' + MANIFEST));
 
   const guard = <P, R>(name: string, fallback: R, fn: (p: P) => R) => (p: P): R => {
     try {
@@ -170,9 +174,17 @@ export function startServer(connection: Connection): void {
       ({ appDir: at.state.appDir, event, scope, ...(payloadFile ? { payloadFile } : {}) });
     if (at.rel === SERVER_SCRIPT) {
       simulation.prewarm(); // the user sees Simulate: have a child ready before the click
+      // "Create test" once per event, while test/<event>.test.js does not exist.
+      const offered = new Set<string>();
+      const createTest = (l: ReturnType<typeof callbackLenses>[number]) => {
+        if (offered.has(l.event) || existsSync(path.join(at.state.appDir, 'test', `${l.event}.test.js`))) return [];
+        offered.add(l.event);
+        return [{ range: l.range, command: { title: 'Create test', command: CreateTestCommand, arguments: [target(l.event, l.scope)] } }];
+      };
       return callbackLenses(app).flatMap((l) => [
         { range: l.range, command: { title: `▶ Simulate ${l.label}`, command: SimulateCommand, arguments: [target(l.event, l.scope)] } },
         { range: l.range, command: { title: 'Debug', command: DebugCommand, arguments: [target(l.event, l.scope)] } },
+        ...createTest(l),
       ]);
     }
     if (at.rel.startsWith(TEST_DATA_DIR + '/')) {
@@ -213,6 +225,7 @@ export function startServer(connection: Connection): void {
   }));
 
   documents.listen(connection);
+  connection.onShutdown(() => testing.dispose());
   connection.listen();
 }
 

@@ -38,6 +38,7 @@ export function registerSimulation(connection: Connection, knownApp: (appDir: st
   let runner: HandlerRunner | undefined;
   // Started on first need (a Simulate lens shown, or a run), so opening a manifest costs no process.
   const ensure = () => (runner ??= new HandlerRunner({ warm: true }));
+  let coverageWrites: Promise<void> = Promise.resolve();
 
   connection.onRequest(SimulateRequest, async (request) => {
     const { runId } = request;
@@ -45,8 +46,15 @@ export function registerSimulation(connection: Connection, knownApp: (appDir: st
     // The runId becomes the result's id, so the client can match the result to the logs it streamed.
     return ensure().run(request,
       (entry) => { void connection.sendNotification(SimulationLogNotification, { runId, entry }); },
-      { onDebugReady: (port) => { void connection.sendNotification(SimulationDebugReadyNotification, { runId, port }); },
-        install: installProgress(connection) });
+      {
+        onDebugReady: (port) => { void connection.sendNotification(SimulationDebugReadyNotification, { runId, port }); },
+        // freshsales.coverage.enabled: the run adds to the app's coverage/ (as fdk run does), one write at a time.
+        onCoverage: (scripts) => {
+          coverageWrites = coverageWrites.then(async () => (await import('./testing/coverageReport')).writeCoverage(request.appDir, scripts))
+            .then(() => undefined, (e: unknown) => connection.console.error(`Coverage of ${request.event} not written: ${String(e)}`));
+        },
+        install: installProgress(connection),
+      });
   });
   connection.onRequest(SimulationHistoryRequest, async ({ appDir }) => (knownApp(appDir) ? listHistory(appDir) : []));
   connection.onRequest(ResetStateRequest, async ({ appDir, dryRun }) => {

@@ -25,7 +25,7 @@ function run(cmd, args, cwd) {
 }
 
 before(() => {
-  for (const f of ['server/dist/cli.js', 'server/dist/runner.js']) assert.ok(existsSync(path.join(repoRoot, f)), `${f}: run \`npm run build\` first`);
+  for (const f of ['server/dist/cli.js', 'server/dist/runner.js', 'server/dist/testRunner.js']) assert.ok(existsSync(path.join(repoRoot, f)), `${f}: run \`npm run build\` first`);
   tmp = mkdtempSync(path.join(tmpdir(), 'fsdev-pack-test-'));
   // --ignore-scripts: the bundles are built already (prepack would rebuild them for production).
   const r = run(NPM, ['pack', '--json', '--ignore-scripts', '--pack-destination', tmp], repoRoot);
@@ -40,8 +40,10 @@ before(() => {
 after(() => { if (tmp) rmSync(tmp, { recursive: true, force: true }); });
 
 test('the packed package holds the CLI bundles, README, CHANGELOG and LICENSE, and no dependencies', () => {
-  assert.deepEqual(packed.files.map((f) => f.path).sort(),
-    ['CHANGELOG.md', 'LICENSE', 'README.md', 'package.json', 'server/dist/cli.js', 'server/dist/runner.js']);
+  const files = packed.files.map((f) => f.path).sort();
+  assert.deepEqual(files.filter((f) => !f.startsWith('server/dist/assets/')),
+    ['CHANGELOG.md', 'LICENSE', 'README.md', 'package.json', 'server/dist/cli.js', 'server/dist/runner.js', 'server/dist/testRunner.js']);
+  assert.ok(files.includes('server/dist/assets/base.css'), 'the HTML coverage report\'s assets');
   const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
   assert.equal(manifest.bin.fsdev, 'server/dist/cli.js');
   assert.deepEqual(Object.keys(manifest.dependencies ?? {}), [], 'everything is bundled: nothing to install at run time');
@@ -75,4 +77,12 @@ test('`npx fsdev simulate` runs a handler from the installed package (runner.js 
   const r = run(NPX, ['--offline', 'fsdev', 'simulate', 'onContactCreate', 'apps/crm', '--json'], project);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.equal(JSON.parse(r.stdout).status, 'success');
+});
+
+test('`npx fsdev test --coverage --min 80` runs the example app\'s tests from the installed package (mocha and sinon bundled)', () => {
+  const r = run(NPX, ['--offline', 'fsdev', 'test', 'apps/crm', '--min', '80'], project);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /11 passing/);
+  assert.ok(existsSync(path.join(project, 'apps/crm/coverage/index.html')), 'the HTML report, with its assets');
+  assert.ok(existsSync(path.join(project, 'apps/crm/coverage/base.css')));
 });

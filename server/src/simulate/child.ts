@@ -7,12 +7,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { performance } from 'node:perf_hooks';
+import { CoverageRecorder } from './coverage';
 import { LocalDb } from './db';
+import { createPlatform, findHandler, jsonSafe } from './platform';
 import type { ChildMessage, ChildOutcome, EffectMessage, ParentMessage, RunPlan } from './ipc';
-import { RequestApi } from './request';
+export { jsonSafe };
 import { Sandbox } from './sandbox';
-import { LocalSchedule } from './schedule';
-import { activeResources, holdsMore, jsonSafe, label, RESET_HINT, runError } from './explain';
+import { activeResources, holdsMore, RESET_HINT, runError } from './explain';
 import { toSimulationError } from './stackMap';
 import type { LogEntry, LogLevel } from './types';
 
@@ -68,21 +69,18 @@ async function run(plan: RunPlan): Promise<void> {
   let outputBytes = 0;
   let outputLines = 0;
   let capturing = true;
+  const coverage = plan.coverage ? new CoverageRecorder() : undefined;
   const finish = (o: ChildOutcome): void => {
     if (done) return;
     done = true;
-    send({ type: 'done', outcome: o });
+    if (!coverage) return send({ type: 'done', outcome: o });
+    // Coverage goes first: the parent kills the child once it has the outcome.
+    void coverage.take(plan.appDir).then((scripts) => send({ type: 'coverage', scripts }), () => undefined)
+      .then(() => send({ type: 'done', outcome: o }));
   };
   // Errors caused by state earlier runs left in .fsdev/ (a schedule that already exists, ...): named in the result.
   const stateNotes: string[] = [];
   current = { plan, finish, stateNotes };
-  const fromState = (e: unknown): void => {
-    const note = (e as { stateNote?: unknown } | null)?.stateNote;
-    if (typeof note !== 'string') return;
-    delete (e as { stateNote?: unknown }).stateNote;
-    stateNotes.push(note);
-    log('system', `Local state: ${note}. ${RESET_HINT}`);
-  };
 
   const log = (level: LogLevel, message: string, unsupported?: boolean): void => {
     if (!capturing || done) return;
@@ -99,88 +97,13 @@ async function run(plan: RunPlan): Promise<void> {
   };
   const effect = (m: Omit<EffectMessage, 'type'>): void => { if (!done) send({ type: 'effect', ...m } as EffectMessage); };
 
-  const db = new LocalDb(plan.dbFile);
-  const dbOp = <T>(op: 'set' | 'get' | 'update' | 'delete', key: unknown, work: () => T, value?: unknown) =>
-    sandbox.promise(() => {
-      try {
-        const r = work();
-        effect({ kind: 'db', effect: { op, key: String(key), ...(op === 'get' ? { value: r } : value !== undefined ? { value } : {}), ok: true } });
-        return r;
-      } catch (e) {
-        fromState(e);
-        effect({ kind: 'db', effect: { op, key: String(key), ok: false, error: (e as { message?: string }).message ?? String(e) } });
-        throw e;
-      }
-    }, `$db.${op}(${label(key)})`);
-  const $db = sandbox.toCtx({}) as Record<string, unknown>;
-  Object.assign($db, {
-    set: (key: unknown, value: unknown, options?: { setIf?: 'exist' | 'not_exist'; ttl?: number }) =>
-      dbOp('set', key, () => db.set(key, value, options), jsonSafe(value)),
-    get: (key: unknown) => dbOp('get', key, () => db.get(key)),
-    update: (key: unknown, type: unknown, attributes: unknown, options?: { setIf?: 'exist' | 'not_exist' }) =>
-      dbOp('update', key, () => db.update(key, type, attributes, options), jsonSafe({ type, attributes })),
-    delete: (key: unknown) => dbOp('delete', key, () => db.delete(key)),
-  });
-
-  const requests = new RequestApi({
-    templates: plan.requestTemplates, stubs: plan.stubs, iparams: plan.iparams, offline: plan.offline,
-    whitelistedDomains: plan.whitelistedDomains, accessToken: plan.accessToken,
-    record: (e) => effect({ kind: 'requests', effect: e }),
-    warn: (message) => log('system', message),
-  });
-  const $request = sandbox.toCtx({}) as Record<string, unknown>;
-  $request.invokeTemplate = (name: unknown, params?: Parameters<RequestApi['invokeTemplate']>[1]) =>
-    sandbox.promise(() => requests.invokeTemplate(name, params), `$request.invokeTemplate(${label(name)})`);
-  for (const m of ['get', 'post', 'put', 'patch', 'delete']) {
-    $request[m] = (url: unknown, options?: Parameters<RequestApi['legacy']>[2]) =>
-      sandbox.promise(() => requests.legacy(m.toUpperCase(), url, options), `$request.${m}(${label(url)})`);
-  }
-
-  const schedules = new LocalSchedule(plan.dbFile, (message) => log('system', message));
-  const $schedule = sandbox.toCtx({}) as Record<string, unknown>;
-  for (const op of ['create', 'fetch', 'update', 'delete', 'pause', 'resume'] as const) {
-    $schedule[op] = (options?: unknown) => sandbox.promise(() => {
-      const name = (options as { name?: unknown } | undefined)?.name;
-      try {
-        const r = schedules[op](options as never);
-        effect({ kind: 'schedules', effect: { op, name: typeof name === 'string' ? name : undefined, options: jsonSafe(options), ok: true } });
-        return r;
-      } catch (e) {
-        fromState(e);
-        effect({ kind: 'schedules', effect: { op, name: typeof name === 'string' ? name : undefined, options: jsonSafe(options), ok: false,
-          error: (e as { message?: string }).message ?? String(e) } });
-        throw e;
-      }
-    }, `$schedule.${op}(${label((options as { name?: unknown } | undefined)?.name)})`);
-  }
-
-  let targetCount = 0;
-  const generateTargetUrl = () => sandbox.promise(() => {
-    const url = `http://127.0.0.1:10001/fsdev/external-event/${encodeURIComponent(plan.event)}/${process.pid}-${++targetCount}`;
-    effect({ kind: 'targetUrls', effect: { url } });
-    return url;
-  }, 'generateTargetUrl()');
-
-  // renderData: app set-up events wait for it; elsewhere it is recorded and has no effect.
+  const { apis, render } = createPlatform(sandbox, plan, { log, effect, stateNote: (note) => {
+    // An error caused by state earlier runs left in .fsdev/: named in the log now and in the failure.
+    stateNotes.push(note);
+    log('system', `Local state: ${note}. ${RESET_HINT}`);
+  } });
+  const renderState = render.state;
   const setup = plan.kind === 'app-setup';
-  const renderState: { called: boolean; error?: unknown; data?: unknown; badFirstArg?: boolean } = { called: false };
-  let renderCalled: () => void = () => undefined;
-  const renderPromise = new Promise<void>((resolve) => { renderCalled = resolve; });
-  const renderData = (err?: unknown, data?: unknown): void => {
-    if (renderState.called) {
-      log('system', 'renderData was called more than once: only the first call counts on the platform.');
-      return;
-    }
-    renderState.called = true;
-    if (err !== undefined && err !== null) {
-      renderState.error = jsonSafe(err);
-      if (typeof err !== 'object' || typeof (err as { message?: unknown }).message !== 'string') renderState.badFirstArg = true;
-    }
-    if (data !== undefined) renderState.data = jsonSafe(data);
-    if (!setup) log('system', `renderData has no effect for ${plan.kind} events (only app set-up events wait for it).`);
-    renderCalled();
-  };
-
   sandbox.install({
     appDir: plan.appDir,
     serverDir: path.dirname(plan.serverScript),
@@ -189,7 +112,7 @@ async function run(plan: RunPlan): Promise<void> {
       send({ type: 'exit-called', code });
       process.exit(code);
     },
-    apis: { $db, $request, $schedule, generateTargetUrl, renderData },
+    apis,
   });
 
   if (plan.debug) {
@@ -200,6 +123,7 @@ async function run(plan: RunPlan): Promise<void> {
     (require('node:inspector') as typeof import('node:inspector')).waitForDebugger();
   }
 
+  if (coverage) await coverage.start().catch(() => undefined);
   const serverRel = path.relative(plan.appDir, plan.serverScript).split(path.sep).join('/');
   let exported: unknown;
   try {
@@ -226,28 +150,9 @@ async function run(plan: RunPlan): Promise<void> {
       notRunnableReason: `${serverRel} does not export an object: write \`exports = { ${plan.handler ?? 'handler'}: function (args) { ... } }\`.` });
   }
   const exp = exported as Record<string, unknown>;
-  let handler = plan.handler;
-  if (plan.handlerFromEventsArray || handler === undefined) {
-    const events = exp.events;
-    const item = Array.isArray(events)
-      ? (events as unknown[]).find((x) => (x as { event?: unknown } | null)?.event === plan.event) as { callback?: unknown } | undefined
-      : undefined;
-    if (!item) {
-      return finish({ status: 'not-runnable', notRunnableReason: Array.isArray(events)
-        ? `${plan.event} is not in the events array that ${serverRel} exports.`
-        : `${plan.event} is not registered: ${serverRel} exports no events array (platform 2.0) and manifest.json registers no handler for it.` });
-    }
-    if (typeof item.callback !== 'string') {
-      return finish({ status: 'not-runnable', notRunnableReason: `The events array entry for ${plan.event} in ${serverRel} has no callback name.` });
-    }
-    handler = item.callback;
-  }
-  const fn = exp[handler];
-  if (typeof fn !== 'function') {
-    const what = fn === undefined ? 'which ' + serverRel + ' does not export.'
-      : `but ${serverRel} exports it as ${fn === null ? 'null' : typeof fn}, not a function.`;
-    return finish({ status: 'not-runnable', handler, notRunnableReason: `${plan.event} is registered with handler '${handler}', ${what}` });
-  }
+  const found = findHandler(exp, plan, serverRel);
+  if ('notRunnableReason' in found) return finish({ status: 'not-runnable', ...found });
+  const { handler, fn } = found;
 
   let payload: unknown;
   try {
@@ -273,7 +178,7 @@ async function run(plan: RunPlan): Promise<void> {
 
   if (setup && !renderState.called) {
     // The platform waits (up to the time limit) for renderData; the parent kills the run at the limit.
-    await renderPromise;
+    await render.promise;
     if (done) return;
   }
   // Let work the handler started without awaiting it settle, as the platform's runtime and fdk's long-lived

@@ -1,10 +1,11 @@
 // What a failed run's error says beyond the thrown value: the platform call a plain-object rejection came from,
 // that a non-Error value has no stack (and where the handler is), where test iparams go when a line reading them
-// failed, and the state in .fsdev/ that caused the error. Also the child's bounded labels, JSON-safe copies and
-// the event-loop accounting that lets work the handler did not await finish within the run.
+// failed, and the state in .fsdev/ that caused the error. Also the event-loop accounting that lets work the
+// handler did not await finish within the run.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RunPlan } from './ipc';
+import { jsonSafe, label } from './platform';
 import { toSimulationError } from './stackMap';
 import type { SimulationError } from './types';
 
@@ -12,12 +13,6 @@ import type { SimulationError } from './types';
 export type Origins = WeakMap<object, { label: string; stack: string }>;
 
 export const RESET_HINT = 'Reset local state with `fsdev simulate --fresh` or the command "Freshsales: Reset Local Simulation State".';
-
-/** A short, bounded label of an argument for "$db.get('key')". */
-export function label(v: unknown): string {
-  const text = typeof v === 'string' ? `'${v}'` : (() => { try { return JSON.stringify(v) ?? String(v); } catch { return String(v); } })();
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
 
 /** Counts of the resources that keep this process's event loop alive, by type (Timeout, TCPWRAP, ...). */
 export function activeResources(): Map<string, number> {
@@ -91,27 +86,4 @@ function iparamsHint(plan: RunPlan, error: SimulationError): string | undefined 
   if (names.length === 0) return `This run's iparams are empty ({}): the failing line reads iparams. ${where}`;
   if (name && !names.includes(name)) return `This run's iparams have no '${name}' (they have: ${names.join(', ')}). ${where}`;
   return undefined;
-}
-
-/** Make a value JSON-safe: cycles, functions, BigInt, undefined and non-finite numbers handled. */
-export function jsonSafe(value: unknown, maxBytes = 1024 * 1024): unknown {
-  if (value === undefined) return undefined;
-  const seen = new WeakSet<object>();
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(value, (_k, v: unknown) => {
-      if (typeof v === 'bigint') return `${v.toString()}n`;
-      if (typeof v === 'function') return `[Function ${(v as { name?: string }).name || 'anonymous'}]`;
-      if (v !== null && typeof v === 'object') {
-        if (seen.has(v)) return '[Circular]';
-        seen.add(v);
-      }
-      return v;
-    });
-  } catch (e) {
-    return `[unserializable value: ${e instanceof Error ? e.message : String(e)}]`;
-  }
-  if (text === undefined) return undefined;
-  if (text.length > maxBytes) return `[value too large: ${text.length} bytes of JSON]`;
-  return JSON.parse(text) as unknown;
 }

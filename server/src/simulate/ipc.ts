@@ -1,6 +1,7 @@
 // Messages between the runner (parent) and a handler child (server/dist/runner.js), and the resolved
 // plan the parent sends. Plain data only: everything crosses the IPC channel as JSON.
 import type { EventKind } from '../core/types';
+import type { ScriptCoverage } from './coverage';
 import type { DbEffect, LogEntry, RequestEffect, ScheduleEffect, SimulationError, TargetUrlEffect } from './types';
 
 /** A canned `$request` response, from server/test_data/requests.stub.json or .fsdev/stubs.json. */
@@ -34,6 +35,8 @@ export interface RunPlan {
   outputLimitLines: number;
   /** The child waits for a debugger (inspector.waitForDebugger) before evaluating server.js. */
   debug?: boolean;
+  /** Record block coverage of the app's server/ files and send it before `done`. */
+  coverage?: boolean;
 }
 
 export interface ChildOutcome {
@@ -64,4 +67,5 @@ export type ChildMessage =
   /** The handler's output passed the bound: capture stopped, the parent kills the child. */
   | { type: 'output-limit'; bytes: number; lines: number }
   | EffectMessage
+  | { type: 'coverage'; scripts: ScriptCoverage[] }
   | { type: 'done'; outcome: ChildOutcome };

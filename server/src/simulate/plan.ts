@@ -266,6 +266,7 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
     outputLimitBytes: limits?.outputLimitBytes ?? OUTPUT_LIMIT_BYTES,
     outputLimitLines: limits?.outputLimitLines ?? OUTPUT_LIMIT_LINES,
     debug: req.debug ? true : undefined,
+    coverage: req.coverage ? true : undefined,
   };
   return { ok: true, plan, info };
 }

@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ensureDependencies, type InstallProgress } from './dependencies';
 import { add as addHistory } from './history';
+import type { ScriptCoverage } from './coverage';
 import type { ChildMessage, ChildOutcome, ParentMessage } from './ipc';
 import { OUTPUT_LIMIT_BYTES, OUTPUT_LIMIT_LINES, planRun, type PlanInfo } from './plan';
 import type { LogEntry, SimulationEffects, SimulationError, SimulationRequest, SimulationResult, SimulationStatus } from './types';
@@ -38,6 +39,8 @@ export interface RunHooks {
   onDebugReady?(port: number): void;
   /** Progress of installing the manifest's dependencies, when the run needs it. */
   install?: InstallProgress;
+  /** request.coverage: V8 coverage of the app's server/ files, when the run ended in the child (not at a kill). */
+  onCoverage?(scripts: ScriptCoverage[]): void;
 }
 
 interface Child {
@@ -286,6 +289,7 @@ export class HandlerRunner {
           case 'exit-called': exitCalled = m.code; break;
           case 'debug-waiting': debugWaiting = true; maybeDebugReady(); break;
           case 'output-limit': outputLimit(); break;
+          case 'coverage': try { hooks?.onCoverage?.(m.scripts); } catch { /* listener */ } break;
           case 'done': {
             const o: ChildOutcome = m.outcome;
             const extra: Partial<SimulationResult> = {};

@@ -25,6 +25,8 @@ export interface SimulationRequest {
   nodePath?: string;
   /** No real network: `$request` calls without a stub reject instead of going out. */
   offline?: boolean;
+  /** Record V8 coverage of the app's server/ files (the `freshsales.coverage.enabled` setting); see RunHooks.onCoverage. */
+  coverage?: boolean;
   /** The caller's id for this run (the protocol's runId): becomes SimulationResult.id. Default: a new id. */
   runId?: string;
 }

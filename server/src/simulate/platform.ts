@@ -1,0 +1,193 @@
+// The platform's globals for the handler's sandbox: `$db`, `$request`, `$schedule`, `generateTargetUrl` and
+// `renderData`, built on the local store, the request stubs and the schedule file. One set per child: the
+// simulate child (child.ts, one run) and the test child (testing/testChild.ts, many invocations) both use it.
+// `plan.event` and `plan.kind` are read when an API is called, so the test child can point one set of APIs
+// at the invocation in progress. The methods are plain properties of plain objects: a test's sinon stub
+// replaces them where the handler looks them up.
+import { LocalDb } from './db';
+import type { EffectMessage, RunPlan } from './ipc';
+import { RequestApi } from './request';
+import type { Sandbox } from './sandbox';
+import { LocalSchedule } from './schedule';
+import type { LogLevel } from './types';
+
+export interface PlatformHooks {
+  log(level: LogLevel, message: string, unsupported?: boolean): void;
+  effect(m: Omit<EffectMessage, 'type'>): void;
+  /** An API call failed because of state earlier runs left in .fsdev/ (a schedule that already exists, ...). */
+  stateNote?(note: string): void;
+  /** Whether renderData answers the current invocation (default: app set-up events; the test child adds server methods). */
+  renderAnswers?(): boolean;
+}
+
+export interface RenderState { called: boolean; error?: unknown; data?: unknown; badFirstArg?: boolean }
+
+/** What the handler passed to renderData in the current invocation; `reset()` starts a new one. */
+export class RenderRecord {
+  state: RenderState = { called: false };
+  promise!: Promise<void>;
+  private resolve: () => void = () => undefined;
+  constructor() { this.reset(); }
+  reset(): void {
+    this.state = { called: false };
+    this.promise = new Promise<void>((r) => { this.resolve = r; });
+  }
+  called(): void { this.resolve(); }
+}
+
+/** A short, bounded label of an argument for "$db.get('key')". */
+export function label(v: unknown): string {
+  const text = typeof v === 'string' ? `'${v}'` : (() => { try { return JSON.stringify(v) ?? String(v); } catch { return String(v); } })();
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** Make a value JSON-safe: cycles, functions, BigInt, undefined and non-finite numbers handled. */
+export function jsonSafe(value: unknown, maxBytes = 1024 * 1024): unknown {
+  if (value === undefined) return undefined;
+  const seen = new WeakSet<object>();
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value, (_k, v: unknown) => {
+      if (typeof v === 'bigint') return `${v.toString()}n`;
+      if (typeof v === 'function') return `[Function ${(v as { name?: string }).name || 'anonymous'}]`;
+      if (v !== null && typeof v === 'object') {
+        if (seen.has(v)) return '[Circular]';
+        seen.add(v);
+      }
+      return v;
+    });
+  } catch (e) {
+    return `[unserializable value: ${e instanceof Error ? e.message : String(e)}]`;
+  }
+  if (text === undefined) return undefined;
+  if (text.length > maxBytes) return `[value too large: ${text.length} bytes of JSON]`;
+  return JSON.parse(text) as unknown;
+}
+
+export function createPlatform(sandbox: Sandbox, plan: RunPlan, hooks: PlatformHooks): { apis: Record<string, unknown>; render: RenderRecord } {
+  const { log, effect } = hooks;
+  /** Errors the stores mark as caused by earlier runs' state: the hook names it; the handler never sees the mark. */
+  const fromState = (e: unknown): void => {
+    const note = (e as { stateNote?: unknown } | null)?.stateNote;
+    if (typeof note !== 'string') return;
+    delete (e as { stateNote?: unknown }).stateNote;
+    hooks.stateNote?.(note);
+  };
+  const db = new LocalDb(plan.dbFile);
+  const dbOp = <T>(op: 'set' | 'get' | 'update' | 'delete', key: unknown, work: () => T, value?: unknown) =>
+    sandbox.promise(() => {
+      try {
+        const r = work();
+        effect({ kind: 'db', effect: { op, key: String(key), ...(op === 'get' ? { value: r } : value !== undefined ? { value } : {}), ok: true } });
+        return r;
+      } catch (e) {
+        fromState(e);
+        effect({ kind: 'db', effect: { op, key: String(key), ok: false, error: (e as { message?: string }).message ?? String(e) } });
+        throw e;
+      }
+    }, `$db.${op}(${label(key)})`);
+  const $db = sandbox.toCtx({}) as Record<string, unknown>;
+  Object.assign($db, {
+    set: (key: unknown, value: unknown, options?: { setIf?: 'exist' | 'not_exist'; ttl?: number }) =>
+      dbOp('set', key, () => db.set(key, value, options), jsonSafe(value)),
+    get: (key: unknown) => dbOp('get', key, () => db.get(key)),
+    update: (key: unknown, type: unknown, attributes: unknown, options?: { setIf?: 'exist' | 'not_exist' }) =>
+      dbOp('update', key, () => db.update(key, type, attributes, options), jsonSafe({ type, attributes })),
+    delete: (key: unknown) => dbOp('delete', key, () => db.delete(key)),
+  });
+
+  // Built from the plan as it is at call time (the test child re-plans each invocation: iparams may differ).
+  let requestApi: { api: RequestApi; iparams: unknown } | undefined;
+  const requests = (): RequestApi => {
+    if (requestApi?.iparams !== plan.iparams) {
+      requestApi = { iparams: plan.iparams, api: new RequestApi({
+        templates: plan.requestTemplates, stubs: plan.stubs, iparams: plan.iparams, offline: plan.offline,
+        whitelistedDomains: plan.whitelistedDomains, accessToken: plan.accessToken,
+        record: (e) => effect({ kind: 'requests', effect: e }),
+        warn: (message) => log('system', message),
+      }) };
+    }
+    return requestApi.api;
+  };
+  const $request = sandbox.toCtx({}) as Record<string, unknown>;
+  $request.invokeTemplate = (name: unknown, params?: Parameters<RequestApi['invokeTemplate']>[1]) =>
+    sandbox.promise(() => requests().invokeTemplate(name, params), `$request.invokeTemplate(${label(name)})`);
+  for (const m of ['get', 'post', 'put', 'patch', 'delete']) {
+    $request[m] = (url: unknown, options?: Parameters<RequestApi['legacy']>[2]) =>
+      sandbox.promise(() => requests().legacy(m.toUpperCase(), url, options), `$request.${m}(${label(url)})`);
+  }
+
+  const schedules = new LocalSchedule(plan.dbFile, (message) => log('system', message));
+  const $schedule = sandbox.toCtx({}) as Record<string, unknown>;
+  for (const op of ['create', 'fetch', 'update', 'delete', 'pause', 'resume'] as const) {
+    $schedule[op] = (options?: unknown) => sandbox.promise(() => {
+      const name = (options as { name?: unknown } | undefined)?.name;
+      try {
+        const r = schedules[op](options as never);
+        effect({ kind: 'schedules', effect: { op, name: typeof name === 'string' ? name : undefined, options: jsonSafe(options), ok: true } });
+        return r;
+      } catch (e) {
+        fromState(e);
+        effect({ kind: 'schedules', effect: { op, name: typeof name === 'string' ? name : undefined, options: jsonSafe(options), ok: false,
+          error: (e as { message?: string }).message ?? String(e) } });
+        throw e;
+      }
+    }, `$schedule.${op}(${label((options as { name?: unknown } | undefined)?.name)})`);
+  }
+
+  let targetCount = 0;
+  const generateTargetUrl = () => sandbox.promise(() => {
+    const url = `http://127.0.0.1:10001/fsdev/external-event/${encodeURIComponent(plan.event)}/${process.pid}-${++targetCount}`;
+    effect({ kind: 'targetUrls', effect: { url } });
+    return url;
+  }, 'generateTargetUrl()');
+
+  // renderData: app set-up events wait for it; elsewhere it is recorded and has no effect.
+    const render = new RenderRecord();
+    const renderData = (err?: unknown, data?: unknown): void => {
+      const state = render.state;
+      if (state.called) {
+        log('system', 'renderData was called more than once: only the first call counts on the platform.');
+        return;
+      }
+      state.called = true;
+      if (err !== undefined && err !== null) {
+        state.error = jsonSafe(err);
+        if (typeof err !== 'object' || typeof (err as { message?: unknown }).message !== 'string') state.badFirstArg = true;
+      }
+      if (data !== undefined) state.data = jsonSafe(data);
+      if (!(hooks.renderAnswers?.() ?? plan.kind === 'app-setup')) {
+        log('system', `renderData has no effect for ${plan.kind} events (only app set-up events wait for it).`);
+      }
+      render.called();
+    };
+    return { apis: { $db, $request, $schedule, generateTargetUrl, renderData }, render };
+  }
+
+/** The handler of `plan.event` in what server.js exported (2.0 apps: through its `events` array), or why not. */
+export function findHandler(exp: Record<string, unknown>, plan: Pick<RunPlan, 'event' | 'handler' | 'handlerFromEventsArray'>, serverRel: string):
+  { handler: string; fn: (this: unknown, payload: unknown) => unknown } | { handler?: string; notRunnableReason: string } {
+  let handler = plan.handler;
+  if (plan.handlerFromEventsArray || handler === undefined) {
+    const events = exp.events;
+    const item = Array.isArray(events)
+      ? (events as unknown[]).find((x) => (x as { event?: unknown } | null)?.event === plan.event) as { callback?: unknown } | undefined
+      : undefined;
+    if (!item) {
+      return { notRunnableReason: Array.isArray(events)
+        ? `${plan.event} is not in the events array that ${serverRel} exports.`
+        : `${plan.event} is not registered: ${serverRel} exports no events array (platform 2.0) and manifest.json registers no handler for it.` };
+    }
+    if (typeof item.callback !== 'string') {
+      return { notRunnableReason: `The events array entry for ${plan.event} in ${serverRel} has no callback name.` };
+    }
+    handler = item.callback;
+  }
+  const fn = exp[handler];
+  if (typeof fn !== 'function') {
+    const what = fn === undefined ? 'which ' + serverRel + ' does not export.'
+      : `but ${serverRel} exports it as ${fn === null ? 'null' : typeof fn}, not a function.`;
+    return { handler, notRunnableReason: `${plan.event} is registered with handler '${handler}', ${what}` };
+  }
+  return { handler, fn: fn as (this: unknown, payload: unknown) => unknown };
+}

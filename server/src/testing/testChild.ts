@@ -1,0 +1,129 @@
+// Entry of the test child (bundled to server/dist/testRunner.js): mocha runs the app's test files as
+// `fdk test` does (BDD, one file after another, 5 s per test, the chosen reporter on stdout), each test's
+// `this` gets `invoke` and `stub` (invoke.ts), the app's handlers run in the simulator's sandbox. Every test
+// is streamed to the parent as it begins and ends, with a heartbeat: a test stuck in a loop stops the
+// heartbeat and the parent kills this process; a test calling process.exit fails instead of ending the run.
+// mocha and sinon live only here (never in the extension host or the language server).
+import * as path from 'node:path';
+import Mocha from 'mocha';
+import * as sinon from 'sinon';
+import { CoverageRecorder } from '../simulate/coverage';
+import { toSimulationError } from '../simulate/stackMap';
+import type { LogEntry, LogLevel } from '../simulate/types';
+import { AppUnderTest } from './invoke';
+import { PAYLOAD_SUITE, payloadTestTitle, testId, type TestCaseResult, type TestChildMessage, type TestFailure, type TestInfo, type TestPlan } from './types';
+
+const send = (m: TestChildMessage): void => { process.send?.(m); };
+const realExit = process.exit.bind(process);
+let exiting = false;
+
+process.once('message', (m: { type?: string; plan?: TestPlan }) => {
+  if (m && m.type === 'run' && m.plan) void main(m.plan).catch((e: unknown) => { process.stderr.write(`fsdev test: ${String(e)}\n`); finish(1); });
+});
+process.on('disconnect', () => realExit(0));
+setInterval(() => send({ type: 'heartbeat' }), 500).unref();
+
+let coverage: CoverageRecorder | undefined;
+function finish(failures: number): void {
+  if (exiting) return;
+  exiting = true;
+  void (coverage && plan ? coverage.take(plan.appDir) : Promise.resolve(undefined)).then((scripts) => {
+    if (scripts) send({ type: 'coverage', scripts });
+    send({ type: 'finished', failures });
+    process.disconnect?.();
+    realExit(0);
+  });
+}
+
+let plan: TestPlan | undefined;
+let current: { info: TestInfo; logs: LogEntry[] } | undefined;
+
+async function main(p: TestPlan): Promise<void> {
+  plan = p;
+  if (p.coverage) {
+    coverage = new CoverageRecorder();
+    await coverage.start();
+  }
+  const echo = p.reporter === 'spec' ? process.stdout : process.stderr;
+  const log = (level: LogLevel, message: string, unsupported?: boolean): void => {
+    const entry: LogEntry = { level, message, time: 0 };
+    if (unsupported) entry.unsupported = true;
+    current?.logs.push(entry);
+    send({ type: 'log', testId: current?.info.id, entry });
+    if (p.reporter !== 'none') echo.write(message.split('\n').map((l) => `      ${level === 'system' ? '[fsdev] ' : ''}${l}\n`).join(''));
+  };
+  const app = new AppUnderTest(p.appDir, sinon, p.offline, log);
+  const ctx = Mocha.Context.prototype as unknown as Record<string, unknown>;
+  ctx.invoke = (name: unknown, payload?: unknown, product?: unknown) => app.invoke(name, payload, product);
+  ctx.stub = (api: unknown, method?: unknown) => app.stub(api, method);
+
+  // A test calling process.exit fails (fdk's mocha would end the whole run silently).
+  process.exit = ((code?: number) => {
+    throw new Error(`process.exit(${code ?? ''}) was called by a test: it would end the whole test run.`);
+  }) as typeof process.exit;
+
+  const mocha = new Mocha({
+    ui: 'bdd', timeout: p.timeoutMs, reporter: p.reporter === 'junit' ? 'xunit' : p.reporter === 'none' ? 'base' : p.reporter,
+    ...(p.grep ? { grep: p.grep } : {}),
+  });
+  for (const f of p.files) mocha.addFile(f);
+  await mocha.loadFilesAsync().catch((e: unknown) => {
+    // A test file that does not load (syntax error, missing module) is a failed test, as with mocha itself.
+    const file = (e as { filename?: string }).filename;
+    mocha.suite.addTest(new Mocha.Test(`load ${file ? path.relative(p.appDir, file) : 'test files'}`, () => { throw e; }));
+  });
+  if (p.payloadTests.length) {
+    const suite = Mocha.Suite.create(mocha.suite, PAYLOAD_SUITE);
+    for (const t of p.payloadTests) {
+      suite.addTest(new Mocha.Test(payloadTestTitle(t), () => app.invoke(t.event, undefined, t.scope?.name, t.file).then(() => undefined)));
+    }
+  }
+  const runner = mocha.run((failures) => finish(failures));
+  runner.on('test', (t: Mocha.Test) => {
+    current = { info: info(t), logs: [] };
+    send({ type: 'begin', test: current.info });
+  });
+  runner.on('test end', (t: Mocha.Test) => report(t));
+  runner.on('pending', (t: Mocha.Test) => report(t));
+  // Hook failures (before/after) report the hook as a failed test, as mocha's reporters do.
+  runner.on('fail', (t: Mocha.Runnable, err: unknown) => {
+    if ((t as { type?: string }).type === 'hook') report(t, err);
+    else failures.set(t, err);
+  });
+  runner.on('suite end', (s: Mocha.Suite) => { if (s.parent?.root) app.restoreStubs(); });
+}
+
+const failures = new WeakMap<Mocha.Runnable, unknown>();
+
+function info(t: Mocha.Runnable): TestInfo {
+  const titles = t.titlePath();
+  const file = t.file ?? t.parent?.file;
+  return { id: testId(file ? path.relative(plan!.appDir, file).split(path.sep).join('/') : undefined, titles), title: t.title, path: titles.slice(0, -1), ...(file ? { file } : {}) };
+}
+
+function report(t: Mocha.Runnable, hookErr?: unknown): void {
+  const i = info(t);
+  const err = hookErr ?? failures.get(t);
+  const outcome = t.isPending() ? 'skipped' : err !== undefined || t.state === 'failed' ? 'failed' : 'passed';
+  const result: TestCaseResult = { ...i, outcome, durationMs: t.duration ?? 0, logs: current?.info.id === i.id ? current.logs : [] };
+  if (outcome === 'failed') result.failure = toFailure(err, i.file);
+  send({ type: 'end', result });
+  current = undefined;
+}
+
+function toFailure(err: unknown, testFile: string | undefined): TestFailure {
+  const e = (err ?? {}) as { message?: unknown; stack?: unknown; expected?: unknown; actual?: unknown; showDiff?: boolean };
+  const failure: TestFailure = { message: typeof e.message === 'string' ? e.message : String(err) };
+  if (typeof e.stack === 'string') failure.stack = e.stack;
+  if (e.showDiff !== false && ('expected' in e || 'actual' in e)) {
+    const show = (v: unknown) => (typeof v === 'string' ? v : (JSON.stringify(v, null, 2) ?? String(v)));
+    failure.expected = show(e.expected);
+    failure.actual = show(e.actual);
+  }
+  // Where: the test file's own line if the stack has it, else the first frame in server/.
+  const mapped = toSimulationError(err, plan!.appDir);
+  const inTest = testFile ? mapped.frames.find((f) => path.resolve(plan!.appDir, f.file) === testFile) : undefined;
+  const at = inTest ?? (mapped.file ? { file: mapped.file, line: mapped.line!, column: mapped.column! } : undefined);
+  if (at) Object.assign(failure, { file: path.resolve(plan!.appDir, at.file), line: at.line, column: at.column });
+  return failure;
+}

@@ -1,0 +1,104 @@
+// `fsdev test [appDir] [--coverage] [--min <pct>] [--reporter spec|tap|junit] [--grep <re>] [--payloads | --no-payloads]`
+// Runs the app's mocha tests (and one smoke test per registered event's test payload) as `fdk test` does.
+// Exit 0: all passed; 1: a test failed or the run broke; 2: usage error or not an app; 3: coverage under --min.
+import * as path from 'node:path';
+import { planTests, runTests, type PlanOptions } from './testRun';
+import type { TestRunResult } from './types';
+
+const USAGE = 'usage: fsdev test [appDir] [--coverage] [--min <pct>] [--reporter spec|tap|junit] [--grep <re>] [--payloads | --no-payloads] [--timeout ms]\n';
+export const EXIT_COVERAGE_LOW = 3;
+
+interface Parsed { appDir: string; plan: PlanOptions; min?: number }
+
+export function parseTestArgs(argv: string[], cwd = process.cwd()): Parsed | { error: string } {
+  const positional: string[] = [];
+  const plan: PlanOptions = {};
+  let min: number | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = (): string | undefined => inline ?? argv[++i];
+    switch (flag) {
+      case '--coverage': plan.coverage = true; break;
+      case '--payloads': plan.payloads = 'only'; break;
+      case '--no-payloads': plan.payloads = 'none'; break;
+      case '--online': plan.offline = false; break;
+      case '--min': {
+        const v = Number(value());
+        if (!Number.isFinite(v) || v < 0 || v > 100) return { error: '--min needs a percentage between 0 and 100' };
+        min = v;
+        plan.coverage = true;
+        break;
+      }
+      case '--reporter': {
+        const v = value();
+        if (v !== 'spec' && v !== 'tap' && v !== 'junit') return { error: '--reporter must be spec, tap or junit' };
+        plan.reporter = v;
+        break;
+      }
+      case '--grep': {
+        const v = value();
+        if (!v) return { error: '--grep needs a pattern' };
+        try { new RegExp(v); } catch (e) { return { error: `--grep: ${(e as Error).message}` }; }
+        plan.grep = v;
+        break;
+      }
+      case '--timeout': {
+        const v = Number(value());
+        if (!Number.isFinite(v) || v <= 0) return { error: '--timeout needs a positive number of milliseconds' };
+        plan.timeoutMs = v;
+        break;
+      }
+      default:
+        if (a.startsWith('-')) return { error: `unknown option ${a}` };
+        positional.push(a);
+    }
+  }
+  if (positional.length > 1) return { error: `unexpected argument ${positional[1]}` };
+  return { appDir: path.resolve(cwd, positional[0] ?? '.'), plan, ...(min !== undefined ? { min } : {}) };
+}
+
+export async function testCommand(argv: string[]): Promise<number> {
+  const parsed = parseTestArgs(argv);
+  if ('error' in parsed) {
+    process.stderr.write(`fsdev test: ${parsed.error}\n${USAGE}`);
+    return 2;
+  }
+  const planned = await planTests(parsed.appDir, parsed.plan);
+  if ('error' in planned) {
+    process.stderr.write(`${planned.error}\n`);
+    return planned.code;
+  }
+  const { plan } = planned;
+  if (plan.files.length === 0 && plan.payloadTests.length === 0) {
+    process.stderr.write('No tests: test/ has no .js files and no registered event has a test payload.\n');
+    return 1;
+  }
+  const result = await runTests(plan).result;
+  // The reporter's own output is already printed; what mocha cannot say (a killed run) comes last.
+  const summaryStream = plan.reporter === 'spec' ? process.stdout : process.stderr;
+  if (result.error) summaryStream.write(`\n  ✖ The test run broke off: ${result.error}.\n${brokenTests(result)}`);
+  let code = result.failed > 0 || result.error ? 1 : 0;
+  if (plan.coverage) {
+    if (!result.coverage) {
+      summaryStream.write('\nNo coverage: the test process ended before it could report it.\n');
+      return code || 1;
+    }
+    const { writeCoverage } = await import('./coverageReport');
+    const summary = await writeCoverage(plan.appDir, result.coverage);
+    summaryStream.write(`\n${summary.text}`);
+    if (parsed.min !== undefined && code === 0 && summary.lowest < parsed.min) {
+      summaryStream.write(`\nCoverage is under --min ${parsed.min} % (${summary.lowestMetric} ${summary.lowest.toFixed(2)} %).\n`);
+      code = EXIT_COVERAGE_LOW;
+    }
+  }
+  return code;
+}
+
+/** mocha never printed its failure list (the run was killed): print every failure here. */
+function brokenTests(r: TestRunResult): string {
+  return r.tests.filter((t) => t.failure).map((t, i) => {
+    const where = t.failure!.file ? ` (${t.failure!.file}:${t.failure!.line})` : t.file ? ` (${t.file})` : '';
+    return `\n  ${i + 1}) ${[...t.path, t.title].join(' › ')}${where}:\n     ${t.failure!.message.split('\n').join('\n     ')}\n`;
+  }).join('');
+}

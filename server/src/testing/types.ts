@@ -1,0 +1,100 @@
+// Shapes of one `fsdev test` run: the plan the parent sends to the test child, the messages the child
+// streams back (test by test, so a run that is killed still reports what happened), and the result.
+// Plain data only: it crosses IPC and the language server protocol as JSON.
+import type { Scope } from '../core/types';
+import type { ScriptCoverage } from '../simulate/coverage';
+import type { LogEntry, SimulationError } from '../simulate/types';
+
+export type { ScriptCoverage };
+
+export type TestReporter = 'spec' | 'tap' | 'junit' | 'none';
+
+/** One payload smoke test: the event's test payload must run without failing. */
+export interface PayloadTest { event: string; scope?: Scope; file: string }
+
+export interface TestPlan {
+  appDir: string;
+  /** Absolute paths of the test files, in the order they run. */
+  files: string[];
+  payloadTests: PayloadTest[];
+  grep?: string;
+  reporter: TestReporter;
+  /** Per test (mocha's timeout); fdk uses 5 s. */
+  timeoutMs: number;
+  /** Collect V8 block coverage of the app's server/ files. */
+  coverage: boolean;
+  /** `$request` calls without a stub reject instead of going out. */
+  offline: boolean;
+}
+
+/** A test, as the child reports it: `id` is its full title path joined by ' › ' plus its file. */
+export interface TestInfo {
+  id: string;
+  title: string;
+  /** Titles of the enclosing describe blocks, outermost first. */
+  path: string[];
+  /** Absolute file of the test, or undefined for payload tests. */
+  file?: string;
+}
+
+export interface TestFailure {
+  message: string;
+  stack?: string;
+  expected?: string;
+  actual?: string;
+  /** Where in the test file (or server/ file) it failed, 1-based. */
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+export type TestOutcome = 'passed' | 'failed' | 'skipped';
+
+export interface TestCaseResult extends TestInfo {
+  outcome: TestOutcome;
+  durationMs: number;
+  failure?: TestFailure;
+  /** The handler's console output during this test. */
+  logs: LogEntry[];
+}
+
+export type TestChildMessage =
+  | { type: 'begin'; test: TestInfo }
+  | { type: 'log'; testId?: string; entry: LogEntry }
+  | { type: 'end'; result: TestCaseResult }
+  | { type: 'heartbeat' }
+  | { type: 'coverage'; scripts: ScriptCoverage[] }
+  | { type: 'finished'; failures: number };
+
+export interface TestRunResult {
+  tests: TestCaseResult[];
+  passed: number;
+  failed: number;
+  skipped: number;
+  /** Why the run ended early or did not start (hang, exit, crash), if it did. */
+  error?: string;
+  durationMs: number;
+  coverage?: ScriptCoverage[];
+}
+
+export type { SimulationError };
+
+/** Istanbul's per-file coverage data (what coverage-final.json holds for one file); 1-based lines, 0-based columns. */
+export type { IstanbulFileCoverage as FileCoverageData, Loc } from '../core/coverageMap';
+
+export interface CoverageSummaryText {
+  pct: Record<'statements' | 'branches' | 'functions' | 'lines', number>;
+  lowest: number;
+  lowestMetric: string;
+  text: string;
+}
+
+/** The title of the suite that holds the payload smoke tests, and of each payload test in it. */
+export const PAYLOAD_SUITE = 'Test payloads (server/test_data)';
+export function payloadTestTitle(t: PayloadTest): string {
+  return `${t.event}${t.scope ? ` (${t.scope.name})` : ''} runs with ${t.file}`;
+}
+/** A test's id, the same in the test child's reports and in the Testing view: file (relative) and titles. */
+export function testId(relFile: string | undefined, titles: string[]): string {
+  return `${relFile ?? 'payloads'}::${titles.join(' › ')}`;
+}
