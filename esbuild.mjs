@@ -1,12 +1,29 @@
 // One bundle per process: the extension host, the language server, the handler-runner child,
 // the CLI and the webview. `mainFields: ['module', 'main']` matters: jsonc-parser's UMD entry breaks bundles.
 import * as esbuild from 'esbuild';
-import { cpSync, existsSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeValidationSchemas } from './scripts/validationSchemas.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
+// The JSON files of schemas/ (schemas, default payloads, the catalogue: ~0.8 MB) bundled as JSON.parse of a
+// string rather than as object literals: V8 skims a string while loading the bundle and JSON.parse builds
+// the object faster than compiled literal code, so every process that loads the catalogue starts sooner.
+const jsonAsString = {
+  name: 'json-as-string',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]schemas[\\/].*\.json$/ }, (args) => ({
+      contents: `module.exports = JSON.parse(${JSON.stringify(JSON.stringify(JSON.parse(readFileSync(args.path, 'utf8'))))});`,
+      loader: 'js',
+    }));
+  },
+};
+
 const node = {
+  plugins: [jsonAsString],
   bundle: true,
   platform: 'node',
   target: 'node18',
@@ -17,10 +34,15 @@ const node = {
   logLevel: 'warning',
 };
 
+// Build output the core bundles: the payload schemas as the validator needs them (see the script).
+writeValidationSchemas(path.dirname(fileURLToPath(import.meta.url)));
+
 const builds = [
   { ...node, entryPoints: ['client/src/extension.ts'], outfile: 'client/dist/extension.js', external: ['vscode'] },
   { ...node, entryPoints: ['server/src/main.ts'], outfile: 'server/dist/server.js' },
-  { ...node, entryPoints: ['server/src/cli.ts'], outfile: 'server/dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // `fsdev`: a small starter (V8 code cache) and the CLI bundle it runs
+  { ...node, entryPoints: ['server/src/cliStart.ts'], outfile: 'server/dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...node, entryPoints: ['server/src/cli.ts'], outfile: 'server/dist/cli-main.js' },
   { ...node, entryPoints: ['server/src/simulate/child.ts'], outfile: 'server/dist/runner.js' },
   // The test child: mocha and sinon are bundled here and nowhere else.
   // sinon's `module` entry is a 720 KB browser bundle with its dependencies inlined; its Node entry is a third.

@@ -31,20 +31,25 @@ const bundled = path.join(out, 'runner-api.cjs');
 buildSync({ entryPoints: [path.join(root, 'server/src/simulate/runner.ts')], outfile: bundled, bundle: true, platform: 'node',
   target: 'node18', format: 'cjs', mainFields: ['module', 'main'], logLevel: 'silent' });
 const { HandlerRunner } = createRequire(import.meta.url)(bundled);
+const confineBundle = path.join(out, 'confine.cjs');
+buildSync({ entryPoints: [path.join(root, 'server/src/simulate/childProcess.ts')], outfile: confineBundle, bundle: true, platform: 'node',
+  target: 'node18', format: 'cjs', logLevel: 'silent' });
+// The flags a real child gets (Node's permission model, reads limited to the bundle and the app).
+const { flags } = createRequire(import.meta.url)(confineBundle).confinement({ nodePath: process.execPath, runnerScript, appDir });
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]; };
 const p95 = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)]; };
 const ms = (x) => `${x.toFixed(1)} ms`;
 const time = (fn) => { const t = performance.now(); fn(); return performance.now() - t; };
 
-const forkMin = `const p=require('child_process').fork(${JSON.stringify(runnerScript)},[],{stdio:['ignore','pipe','pipe','ipc']});`
-  + "p.on('message',m=>{if(m.type==='ready'){p.kill('SIGKILL');process.exit(0)}})";
+const forkMin = `const p=require('child_process').spawn(process.execPath,${JSON.stringify([...flags, runnerScript])},{stdio:['ignore','pipe','pipe','pipe']});`
+  + "p.stdio[3].on('data',d=>{if(String(d).includes('\"ready\"')){p.kill('SIGKILL');process.exit(0)}})";
 
 // Warm: the pre-started child takes the run.
 const warmRunner = new HandlerRunner({ runnerScript, recordHistory: false });
 const warmRuns = [];
 for (let i = 0; i < 50 + 3; i++) {
-  await warmRunner.whenWarm();
+  await warmRunner.whenWarm(appDir);
   const t = performance.now();
   const r = await warmRunner.run({ appDir, event });
   if (r.status !== 'success') throw new Error(`warm run: ${r.status} ${JSON.stringify(r.error ?? r.notRunnableReason)}`);

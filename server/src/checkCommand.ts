@@ -1,9 +1,8 @@
 // `fsdev check`: the editor's diagnostics, printed. Positions are 1-based here, as compilers print them.
 // Formats: text (file:line:col severity code message, for people and the `$fsdev` problem matcher), json,
 // sarif (code scanning) and github (workflow annotations); see checkFormats.ts.
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { loadAppFiles, notAnAppReason } from './appFiles';
+import { loadAppFiles, notAnAppReason, readAppFile } from './appFiles';
 import { FORMATS, toGithubAnnotations, toSarif, type CheckFormat, type CheckRow } from './checkFormats';
 import { diagnoseApp, sortDiagnostics } from './core/diagnoseApp';
 
@@ -49,7 +48,8 @@ export async function checkCommand(args: string[]): Promise<number> {
 
 async function checkApp(appDir: string, format: CheckFormat): Promise<number> {
   const files = await loadAppFiles(appDir);
-  const { diagnostics } = diagnoseApp(files, (p) => readFileSync(path.join(appDir, p), 'utf8'));
+  // A payload that cannot be read (permissions, a link out of the app) is a diagnostic on it, not a crash.
+  const { diagnostics } = diagnoseApp(files, (p) => readAppFile(appDir, p));
   const rows: CheckRow[] = sortDiagnostics(diagnostics).map((d) => ({
     file: d.file, line: d.range.start.line + 1, column: d.range.start.character + 1,
     endLine: d.range.end.line + 1, endColumn: d.range.end.character + 1, severity: d.severity === 'hint' ? 'information' : d.severity,

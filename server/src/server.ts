@@ -1,7 +1,7 @@
 // LSP wiring only: every request is answered by the pure core, through the workspace's view of the app.
 // Each handler is guarded, so a bug or a hostile file costs one answer, never the server.
 import {
-  CodeActionKind, DiagnosticSeverity, FileChangeType, TextDocuments, TextDocumentSyncKind,
+  CodeActionKind, DiagnosticSeverity, ErrorCodes, FileChangeType, ResponseError, TextDocuments, TextDocumentSyncKind,
   type CodeAction, type Connection, type Diagnostic as LspDiagnostic, type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -42,7 +42,10 @@ export function startServer(connection: Connection): void {
   const simulation = registerSimulation(connection, (appDir) => workspace.apps.get(appDir) ?? workspace.appOf(appDir + '/' + MANIFEST));
   const testing = registerTesting(connection, (appDir) => workspace.apps.get(appDir) ?? workspace.appOf(appDir + '/' + MANIFEST));
 
+  // LSP: before `initialize`, requests are answered with error -32002 and notifications dropped.
+  let initialized = false;
   const guard = <P, R>(name: string, fallback: R, fn: (p: P) => R) => (p: P): R => {
+    if (!initialized) return new ResponseError(ErrorCodes.ServerNotInitialized, 'The server is not initialized yet: send "initialize" first.') as R;
     try {
       return fn(p);
     } catch (e) {
@@ -75,6 +78,7 @@ export function startServer(connection: Connection): void {
   };
 
   connection.onInitialize((params) => {
+    initialized = true;
     const folders = (params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []))
       .map(uriToPath).filter((p): p is string => !!p);
     guard('discover', undefined, () => workspace.discover(folders))(undefined);
@@ -173,7 +177,7 @@ export function startServer(connection: Connection): void {
     const target = (event: string, scope: SimulateTarget['scope'], payloadFile?: string): SimulateTarget =>
       ({ appDir: at.state.appDir, event, scope, ...(payloadFile ? { payloadFile } : {}) });
     if (at.rel === SERVER_SCRIPT) {
-      simulation.prewarm(); // the user sees Simulate: have a child ready before the click
+      simulation.prewarm(at.state.appDir); // the user sees Simulate: have a child ready for this app before the click
       // "Create test" once per event, while test/<event>.test.js does not exist.
       const offered = new Set<string>();
       const createTest = (l: ReturnType<typeof callbackLenses>[number]) => {

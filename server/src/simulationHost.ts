@@ -32,7 +32,7 @@ function installProgress(connection: Connection): InstallProgress {
   };
 }
 
-export interface SimulationHost { prewarm(): void; dispose(): void }
+export interface SimulationHost { prewarm(appDir: string): void; dispose(): void }
 
 export function registerSimulation(connection: Connection, knownApp: (appDir: string) => unknown): SimulationHost {
   let runner: HandlerRunner | undefined;
@@ -62,5 +62,6 @@ export function registerSimulation(connection: Connection, knownApp: (appDir: st
     return { ...(dryRun ? describeLocalState(appDir) : resetLocalState(appDir)), cleared: !dryRun };
   });
   connection.onShutdown(() => runner?.dispose());
-  return { prewarm: () => { ensure(); }, dispose: () => runner?.dispose() };
+  // A warm child may read one app only (Node's permission model names its folder): warm it for this app.
+  return { prewarm: (appDir) => { void ensure().whenWarm(appDir); }, dispose: () => runner?.dispose() };
 }

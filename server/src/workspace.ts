@@ -5,10 +5,11 @@ import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import { buildAppModel, SERVER_SCRIPT, type App } from './core/appModel';
 import { checkApp } from './core/checks';
-import { checkPayloadFile } from './core/payloadChecks';
+import { checkPayloadFile, rememberedAnalysis } from './core/payloadChecks';
 import { TEST_DATA_DIR } from './core/testDataLayout';
 import { guardNesting } from './core/nesting';
-import { listTestData } from './appFiles';
+import { listTestData, readAppFile } from './appFiles';
+import { unreadableFile } from './core/diagnoseApp';
 import { looksLikeFreshworksManifest, MANIFEST } from './core/appLayout';
 import type { AppFiles, Diagnostic } from './core/types';
 
@@ -23,6 +24,8 @@ export class AppState {
   private model?: { key: string; app: App };
   private appDiagnostics?: { app: App; list: Diagnostic[] };
   private payloadDiagnostics = new Map<string, { text: string; app: App; list: Diagnostic[] }>();
+  /** Schema checks of payloads, kept across app changes (they depend on the payload's text, event and product only). */
+  private analyse = rememberedAnalysis();
   /** Files that got diagnostics last time, so that clearing them can be published. */
   published = new Set<string>();
 
@@ -35,12 +38,19 @@ export class AppState {
     const open = this.open.textOf(this.abs(rel));
     if (open !== undefined) return open;
     if (!this.disk.has(rel)) {
-      let text: string | null = null;
-      try { text = readFileSync(this.abs(rel), 'utf8'); } catch { /* absent */ }
-      this.disk.set(rel, text);
+      // The same rule as check: a link out of the app is not read, and an unreadable file says why.
+      const r = readAppFile(this.appDir, rel);
+      if (typeof r === 'string') this.disk.set(rel, r);
+      else {
+        this.disk.set(rel, null);
+        if (existsSync(this.abs(rel))) this.unreadable.set(rel, r.unreadable); else this.unreadable.delete(rel);
+      }
     }
     return this.disk.get(rel) ?? undefined;
   }
+
+  /** Why files of the app could not be read (see readAppFile), by relative path. */
+  private readonly unreadable = new Map<string, string>();
 
   private guarded = new Map<string, { source: string; text: string; diagnostics: Diagnostic[] }>();
 
@@ -70,6 +80,7 @@ export class AppState {
   /** A file changed on disk (or was created or deleted). */
   fileChanged(rel: string): void {
     this.disk.delete(rel);
+    this.unreadable.delete(rel);
     if (rel.startsWith(TEST_DATA_DIR + '/')) this.testDataList = undefined;
   }
 
@@ -122,10 +133,11 @@ export class AppState {
 
   private payloadDiagnosticsOf(app: App, rel: string): Diagnostic[] {
     const text = this.safeText(rel);
-    if (text === undefined) return [];
+    const why = this.unreadable.get(rel);
+    if (text === undefined) return why ? [unreadableFile(rel, why)] : [];
     const cached = this.payloadDiagnostics.get(rel);
     if (cached && cached.text === text && cached.app === app) return cached.list;
-    const list = [...checkPayloadFile(app, rel, text), ...this.nestingDiagnostic(rel)];
+    const list = [...checkPayloadFile(app, rel, text, this.analyse), ...this.nestingDiagnostic(rel)];
     this.payloadDiagnostics.set(rel, { text, app, list });
     return list;
   }

@@ -25,7 +25,7 @@ function run(cmd, args, cwd) {
 }
 
 before(() => {
-  for (const f of ['server/dist/cli.js', 'server/dist/runner.js', 'server/dist/testRunner.js']) assert.ok(existsSync(path.join(repoRoot, f)), `${f}: run \`npm run build\` first`);
+  for (const f of ['server/dist/cli.js', 'server/dist/cli-main.js', 'server/dist/runner.js', 'server/dist/testRunner.js']) assert.ok(existsSync(path.join(repoRoot, f)), `${f}: run \`npm run build\` first`);
   tmp = mkdtempSync(path.join(tmpdir(), 'fsdev-pack-test-'));
   // --ignore-scripts: the bundles are built already (prepack would rebuild them for production).
   const r = run(NPM, ['pack', '--json', '--ignore-scripts', '--pack-destination', tmp], repoRoot);
@@ -42,7 +42,7 @@ after(() => { if (tmp) rmSync(tmp, { recursive: true, force: true }); });
 test('the packed package holds the CLI bundles, README, CHANGELOG and LICENSE, and no dependencies', () => {
   const files = packed.files.map((f) => f.path).sort();
   assert.deepEqual(files.filter((f) => !f.startsWith('server/dist/assets/')),
-    ['CHANGELOG.md', 'LICENSE', 'README.md', 'package.json', 'server/dist/cli.js', 'server/dist/runner.js', 'server/dist/testRunner.js']);
+    ['CHANGELOG.md', 'LICENSE', 'README.md', 'package.json', 'server/dist/cli-main.js', 'server/dist/cli.js', 'server/dist/runner.js', 'server/dist/testRunner.js']);
   assert.ok(files.includes('server/dist/assets/base.css'), 'the HTML coverage report\'s assets');
   const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
   assert.equal(manifest.bin.fsdev, 'server/dist/cli.js');

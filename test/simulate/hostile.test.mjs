@@ -180,8 +180,9 @@ test('top-level throw while loading server.js: failed, positioned', async () => 
   assert.equal(r.error.line, 1);
 });
 
-test('a bad node executable: crashed, not a hang', async () => {
+test('a bad node executable: crashed, not a hang, and the message names the path (not "write EPIPE")', async () => {
   const r = await run(app('function () {}'), { nodePath: '/nonexistent/node' });
   assert.equal(r.status, 'crashed');
-  assert.match(r.error.message, /could not run|exited/);
+  assert.match(r.error.message, /\/nonexistent\/node does not exist/);
+  assert.doesNotMatch(r.error.message, /EPIPE/);
 });

@@ -546,3 +546,32 @@ test('payload-not-registered: a registered event\'s payload outside the dialect\
   // and the registration still says its payload is missing
   one(d, 'no-test-data');
 });
+
+test('payload-event-mismatch on malformed JSON: the event is still found (through the lenient tree)', () => {
+  const text = payload('onDealCreate').replace('"event": "onDealCreate"', '"event": "onDealUpdate"').replace(/\n}$/, ',\n}');
+  const d = diagnose({ manifest: m23(['"onDealCreate": { "handler": "onDealCreateHandler" }']), script: SCRIPT, payloads: { 'server/test_data/onDealCreate.json': text } });
+  const line = text.split('\n').findIndex((l) => l.includes('"event": "onDealUpdate"'));
+  assert.equal(one(d, 'payload-event-mismatch').range.start.line, line);
+  assert.ok(only(d, 'json-syntax').length);
+});
+
+test('rememberedAnalysis: a payload\'s schema check is re-used while its text, event and product stay; the lists handed out are copies', async () => {
+  const { rememberedAnalysis, checkPayloadFile } = await loadTs('server/src/core/payloadChecks.ts');
+  const { buildAppModel } = await loadTs('server/src/core/appModel.ts');
+  const counting = rememberedAnalysis();
+  const file = 'server/test_data/onDealCreate.json';
+  const bad = payload('onDealCreate').replace('"region": "US"', '"region": "MARS"');
+  const app = (script) => buildAppModel({ manifest: { path: 'manifest.json', text: m23(['"onDealCreate": { "handler": "onDealCreateHandler" }']) }, serverScript: { path: 'server/server.js', text: script }, testData: [file] });
+  const first = checkPayloadFile(app(SCRIPT), file, bad, counting);
+  assert.deepEqual(first.map((x) => x.code), ['payload-schema']);
+  first.push({ code: 'scribbled' });
+  // server.js changed: a new app model, the same payload text: the same answer (from the remembered analysis)
+  const again = checkPayloadFile(app(SCRIPT + '\n// edit\n'), file, bad, counting);
+  assert.deepEqual(again.map((x) => x.code), ['payload-schema']);
+  assert.equal(again[0], first[0], 'the same diagnostic object: not analysed again');
+  // the text changed: analysed again
+  assert.deepEqual(checkPayloadFile(app(SCRIPT), file, payload('onDealCreate'), counting), []);
+  const afterChange = checkPayloadFile(app(SCRIPT), file, bad, counting);
+  assert.deepEqual(afterChange, [first[0]]);
+  assert.notEqual(afterChange[0], first[0]);
+});

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildSync } from 'esbuild';
@@ -157,9 +157,44 @@ test('a Freshdesk app: one other-product notice, nothing about Freshsales events
   assert.match(rows[0].message, /^'freshdesk' is not a Freshsales product \(Freshdesk\): event names and handlers are checked/);
 });
 
-test('exit 2: a folder that does not exist', () => {
+test('exit 2: a folder that does not exist, or a path that is a file, says so', () => {
   const dir = path.join(tmp, 'nope');
   const r = fsdev('check', dir);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /is not a Freshworks app: it has no manifest\.json\./);
+  assert.equal(r.stderr, `fsdev check: ${dir} does not exist.\n`);
+  const file = path.join(tmp, 'a-file.json');
+  writeFileSync(file, '{}');
+  const f = fsdev('check', file);
+  assert.equal(f.code, 2);
+  assert.match(f.stderr, /is a file, not a folder: give the app's folder/);
+});
+
+test('code cache: the first run writes it, later runs use it with the same output; a corrupt or foreign cache is replaced; FSDEV_NO_CODE_CACHE=1 writes none', () => {
+  const cacheHome = mkdtempSync(path.join(tmpdir(), 'fsdev-cache-test-'));
+  const dir = path.join(cacheHome, 'freshsales-devtools');
+  const run = (env = {}) => spawnSync(process.execPath, [CLI, 'check', 'test/fixtures/apps/broken-app', '--json'],
+    { cwd: repoRoot, encoding: 'utf8', timeout: 30000, env: { ...process.env, XDG_CACHE_HOME: cacheHome, ...env } });
+  const caches = () => { try { return readdirSync(dir).filter((f) => f.endsWith('.v8cache')); } catch { return []; } };
+  try {
+    const off = run({ FSDEV_NO_CODE_CACHE: '1' });
+    assert.equal(off.status, 1, off.stderr);
+    assert.deepEqual(caches(), []);
+    const first = run();
+    assert.equal(first.stdout, off.stdout);
+    assert.equal(caches().length, 1, 'one cache file after the first run');
+    const file = path.join(dir, caches()[0]);
+    const size = statSync(file).size;
+    assert.ok(size > 10000, `cache of ${size} bytes`);
+    const second = run();
+    assert.equal(second.stdout, off.stdout);
+    assert.equal(second.status, 1);
+    writeFileSync(file, 'not a V8 code cache');
+    writeFileSync(path.join(dir, 'fsdev-v0-old-build.v8cache'), 'a cache of an older build');
+    const third = run();
+    assert.equal(third.stdout, off.stdout);
+    assert.deepEqual(caches(), [path.basename(file)], 'the old build\'s cache is dropped');
+    assert.ok(statSync(file).size > 10000, 'the corrupt cache was rewritten');
+  } finally {
+    rmSync(cacheHome, { recursive: true, force: true });
+  }
 });

@@ -3,6 +3,7 @@
 import { catalogue, editDistance, eventsFor, findEvent, otherProductEvents, otherProductOf, suggestEvent } from './catalogue';
 import { findCallback, SERVER_SCRIPT, type App } from './appModel';
 import { expectedTestDataPath, testDataFor } from './testDataLayout';
+import { lastProperty, objectProperties } from './manifest';
 import { rangeOf } from './textPositions';
 import type { CallbackForm, Diagnostic, EventRegistration, ProductName, Range, Scope } from './types';
 
@@ -50,7 +51,22 @@ export function checkApp(app: App): Diagnostic[] {
 function checkManifestShape(app: App, out: Diagnostic[]): void {
   const file = app.files.manifest.path;
   const root = app.manifest.root;
+  if (root && root.type !== 'object') {
+    out.push(diag(file, rangeOf(app.files.manifest.text, root.offset, root.offset + 1), 'error', 'manifest-not-object',
+      `manifest.json must be a JSON object ({ "platform-version": ..., ${app.dialect === '3.0' ? '"modules"' : '"product"'}: ... }), not ${root.type === 'array' ? 'an array' : root.type}.`));
+    return;
+  }
   if (root?.type !== 'object') return;
+  const container = app.dialect === '3.0' ? 'modules' : 'product';
+  const containerNode = lastProperty(root, container);
+  const badScope = containerNode?.type === 'object' ? objectProperties(containerNode).find((p) => p.value?.type !== 'object') : undefined;
+  if (containerNode && (containerNode.type !== 'object' || badScope)) {
+    const at = badScope?.value ?? badScope?.keyNode ?? containerNode;
+    const what = (n?: { type: string; value?: unknown }) => (!n ? 'nothing' : n.type === 'null' ? 'null' : n.type === 'array' ? 'an array' : n.type);
+    out.push(diag(file, rangeOf(app.files.manifest.text, at.offset, at.offset + at.length), 'error', 'manifest-shape', badScope
+      ? `"${container}.${badScope.key}" must be an object ({ "events": { ... } }), not ${what(badScope.value)}.`
+      : `"${container}" must be an object of ${app.dialect === '3.0' ? 'modules' : 'products'} ({ "${app.dialect === '3.0' ? 'deal' : 'freshworks_crm'}": { "events": { ... } } }), not ${what(containerNode)}.`));
+  }
   if (!app.platformVersion) out.push(diag(file, START, 'error', 'missing-platform-version', 'manifest.json has no "platform-version" (2.0, 2.1, 2.2, 2.3 or 3.0).'));
   const known = app.dialect === '3.0' ? Object.keys(catalogue.modules) : Object.keys(catalogue.products);
   const others = app.manifest.eventsBlocks.filter((b) => otherScope(b.scope));

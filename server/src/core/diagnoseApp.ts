@@ -7,7 +7,10 @@ import { guardNesting } from './nesting';
 import { checkPayloadFile } from './payloadChecks';
 import type { AppFiles, Diagnostic } from './types';
 
-export function diagnoseApp(files: AppFiles, payloadText: (path: string) => string | undefined): { app: App; diagnostics: Diagnostic[] } {
+/** A payload file's text; `{ unreadable }` says why it could not be read (reported on that file). */
+export type PayloadText = (path: string) => string | undefined | { unreadable: string };
+
+export function diagnoseApp(files: AppFiles, payloadText: PayloadText): { app: App; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const guard = (path: string, text: string) => { const g = guardNesting(path, text); diagnostics.push(...g.diagnostics); return g.text; };
   const app = buildAppModel({
@@ -18,9 +21,15 @@ export function diagnoseApp(files: AppFiles, payloadText: (path: string) => stri
   diagnostics.push(...checkApp(app));
   for (const path of files.testData) {
     const text = payloadText(path);
-    if (text !== undefined) diagnostics.push(...checkPayloadFile(app, path, guard(path, text)));
+    if (typeof text === 'object') diagnostics.push(unreadableFile(path, text.unreadable));
+    else if (text !== undefined) diagnostics.push(...checkPayloadFile(app, path, guard(path, text)));
   }
   return { app, diagnostics };
+}
+
+/** A file the app lists but that could not be read: said on the file, the rest of the app is still checked. */
+export function unreadableFile(file: string, message: string): Diagnostic {
+  return { file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error', code: 'file-unreadable', message };
 }
 
 const ORDER = { error: 0, warning: 1, information: 2, hint: 3 } as const;

@@ -55,7 +55,9 @@ export function parseManifest(text: string, file = 'manifest.json'): ManifestMod
     seen.add(key);
     problems.push({ file, range: rangeOf(text, start, start + (comma !== undefined ? 1 : Math.max(1, e.length))), severity: 'error', code: 'json-syntax', message });
   }
-  const versionNode = root && findNodeAtLocation(root, ['platform-version']);
+  problems.push(...duplicateKeys(root, text, file));
+  // A key given twice: JSON.parse (the platform's reader) keeps the last one, and so do we.
+  const versionNode = lastProperty(root, 'platform-version');
   const platformVersion = typeof versionNode?.value === 'string' ? versionNode.value
     : typeof versionNode?.value === 'number' ? versionNode.value.toFixed(1) : undefined;
   const dialect = dialectOf(platformVersion, root);
@@ -63,7 +65,7 @@ export function parseManifest(text: string, file = 'manifest.json'): ManifestMod
   if (root?.type !== 'object') return model;
 
   const container = dialect === '3.0' ? 'modules' : 'product';
-  const containerNode = findNodeAtLocation(root, [container]);
+  const containerNode = lastProperty(root, container);
   for (const prop of objectProperties(containerNode)) {
     const scope: Scope = { kind: dialect === '3.0' ? 'module' : 'product', name: prop.key };
     model.scopes.push(scope);
@@ -113,6 +115,43 @@ function readEventsObject(text: string, file: string, scope: Scope, events: Node
 }
 
 export interface PropertyView { key: string; keyNode: Node; value?: Node }
+
+/** The value of the last `key` property of an object node (JSON.parse keeps the last of duplicates). */
+export function lastProperty(node: Node | undefined, key: string): Node | undefined {
+  return objectProperties(node).filter((p) => p.key === key).pop()?.value;
+}
+
+/**
+ * A warning on every key given twice in one object (the earlier one is ignored by JSON.parse), except inside an
+ * `events` object, where the `duplicate-event` check says it in the platform's words.
+ */
+function duplicateKeys(root: Node | undefined, text: string, file: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const stack: { node: Node; events: boolean }[] = root ? [{ node: root, events: false }] : [];
+  while (stack.length > 0) {
+    const { node, events } = stack.pop()!;
+    if (node.type === 'object' && !events) {
+      const props = objectProperties(node);
+      const seen = new Map<string, PropertyView>();
+      for (const p of props) {
+        const earlier = seen.get(p.key);
+        if (earlier) {
+          const line = text.slice(0, p.keyNode.offset).split('\n').length;
+          out.push({ file, range: rangeOf(text, earlier.keyNode.offset, earlier.keyNode.offset + earlier.keyNode.length), severity: 'warning',
+            code: 'duplicate-key', message: `"${p.key}" is given again on line ${line}: JSON.parse (which the platform uses) keeps the last one and ignores this one.` });
+        }
+        seen.set(p.key, p);
+      }
+      for (const p of props) if (p.value) stack.push({ node: p.value, events: p.key === 'events' });
+    } else if (node.type === 'array' || (node.type === 'object' && events)) {
+      for (const c of node.children ?? []) {
+        const v = node.type === 'array' ? c : c.children?.[1];
+        if (v) stack.push({ node: v, events: false });
+      }
+    }
+  }
+  return out;
+}
 
 /** The properties of an object node (nothing for any other node), skipping half-typed ones without a key. */
 export function objectProperties(node: Node | undefined): PropertyView[] {

@@ -9,8 +9,8 @@ import type { Diagnostic } from './types';
 export const MAX_NESTING = 256;
 
 /**
- * The text with every bracket nested deeper than `max` — and everything inside it — replaced by spaces (line
- * breaks kept, so length, offsets and positions are unchanged). Brackets are counted everywhere, strings
+ * The text with everything inside a bracket nested deeper than `max` replaced by spaces (the bracket pair
+ * itself kept, so valid JSON stays valid; line breaks kept, so length, offsets and positions are unchanged). Brackets are counted everywhere, strings
  * included: counting too many only blanks more, never lets a deep structure through. `cut` is the first
  * blanked offset; undefined when nothing is that deep.
  */
@@ -24,7 +24,8 @@ export function flattenDeepNesting(text: string, max = MAX_NESTING): { text: str
     if (c === 123 || c === 91 || c === 40) { // { [ (
       if (++depth === max + 1) { if (cut < 0) cut = i; parts.push(text.slice(from, i)); from = i; }
     } else if ((c === 125 || c === 93 || c === 41) && depth > 0) { // } ] )
-      if (depth-- === max + 1) { parts.push(blank(text.slice(from, i + 1))); from = i + 1; }
+      // Keep the outermost cut brackets: `{ ... }` becomes `{     }`, so deep but valid JSON stays valid.
+      if (depth-- === max + 1) { parts.push(text[from] + blank(text.slice(from + 1, i)) + text[i]); from = i + 1; }
     }
   }
   if (cut < 0) return undefined;

@@ -4,7 +4,8 @@ import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import { findEvent, otherProductEvents } from './catalogue';
 import type { App } from './appModel';
 import { diag, otherScope } from './checks';
-import { analysePayload } from './payloadValidation';
+import { locateAll } from './jsonLocate';
+import { analysePayload, type PayloadAnalysis, type PayloadValidationOptions } from './payloadValidation';
 import { classifyTestData, expectedTestDataPath } from './testDataLayout';
 import { rangeOf } from './textPositions';
 import type { Diagnostic, ProductName, Range, Scope } from './types';
@@ -24,7 +25,34 @@ export function otherProductOfPayload(app: Pick<App, 'scopes' | 'dialect'>, scop
   return own.length > 0 && own.every((s) => otherScope(s)) ? otherScope(own[0]) : undefined;
 }
 
-export function checkPayloadFile(app: App, path: string, text: string): Diagnostic[] {
+export type Analyse = (text: string, file: string, opts: PayloadValidationOptions) => PayloadAnalysis;
+
+/**
+ * analysePayload, remembering the last analysis of each file while its text, event and product stay the same:
+ * an edit of server.js or manifest.json re-checks every payload's registration, never its schema again.
+ * Only the parsed payload's top level is kept (what the checks here read): a 250 KB payload is not kept alive.
+ */
+export function rememberedAnalysis(): Analyse {
+  const last = new Map<string, { text: string; event?: string; product?: string; analysis: PayloadAnalysis }>();
+  return (text, file, opts) => {
+    let m = last.get(file);
+    if (!m || m.text !== text || m.event !== opts.event || m.product !== opts.product) {
+      const analysis = analysePayload(text, file, opts);
+      m = { text, event: opts.event, product: opts.product, analysis: { ...analysis, value: topLevel(analysis.value) } };
+      last.set(file, m);
+    }
+    return { ...m.analysis, diagnostics: [...m.analysis.diagnostics] };
+  };
+}
+
+/** A parsed payload's top-level members, nested objects and arrays reduced to empty ones. */
+function topLevel(value: unknown): unknown {
+  const shallow = (v: unknown) => (v && typeof v === 'object' ? (Array.isArray(v) ? [] : {}) : v);
+  return value && typeof value === 'object' && !Array.isArray(value)
+    ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shallow(v)])) : shallow(value);
+}
+
+export function checkPayloadFile(app: App, path: string, text: string, analyse: Analyse = analysePayload): Diagnostic[] {
   const file = classifyTestData(app, [path])[0];
   if (!file) return [];
   const event = file.event;
@@ -43,19 +71,25 @@ export function checkPayloadFile(app: App, path: string, text: string): Diagnost
       return out;
     }
   } else {
-    const analysed = analysePayload(text, path, { event, product: productOf(app, file.scope) });
+    const analysed = analyse(text, path, { event, product: productOf(app, file.scope) });
     const { value, parsed } = analysed;
     // A manifest that does not parse registers nothing yet: its payloads keep their errors meanwhile.
     out = relaxSchemaFindings(analysed.diagnostics, event, value, registered || (!app.registrations.length && app.parseProblems.length > 0));
     if (!findEvent(event)) return out; // analysePayload already said, once, that the event is unknown
-    // Hot path: building the jsonc tree of a 250 KB payload costs several times a JSON.parse and makes most of
-    // the garbage, so only build it when the payload's own "event" disagrees (or the JSON is malformed).
+    // Only when the payload's own "event" disagrees is its place needed: skimmed from the text (no tree of a
+    // 250 KB payload), or read from a jsonc tree when the JSON is malformed and only the tree can read it.
     const ownEvent = value && typeof value === 'object' ? (value as { event?: unknown }).event : undefined;
-    const needTree = !parsed || (typeof ownEvent === 'string' && ownEvent !== event);
-    const tree = needTree ? parseTree(text) : undefined;
-    const eventNode = tree && findNodeAtLocation(tree, ['event']);
+    let eventNode: { offset: number; end: number; value: unknown } | undefined;
+    if (!parsed) {
+      const root = parseTree(text);
+      const n = root && findNodeAtLocation(root, ['event']);
+      eventNode = n && { offset: n.offset, end: n.offset + n.length, value: n.value };
+    } else if (typeof ownEvent === 'string' && ownEvent !== event) {
+      const span = locateAll(text, ['/event']).get('/event');
+      eventNode = span && { ...span, value: ownEvent };
+    }
     if (eventNode && typeof eventNode.value === 'string' && eventNode.value !== event) {
-      out.push(diag(path, rangeOf(text, eventNode.offset, eventNode.offset + eventNode.length), 'warning', 'payload-event-mismatch',
+      out.push(diag(path, rangeOf(text, eventNode.offset, eventNode.end), 'warning', 'payload-event-mismatch',
         `This payload says "event": "${eventNode.value}" but its file is for ${event}. The simulator overwrites "event" with "${event}" before the call.`, { event }));
     }
   }

@@ -1,9 +1,12 @@
 // Validates a payload (server/test_data/**.json, or the run panel's editor) against the JSON Schema of its
 // event, and maps every problem to the exact range of the offending key or value.
-// Fast path: JSON.parse + a cached compiled ajv validator; the jsonc tree is built only when a range is needed.
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+// Fast path: JSON.parse + the schema walker (schemaValidator.ts: nothing to compile); the offending values are
+// then found by one skimming pass over the text (jsonLocate.ts). A jsonc tree is built only for malformed JSON.
+import type Ajv from 'ajv';
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { catalogue, findEvent, payloadSchema, suggestEvent } from './catalogue';
+import { locateAll, pointerSegments, type JsonSpan } from './jsonLocate';
+import { schemaWalker, type SchemaError } from './schemaValidator';
 import { rangeOf } from './textPositions';
 import type { CatalogueEvent, Diagnostic, ProductName, Range, Severity } from './types';
 
@@ -17,29 +20,43 @@ export interface PayloadValidationOptions {
 /** Platform limits, in bytes. */
 export const PAYLOAD_LIMITS = { product: 256 * 1024, external: 100 * 1024, scheduledData: 4 * 1024 } as const;
 
-let ajv: Ajv | undefined;
-const validators = new Map<string, ValidateFunction>();
+/** Every error of a value, in ajv's allErrors order. */
+export type Validate = (data: unknown) => SchemaError[];
 
-function getAjv(): Ajv {
+let ajv: Ajv | undefined;
+const validators = new Map<string, Validate>();
+
+/** ajv, loaded only for a schema whose keywords the walker does not implement (none of the bundled payload schemas). */
+export function ajvValidator(schema: object): Validate {
   if (!ajv) {
-    // optimize:false: ajv's code optimiser makes compiling a payload schema ~5x slower for no measurable
-    // gain in validation here, and compiling is most of a cold `fsdev check`.
-    ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, validateSchema: false, code: { optimize: false } });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const AjvClass = (require('ajv') as { default: typeof Ajv }).default;
+    // optimize:false: ajv's code optimiser makes compiling a payload schema ~5x slower for no measurable gain here.
+    ajv = new AjvClass({ allErrors: true, strict: false, allowUnionTypes: true, validateSchema: false, code: { optimize: false } });
     // VS Code's schema extensions: annotations, not assertions
     ajv.addVocabulary(['enumDescriptions', 'markdownEnumDescriptions', 'markdownDescription', 'defaultSnippets',
       'deprecationMessage', 'errorMessage', 'doNotSuggest']);
   }
-  return ajv;
+  const compiled = ajv.compile(schema);
+  return (data) => (compiled(data) ? [] : (compiled.errors ?? []) as SchemaError[]);
 }
 
-/** The compiled validator of an event's payload schema (compiled once, then cached). */
-export function payloadValidator(event: string, product: ProductName): ValidateFunction | undefined {
+/** The payload schemas without annotations, generated at build from schemas/payloads (scripts/validationSchemas.mjs). */
+function validationSchema(key: string): object | undefined {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('./generated/validationSchemas.js') as { validationSchemas: Record<string, (() => object) | undefined> }).validationSchemas[key]?.();
+}
+
+/** The validator of an event's payload schema (made once, then cached): every error, in ajv's allErrors order. */
+export function payloadValidator(event: string, product: ProductName): Validate | undefined {
   const key = `${product}/${event}`;
   let v = validators.get(key);
   if (!v) {
-    const schema = payloadSchema(event, product);
+    const schema = validationSchema(key) ?? payloadSchema(event, product);
     if (!schema) return undefined;
-    v = getAjv().compile(schema);
+    const walk = schemaWalker(schema);
+    let viaAjv: Validate | undefined;
+    v = (data) => (viaAjv ? undefined : walk(data)) ?? (viaAjv ??= ajvValidator(schema))(data);
     validators.set(key, v);
   }
   return v;
@@ -50,30 +67,39 @@ function diagnostic(file: string, range: Range, severity: Severity, code: string
   return data ? { file, range, severity, code, message, data } : { file, range, severity, code, message };
 }
 
-/** Lazily built jsonc tree of the text (only needed to place ranges). */
-class Tree {
-  private root: Node | undefined | null = null;
-  readonly errors: ParseError[] = [];
-  constructor(private readonly text: string) {}
-  get(): Node | undefined {
-    if (this.root === null) this.root = parseTree(this.text, this.errors, { disallowComments: true, allowTrailingComma: false });
-    return this.root;
-  }
+/** Where the values at some JSON pointers sit: skimmed from the text when it parsed, else from the jsonc tree. */
+type Spans = (pointers: string[], withKeys?: string[]) => Map<string, JsonSpan>;
+
+function treeSpans(root: Node | undefined): Spans {
+  return (pointers, withKeys = []) => {
+    const out = new Map<string, JsonSpan>();
+    for (const p of [...pointers, ...withKeys]) {
+      const n = nodeAt(root, p);
+      if (!n) continue;
+      const key = n.parent?.type === 'property' ? n.parent.children?.[0] : undefined;
+      const span: JsonSpan = { offset: n.offset, end: n.offset + n.length, key: key && { offset: key.offset, end: key.offset + key.length } };
+      if (withKeys.includes(p) && n.type === 'object') {
+        span.keys = new Map();
+        for (const prop of n.children ?? []) {
+          const k = prop.children?.[0];
+          if (k) span.keys.set(String(k.value), { offset: k.offset, end: k.offset + k.length });
+        }
+      }
+      out.set(p, span);
+    }
+    return out;
+  };
 }
 
-/** The node at a JSON-pointer-like path (ajv instancePath); the last duplicate key wins, as in JSON.parse. */
-function nodeAt(root: Node | undefined, instancePath: string): Node | undefined {
-  if (!root) return undefined;
-  if (!instancePath) return root;
-  let node: Node | undefined = root;
-  for (const raw of instancePath.slice(1).split('/')) {
-    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (!node) return undefined;
-    if (node.type === 'object') {
+/** The node at a JSON pointer (ajv instancePath) in a jsonc tree; the last duplicate key wins, as in JSON.parse. */
+function nodeAt(root: Node | undefined, pointer: string): Node | undefined {
+  let node = root;
+  for (const seg of pointerSegments(pointer)) {
+    if (node?.type === 'object') {
       let found: Node | undefined;
       for (const prop of node.children ?? []) if (prop.children?.[0]?.value === seg) found = prop.children[1];
       node = found;
-    } else if (node.type === 'array') {
+    } else if (node?.type === 'array') {
       node = node.children?.[Number(seg)];
     } else {
       return undefined;
@@ -82,22 +108,14 @@ function nodeAt(root: Node | undefined, instancePath: string): Node | undefined 
   return node;
 }
 
-/** The property node (key + value) of an object member, or undefined. */
-function propertyOf(obj: Node | undefined, key: string): Node | undefined {
-  let found: Node | undefined;
-  for (const prop of obj?.children ?? []) if (prop.type === 'property' && prop.children?.[0]?.value === key) found = prop;
-  return found;
+const spanRange = (text: string, s: { offset: number; end: number }): Range => rangeOf(text, s.offset, s.end);
+
+/** Where to put a problem about an object as a whole: its key when it is a member's value, else its `{`. */
+function objectAnchor(text: string, s: JsonSpan): Range {
+  return s.key ? spanRange(text, s.key) : rangeOf(text, s.offset, s.offset + 1);
 }
 
-const nodeRange = (text: string, n: Node): Range => rangeOf(text, n.offset, n.offset + n.length);
-
-/** Where to put a problem about an object as a whole: its key when it is a property value, else its `{`. */
-function objectAnchor(text: string, n: Node): Range {
-  const key = n.parent?.type === 'property' ? n.parent.children?.[0] : undefined;
-  return key ? nodeRange(text, key) : rangeOf(text, n.offset, n.offset + 1);
-}
-
-function messageOf(e: ErrorObject): string {
+function messageOf(e: SchemaError): string {
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'type': {
@@ -138,7 +156,7 @@ function utf8Length(text: string): number {
 
 const kb = (bytes: number) => `${Math.round(bytes / 102.4) / 10} KB`;
 
-function sizeDiagnostics(text: string, file: string, ev: CatalogueEvent, tree: Tree, value: unknown): Diagnostic[] {
+function sizeDiagnostics(text: string, file: string, ev: CatalogueEvent, spans: Spans, value: unknown): Diagnostic[] {
   const out: Diagnostic[] = [];
   const limit = ev.kind === 'external' ? PAYLOAD_LIMITS.external : ev.kind === 'app-setup' ? undefined : PAYLOAD_LIMITS.product;
   if (limit !== undefined && text.length * 3 > limit) {
@@ -152,9 +170,9 @@ function sizeDiagnostics(text: string, file: string, ev: CatalogueEvent, tree: T
     }
   }
   if (ev.kind === 'scheduled' && value && typeof value === 'object' && 'data' in value) {
-    const dataNode = nodeAt(tree.get(), '/data');
-    if (dataNode && dataNode.length * 3 > PAYLOAD_LIMITS.scheduledData) {
-      const size = utf8Length(text.slice(dataNode.offset, dataNode.offset + dataNode.length));
+    const dataNode = spans(['/data']).get('/data');
+    if (dataNode && (dataNode.end - dataNode.offset) * 3 > PAYLOAD_LIMITS.scheduledData) {
+      const size = utf8Length(text.slice(dataNode.offset, dataNode.end));
       if (size > PAYLOAD_LIMITS.scheduledData) {
         out.push(diagnostic(file, objectAnchor(text, dataNode), 'warning', 'payload-too-large',
           `Scheduled-event data is ${kb(size)}; $schedule.create accepts at most 4 KB.`, { size, limit: PAYLOAD_LIMITS.scheduledData }));
@@ -173,20 +191,26 @@ export function validatePayload(text: string, file: string, opts: PayloadValidat
   return analysePayload(text, file, opts).diagnostics;
 }
 
+/** What validatePayload found, and the parsed value (undefined when the text does not parse). */
+export interface PayloadAnalysis { diagnostics: Diagnostic[]; value?: unknown; parsed: boolean }
+
 /** validatePayload, also handing back the parsed value so callers need not parse a large payload twice. */
-export function analysePayload(text: string, file: string, opts: PayloadValidationOptions = {}): { diagnostics: Diagnostic[]; value?: unknown; parsed: boolean } {
+export function analysePayload(text: string, file: string, opts: PayloadValidationOptions = {}): PayloadAnalysis {
   const out: Diagnostic[] = [];
-  const done = () => ({ diagnostics: out, value, parsed });
-  const tree = new Tree(text);
+  const done = (): PayloadAnalysis => ({ diagnostics: out, value, parsed });
   let value: unknown;
   let parsed = false;
+  let spans: Spans = (pointers, withKeys) => locateAll(text, pointers, withKeys);
+  let root: Node | undefined;
   try {
     value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
     parsed = true;
   } catch {
-    tree.get();
+    const errors: ParseError[] = [];
+    root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
+    spans = treeSpans(root);
     const offsets = new Set<number>();
-    for (const e of tree.errors) {
+    for (const e of errors) {
       if (offsets.has(e.offset)) continue; // jsonc reports e.g. "Property name expected" and "Value expected" at one comma
       offsets.add(e.offset);
       const end = Math.min(text.length, e.offset + Math.max(e.length, 1));
@@ -198,7 +222,8 @@ export function analysePayload(text: string, file: string, opts: PayloadValidati
 
   const obj = parsed && value && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : undefined;
   const ownEvent = typeof obj?.event === 'string' ? obj.event : undefined;
-  const eventName = opts.event ?? ownEvent ?? (parsed ? undefined : eventFromTree(tree));
+  const treeEvent = parsed ? undefined : nodeAt(root, '/event')?.value;
+  const eventName = opts.event ?? ownEvent ?? (typeof treeEvent === 'string' ? treeEvent : undefined);
   if (!eventName) return done();
 
   const ev = findEvent(eventName);
@@ -210,9 +235,10 @@ export function analysePayload(text: string, file: string, opts: PayloadValidati
   if (!ev || !ev.products.includes(product)) {
     const candidates = catalogue.events.filter((e) => e.products.includes(product));
     const suggestion = ev ? undefined : suggestEvent(eventName, candidates);
-    const root = tree.get();
-    const eventNode = opts.event === undefined || opts.event === ownEvent ? nodeAt(root, '/event') : undefined;
-    const range = eventNode ? nodeRange(text, eventNode) : root ? objectAnchor(text, root) : rangeOf(text, 0, 0);
+    const found = spans(['', '/event']);
+    const eventNode = opts.event === undefined || opts.event === ownEvent ? found.get('/event') : undefined;
+    const whole = found.get('');
+    const range = eventNode ? spanRange(text, eventNode) : whole ? objectAnchor(text, whole) : rangeOf(text, 0, 0);
     const base = ev ? `${eventName} is an event of ${ev.products.join(' and ')}, not of ${product}` : `Unknown event "${eventName}"`;
     out.push(diagnostic(file, range, 'warning', 'payload-unknown-event',
       `${base}, so this payload cannot be checked.${suggestion ? ` Did you mean "${suggestion}"?` : ''}`,
@@ -222,37 +248,32 @@ export function analysePayload(text: string, file: string, opts: PayloadValidati
 
   if (!parsed) return done(); // syntax errors: the schema would only add noise about a partial value
 
-  const validate = payloadValidator(eventName, product);
-  if (validate && !validate(value)) {
-    const root = tree.get();
+  const errors = (payloadValidator(eventName, product)?.(value) ?? [])
+    .filter((e) => e.keyword !== 'if' && e.keyword !== 'anyOf' && e.keyword !== 'oneOf' && e.keyword !== 'allOf');
+  if (errors.length) {
+    const found = spans(errors.map((e) => e.instancePath), errors.filter((e) => e.keyword === 'additionalProperties').map((e) => e.instancePath));
     const seen = new Set<string>();
-    for (const e of validate.errors ?? []) {
-      if (e.keyword === 'if' || e.keyword === 'anyOf' || e.keyword === 'oneOf' || e.keyword === 'allOf') continue;
+    for (const e of errors) {
       const message = messageOf(e);
       const key = `${e.instancePath}\u0000${message}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const node = nodeAt(root, e.instancePath);
+      const node = found.get(e.instancePath);
       let range: Range;
       if (!node) range = rangeOf(text, 0, Math.min(1, text.length));
       else if (e.keyword === 'required' || e.keyword === 'minProperties') range = objectAnchor(text, node);
       else if (e.keyword === 'additionalProperties') {
-        const prop = propertyOf(node, String((e.params as { additionalProperty?: unknown }).additionalProperty));
-        range = prop?.children?.[0] ? nodeRange(text, prop.children[0]) : objectAnchor(text, node);
-      } else range = nodeRange(text, node);
+        const prop = node.keys?.get(String(e.params.additionalProperty));
+        range = prop ? spanRange(text, prop) : objectAnchor(text, node);
+      } else range = spanRange(text, node);
       const data: Record<string, unknown> = { path: e.instancePath, keyword: e.keyword };
-      if (e.keyword === 'required') data.missingProperty = (e.params as { missingProperty?: unknown }).missingProperty;
-      if (e.keyword === 'enum') data.allowedValues = (e.params as { allowedValues?: unknown }).allowedValues;
+      if (e.keyword === 'required') data.missingProperty = e.params.missingProperty;
+      if (e.keyword === 'enum') data.allowedValues = e.params.allowedValues;
       out.push(diagnostic(file, range, 'error', 'payload-schema', message, data));
     }
   }
-  out.push(...sizeDiagnostics(text, file, ev, tree, value));
+  out.push(...sizeDiagnostics(text, file, ev, spans, value));
   return done();
-}
-
-function eventFromTree(tree: Tree): string | undefined {
-  const n = nodeAt(tree.get(), '/event');
-  return n && typeof n.value === 'string' ? n.value : undefined;
 }
 
 const SYNTAX_MESSAGES: Record<string, string> = {

@@ -16,7 +16,43 @@ export interface ParsedScript extends ServerScript {
   eventsArrayItems: { event?: string; callback?: string; eventRange: Range; callbackRange?: Range; entryRange: Range; extraKeys: string[] }[];
 }
 
+/** Larger scripts are not parsed (a real server.js is a few hundred KB at most; bundles belong in packages). */
+export const SCRIPT_MAX_CHARS = 2 * 1024 * 1024;
+/**
+ * Time the error-tolerant parser may take on a script that does not parse. It recovers half-typed code in
+ * milliseconds, but on garbage it is quadratic (64 KB of random bytes: 6 s), and the language server must
+ * keep answering. Past the budget the callbacks after the first syntax error are not recovered.
+ */
+export const LOOSE_PARSE_BUDGET_MS = 250;
+
+class OverBudget extends Error {}
+/** acorn-loose with a time budget, checked at every token. */
+class BoundedLooseParser extends (LooseParser as unknown as new (input: string, options: Options) => { next(): void; parse(): AnyNode }) {
+  private readonly deadline = Date.now() + LOOSE_PARSE_BUDGET_MS;
+  override next(): void {
+    if (Date.now() > this.deadline) throw new OverBudget();
+    super.next();
+  }
+}
+
+/** Binary content (an image saved as server.js, a compiled file): NUL bytes or many control characters. */
+export function looksBinary(text: string): boolean {
+  let control = 0;
+  const n = Math.min(text.length, 64 * 1024);
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0) return true;
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 12 && c !== 13) || c === 0xfffd) control++;
+  }
+  return control > 8 && control > n / 100;
+}
+
+const unparsed = (text: string, message: string): ParsedScript =>
+  ({ hasExportsObject: false, callbacks: [], eventsArrayItems: [], syntaxError: { message, range: rangeOf(text, 0, 0) } });
+
 export function parseServerScript(text: string): ParsedScript {
+  if (text.length > SCRIPT_MAX_CHARS) return unparsed(text, `the file has ${text.length} characters; files over ${SCRIPT_MAX_CHARS / 1024 / 1024} MB are not checked`);
+  if (looksBinary(text)) return unparsed(text, 'the file looks like binary data (NUL bytes or control characters), not JavaScript');
   let program: AnyNode;
   let syntaxError: ServerScript['syntaxError'];
   try {
@@ -25,7 +61,13 @@ export function parseServerScript(text: string): ParsedScript {
     const err = e as SyntaxError & { pos?: number; raisedAt?: number };
     const pos = typeof err.pos === 'number' ? err.pos : 0;
     syntaxError = { message: err.message.replace(/\s*\(\d+:\d+\)$/, ''), range: rangeOf(text, pos, Math.min(text.length, Math.max(pos + 1, err.raisedAt ?? pos))) };
-    program = LooseParser.parse(text, options);
+    try {
+      program = new BoundedLooseParser(text, options).parse();
+    } catch (x) {
+      if (!(x instanceof OverBudget)) throw x;
+      program = { body: [] };
+      syntaxError.message += '; the file is too damaged to recover its callbacks';
+    }
   }
   const result: ParsedScript = { hasExportsObject: false, callbacks: [], syntaxError, eventsArrayItems: [] };
   for (const statement of program.body ?? []) {

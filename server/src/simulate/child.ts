@@ -2,30 +2,77 @@
 // then killed by the parent. It starts, prepares a fresh vm context ahead of time (warm child), says
 // `ready`, and waits for a `run` message with a resolved plan. Logs and effects are streamed to the parent
 // as they happen; the outcome comes last. Keep this bundle tiny: node built-ins and simulate/* only.
-import * as fs from 'node:fs';
+//
+// Messages travel as JSON lines on fd 3 (a pipe the parent reads with a bound; see channel.ts). Under Node's
+// permission model this process may not write files: `$db` and `$schedule` operations are sent to the parent,
+// which owns the store. When the pipe closes (the parent is gone) the process exits; the parent's watchdog
+// (reaper.ts) kills it even when its event loop is blocked.
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { performance } from 'node:perf_hooks';
 import { CoverageRecorder } from './coverage';
-import { LocalDb } from './db';
 import { createPlatform, findHandler, jsonSafe } from './platform';
-import type { ChildMessage, ChildOutcome, EffectMessage, ParentMessage, RunPlan } from './ipc';
+import { BOUNDS, checkChildMessage, clipText, type ChildMessage, type ChildOutcome, type EffectMessage, type ParentMessage, type RunPlan, type StoreOp } from './ipc';
 export { jsonSafe };
 import { Sandbox } from './sandbox';
 import { activeResources, holdsMore, RESET_HINT, runError } from './explain';
 import { toSimulationError } from './stackMap';
 import type { LogEntry, LogLevel } from './types';
 
-const send = (m: ChildMessage): void => { process.send?.(m); };
+const channel = openChannel();
+const send = (m: ChildMessage): void => { channel?.write(`${JSON.stringify(m)}\n`); };
+/** Effects and the outcome carry the handler's values: bounded here as the parent will (it checks again). */
+const sendBounded = (m: ChildMessage): void => {
+  const checked = checkChildMessage(m);
+  send('type' in checked ? checked : { type: 'log', entry: { level: 'system', message: `A message could not be sent: ${checked.invalid}`, time: 0 } });
+};
 const sandbox = new Sandbox();
 const hide = [__filename];
 let current: { plan: RunPlan; finish: (o: ChildOutcome) => void; stateNotes: string[] } | undefined;
+const storeCalls = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
+let storeSeq = 0;
 
-process.on('message', (m: ParentMessage) => {
-  if (m && m.type === 'run' && !current) void run(m.plan);
-});
-process.on('disconnect', () => process.exit(0));
+function openChannel(): net.Socket | undefined {
+  let sock: net.Socket;
+  try { sock = new net.Socket({ fd: 3, readable: true, writable: true }); } catch { return undefined; }
+  sock.setEncoding('utf8');
+  let buf = '';
+  sock.on('data', (d: string) => {
+    buf += d;
+    for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      let m: ParentMessage;
+      try { m = JSON.parse(line) as ParentMessage; } catch { continue; }
+      onParentMessage(m);
+    }
+  });
+  // The parent is gone (or let go of us): nothing will ever read our result.
+  sock.on('end', () => process.exit(0));
+  sock.on('error', () => process.exit(0));
+  return sock;
+}
+
+function onParentMessage(m: ParentMessage): void {
+  if (m?.type === 'run' && !current) void run(m.plan);
+  else if (m?.type === 'store-result') {
+    const call = storeCalls.get(m.id);
+    storeCalls.delete(m.id);
+    if (m.ok) call?.resolve(m.value); else call?.reject(m.error);
+  }
+}
+
+/** Ask the parent to run a store operation; resolves with its result or rejects with the platform's error. */
+function storeCall(op: StoreOp, args: unknown[]): Promise<unknown> {
+  const id = ++storeSeq;
+  return new Promise((resolve, reject) => {
+    storeCalls.set(id, { resolve, reject });
+    send({ type: 'store', id, op, args });
+  });
+}
+
 process.on('uncaughtException', (e) => failFromOutside(e, 'Uncaught exception'));
 process.on('unhandledRejection', (r) => failFromOutside(r, 'Unhandled promise rejection'));
 if (process.argv.includes('--prewarm')) warmUp();
@@ -33,7 +80,8 @@ send({ type: 'ready' });
 
 /**
  * A warm child has time before its run: take the first-call costs now (V8 compiles functions lazily), with a
- * throw-away sandbox so the run's context stays fresh. A cold child (the CLI) skips this.
+ * throw-away sandbox so the run's context stays fresh. A cold child (the CLI) skips this. No file is touched:
+ * the permission model refuses writes.
  */
 function warmUp(): void {
   try {
@@ -44,16 +92,12 @@ function warmUp(): void {
     jsonSafe(fn({}));
     void s.promise(() => 1);
     toSimulationError(new Error('warm'), '/', hide);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fsdev-warm-'));
-    try {
-      const db = new LocalDb(path.join(dir, '.fsdev', 'db.json'));
-      db.set('warm', { n: 1 });
-      db.get('warm');
-      try { db.get('none'); } catch { /* 404 */ }
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
     JSON.stringify({ type: 'log', entry: { level: 'log', message: 'warm', time: 0 } });
+    // The bounding of outgoing messages (first calls compile lazily: a millisecond off the run).
+    checkChildMessage({ type: 'log', entry: { level: 'log', message: clipText('warm', 10), time: 0 } });
+    checkChildMessage({ type: 'effect', kind: 'db', effect: { op: 'set', key: 'k', value: { n: 1 }, ok: true } });
+    checkChildMessage({ type: 'done', outcome: { status: 'success', handler: 'h', value: { a: [1] }, error: { message: 'm', frames: [] } } });
+    JSON.parse('{"type":"run","plan":{"appDir":"/"}}');
   } catch { /* warming is best effort */ }
 }
 
@@ -73,10 +117,10 @@ async function run(plan: RunPlan): Promise<void> {
   const finish = (o: ChildOutcome): void => {
     if (done) return;
     done = true;
-    if (!coverage) return send({ type: 'done', outcome: o });
+    if (!coverage) return sendBounded({ type: 'done', outcome: o });
     // Coverage goes first: the parent kills the child once it has the outcome.
     void coverage.take(plan.appDir).then((scripts) => send({ type: 'coverage', scripts }), () => undefined)
-      .then(() => send({ type: 'done', outcome: o }));
+      .then(() => sendBounded({ type: 'done', outcome: o }));
   };
   // Errors caused by state earlier runs left in .fsdev/ (a schedule that already exists, ...): named in the result.
   const stateNotes: string[] = [];
@@ -91,13 +135,18 @@ async function run(plan: RunPlan): Promise<void> {
       send({ type: 'output-limit', bytes: outputBytes, lines: outputLines });
       return;
     }
-    const entry: LogEntry = { level, message, time: Math.round(performance.now() - start) };
+    // One line at most BOUNDS.logChars (escaped as JSON it stays far below the pipe's line bound).
+    const entry: LogEntry = { level, message: clipText(message, BOUNDS.logChars), time: Math.round(performance.now() - start) };
     if (unsupported) entry.unsupported = true;
     send({ type: 'log', entry });
   };
-  const effect = (m: Omit<EffectMessage, 'type'>): void => { if (!done) send({ type: 'effect', ...m } as EffectMessage); };
+  // Past the bound the parent records no more effects: stop sending them (one more tells it so).
+  let effects = 0;
+  const effect = (m: Omit<EffectMessage, 'type'>): void => {
+    if (!done && ++effects <= BOUNDS.effects + 1) sendBounded({ type: 'effect', ...m } as EffectMessage);
+  };
 
-  const { apis, render } = createPlatform(sandbox, plan, { log, effect, stateNote: (note) => {
+  const { apis, render } = createPlatform(sandbox, plan, { log, effect, store: storeCall, stateNote: (note) => {
     // An error caused by state earlier runs left in .fsdev/: named in the log now and in the failure.
     stateNotes.push(note);
     log('system', `Local state: ${note}. ${RESET_HINT}`);
@@ -191,16 +240,16 @@ async function run(plan: RunPlan): Promise<void> {
     if (done) return;
   } while (sandbox.pending > 0 || holdsMore(baseline));
 
-  const outcome: ChildOutcome = { status: 'success', handler, value: jsonSafe(value) };
+  const outcome: ChildOutcome = { status: 'success', handler, value: jsonSafe(value, BOUNDS.valueBytes) };
   if (renderState.called || setup) {
-    const { badFirstArg, ...rd } = renderState;
+    const { badFirstArg, message, ...rd } = renderState;
     outcome.renderData = rd;
     if (setup && badFirstArg) {
       outcome.status = 'failed';
       outcome.error = { message: 'Error: renderData first argument must be an object with message', frames: [] };
     } else if (setup && renderState.error !== undefined) {
       outcome.status = 'failed';
-      outcome.error = { message: String((renderState.error as { message: unknown }).message), frames: [] };
+      outcome.error = { message: message ?? '', frames: [] };
     }
   }
   finish(outcome);

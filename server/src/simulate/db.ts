@@ -1,7 +1,8 @@
 // `$db`: the platform's key-value store, kept per app in `<appDir>/.fsdev/db.json` so values persist
 // across runs (like the FDK's `.fdk/` copy). Platform limits: key at most 60 characters, key + value at
 // most 40 KB. Errors are plain objects `{ status, message }` as the platform rejects with.
-// The child calls this synchronously (one run per process; writes are atomic renames).
+// The runner (parent) calls this synchronously, holding the store's lock file (lock.ts); the child asks it
+// over the pipe. Writes are atomic renames. A store that exists but cannot be read is never overwritten.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -19,13 +20,34 @@ export interface DbError { status: number; message: string; stateNote?: string }
 
 function err(status: number, message: string, stateNote?: string): DbError { return stateNote ? { status, message, stateNote } : { status, message }; }
 
+/**
+ * The store, or an empty one when the file does not exist yet. A file that exists but does not parse (a
+ * hand edit with a trailing comma) or has the wrong shape throws a 500 DbError naming the file: reading it as
+ * empty would let the next write wipe every stored key and schedule.
+ */
 export function readStore(file: string): StoreFile {
+  let text: string;
   try {
-    const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<StoreFile>;
-    return { version: 1, db: parsed.db ?? {}, schedules: parsed.schedules ?? {} };
-  } catch {
-    return { version: 1, db: {}, schedules: {} };
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, db: Object.create(null) as StoreFile['db'], schedules: Object.create(null) as StoreFile['schedules'] };
+    throw err(500, `${file} could not be read (${(e as Error).message}); nothing was written to it`);
   }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (e) {
+    throw err(500, `${file} is not valid JSON (${(e as Error).message}). It was kept as it is and nothing was written to it: `
+      + 'fix it, or delete it to start an empty store');
+  }
+  const p = parsed as Partial<StoreFile> | null;
+  const isRecord = (v: unknown) => v === undefined || (v !== null && typeof v === 'object' && !Array.isArray(v));
+  if (p === null || typeof p !== 'object' || Array.isArray(p) || !isRecord(p.db) || !isRecord(p.schedules)) {
+    throw err(500, `${file} is not a store ({ "db": {...}, "schedules": {...} }). It was kept as it is and nothing was written to it: `
+      + 'fix it, or delete it to start an empty store');
+  }
+  // Null-prototype maps: a key named `__proto__` is a key like any other, not the object's prototype.
+  return { version: 1, db: Object.assign(Object.create(null), p.db), schedules: Object.assign(Object.create(null), p.schedules) };
 }
 
 export function writeStore(file: string, store: StoreFile): void {
@@ -65,6 +87,11 @@ function live(store: StoreFile, key: string): { value: unknown } | undefined {
 
 function setPath(target: Record<string, unknown>, dotted: string, fn: (old: unknown) => unknown): void {
   const parts = dotted.split('.');
+  // This runs in the runner (the language server), on paths the handler chose: `__proto__.x` would set
+  // Object.prototype.x there. The platform's store has no such thing to reach; refuse it.
+  if (parts.some((p) => p === '__proto__' || p === 'constructor' || p === 'prototype')) {
+    throw err(400, `Invalid attribute path '${dotted}'`);
+  }
   let cur: Record<string, unknown> = target;
   for (const p of parts.slice(0, -1)) {
     if (cur[p] === null || typeof cur[p] !== 'object') cur[p] = {};

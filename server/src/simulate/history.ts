@@ -1,14 +1,20 @@
 // Run history per app: `<appDir>/.fsdev/history.json`, newest first, the last 50 runs. Each entry is the
 // run's SimulationResult (which carries the request summary: event, scope, payload source and file, and the
 // payload actually passed). Payloads over 256 KB are stored cut, with `payloadTruncated: true`.
-// Writes are serialized per app and atomic (write + rename); a broken file reads as an empty history.
+// Bounded: an entry over HISTORY_MAX_ENTRY bytes of JSON keeps only its first logs (`truncatedLogs`), and the
+// file keeps only as many runs as fit in HISTORY_MAX_FILE. Writes are serialized per app, across processes
+// too (lock.ts), and atomic (write + rename). A file that does not parse is kept (renamed aside, never
+// silently overwritten) and a new history starts.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { withFileLock } from './lock';
 import type { SimulationResult } from './types';
 
 export const HISTORY_FILE = '.fsdev/history.json';
 export const HISTORY_MAX_RUNS = 50;
 export const HISTORY_MAX_PAYLOAD = 256 * 1024;
+export const HISTORY_MAX_ENTRY = 512 * 1024;
+export const HISTORY_MAX_FILE = 4 * 1024 * 1024;
 
 const chains = new Map<string, Promise<unknown>>();
 
@@ -24,29 +30,64 @@ export async function list(appDir: string): Promise<SimulationResult[]> {
   }
 }
 
-/** The result as stored: a payload over the bound is replaced by its first 256 KB of JSON text. */
+/**
+ * The result as stored: a payload over the bound is replaced by its first 256 KB of JSON text, and an entry
+ * still over HISTORY_MAX_ENTRY keeps only the logs that fit.
+ */
 export function forStorage(result: SimulationResult): SimulationResult {
-  if (result.payload === undefined) return result;
-  const text = JSON.stringify(result.payload);
-  if (text === undefined || text.length <= HISTORY_MAX_PAYLOAD) return result;
-  return { ...result, payload: text.slice(0, HISTORY_MAX_PAYLOAD), payloadTruncated: true };
+  let r = result;
+  const text = r.payload === undefined ? undefined : JSON.stringify(r.payload);
+  if (text !== undefined && text.length > HISTORY_MAX_PAYLOAD) r = { ...r, payload: text.slice(0, HISTORY_MAX_PAYLOAD), payloadTruncated: true };
+  const size = JSON.stringify(r).length;
+  if (size <= HISTORY_MAX_ENTRY) return r;
+  const logsSize = JSON.stringify(r.logs).length;
+  let room = HISTORY_MAX_ENTRY - (size - logsSize);
+  const logs = [];
+  for (const l of r.logs) {
+    room -= JSON.stringify(l).length + 1;
+    if (room < 0) break;
+    logs.push(l);
+  }
+  return { ...r, logs, truncatedLogs: true };
+}
+
+/** Newest first, as many as fit in HISTORY_MAX_FILE. */
+function fitFile(runs: SimulationResult[]): SimulationResult[] {
+  let total = 0;
+  const out: SimulationResult[] = [];
+  for (const r of runs) {
+    total += JSON.stringify(r).length + 1;
+    if (total > HISTORY_MAX_FILE && out.length > 0) break;
+    out.push(r);
+  }
+  return out;
 }
 
 export function add(appDir: string, result: SimulationResult): Promise<void> {
   const key = path.resolve(appDir);
   const previous = chains.get(key) ?? Promise.resolve();
+  const file = historyPath(key);
   const next = previous.then(async () => {
-    let runs: SimulationResult[] = [];
-    try {
-      const parsed = JSON.parse(await fs.readFile(historyPath(key), 'utf8')) as { runs?: unknown };
-      if (Array.isArray(parsed.runs)) runs = parsed.runs as SimulationResult[];
-    } catch { /* no history yet, or unreadable: start over */ }
-    runs = [forStorage(result), ...runs.filter((r) => r.id !== result.id)].slice(0, HISTORY_MAX_RUNS);
-    const file = historyPath(key);
     await fs.mkdir(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    await fs.writeFile(tmp, JSON.stringify({ version: 1, runs }));
-    await fs.rename(tmp, file);
+    await withFileLock(file, async () => {
+      let runs: SimulationResult[] = [];
+      let text: string | undefined;
+      try { text = await fs.readFile(file, 'utf8'); } catch { /* no history yet */ }
+      if (text !== undefined) {
+        try {
+          const parsed = JSON.parse(text) as { runs?: unknown };
+          if (!Array.isArray(parsed.runs)) throw new Error('no runs array');
+          runs = parsed.runs as SimulationResult[];
+        } catch {
+          // Never overwrite what could not be read: keep it beside, start a new history.
+          await fs.rename(file, `${file}.unreadable-${Date.now()}`).catch(() => undefined);
+        }
+      }
+      runs = fitFile([forStorage(result), ...runs.filter((r) => r.id !== result.id)].slice(0, HISTORY_MAX_RUNS));
+      const tmp = `${file}.${process.pid}.tmp`;
+      await fs.writeFile(tmp, JSON.stringify({ version: 1, runs }));
+      await fs.rename(tmp, file);
+    });
   }).catch(() => undefined);
   chains.set(key, next);
   void next.then(() => { if (chains.get(key) === next) chains.delete(key); });

@@ -6,6 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { looksLikeFreshworksManifest, MANIFEST, notAnAppReason, sameScope, SERVER_SCRIPT } from '../core/appLayout';
 import type { ManifestModel } from '../core/manifest';
+import { guardNesting } from '../core/nesting';
+import { folderProblem, outsideApp } from '../appFiles';
 import { manifestDependencies, type Dependencies } from './dependencies';
 import { REQUEST_STUBS_FILE } from '../core/testDataLayout';
 import type { Catalogue, CatalogueEvent, EventKind, Scope } from '../core/types';
@@ -49,7 +51,9 @@ function readText(file: string): string | undefined {
   try { return fs.readFileSync(file, 'utf8'); } catch { return undefined; }
 }
 
-function readJson(file: string): { value?: unknown; error?: string; missing?: boolean } {
+function readJson(file: string, appDir?: string): { value?: unknown; error?: string; missing?: boolean; outside?: string } {
+  const outside = appDir === undefined ? undefined : outsideApp(appDir, file);
+  if (outside) return { outside };
   const text = readText(file);
   if (text === undefined) return { missing: true };
   try { return { value: JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as unknown }; } catch (e) {
@@ -71,7 +75,8 @@ const manifests = new Map<string, { text: string; model: ManifestModel }>();
 function manifestModel(core: CoreModules, appDir: string, text: string): ManifestModel {
   const cached = manifests.get(appDir);
   if (cached && cached.text === text) return cached.model;
-  const model = core.manifest.parseManifest(text, MANIFEST);
+  // The same nesting guard as check and the language server: a manifest nested 10,000 deep is read, not a stack overflow.
+  const model = core.manifest.parseManifest(guardNesting(MANIFEST, text).text, MANIFEST);
   if (manifests.size > 20) manifests.clear();
   manifests.set(appDir, { text, model });
   return model;
@@ -121,7 +126,10 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
   const fail = (reason: string): Planned => ({ ok: false, reason, info });
 
   const manifestText = readText(path.join(appDir, MANIFEST));
+  if (manifestText === undefined && folderProblem(appDir)) return fail(folderProblem(appDir)!);
   if (manifestText === undefined || !looksLikeFreshworksManifest(manifestText)) return fail(notAnAppReason(appDir, manifestText)!);
+  // As check says (and fdk's JSON.parse does): a byte order mark makes manifest.json unreadable.
+  if (manifestText.charCodeAt(0) === 0xfeff) return fail(`${MANIFEST} starts with a UTF-8 byte order mark, which JSON.parse (used by fdk) rejects: save it as UTF-8 without BOM.`);
   let manifest: ManifestModel;
   try {
     manifest = manifestModel(core, appDir, manifestText);
@@ -136,7 +144,9 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
   // Registration: the requested scope, or the first scope that registers the event.
   const regs = manifest.registrations.filter((r) => r.event === req.event);
   const scopeLabel = (s: Scope) => `${s.kind} ${s.name}`;
-  const reg = req.scope ? regs.find((r) => sameScope(r.scope, req.scope)) : regs[0];
+  // An event registered twice in one scope: the platform (JSON.parse) keeps the last registration.
+  const lastIn = (scope: Scope) => regs.filter((r) => sameScope(r.scope, scope)).pop();
+  const reg = req.scope ? lastIn(req.scope) : regs[0] && lastIn(regs[0].scope);
   let handlerFromEventsArray = false;
   if (!reg) {
     if (app.dialect === '2.0' && (!req.scope || app.scopes.some((s) => sameScope(s, req.scope)))) {
@@ -170,13 +180,15 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
     const file = path.resolve(appDir, req.payloadFile);
     info.payloadSource = 'file';
     info.payloadFile = rel(appDir, file);
-    const r = readJson(file);
+    const r = readJson(file, appDir);
+    if (r.outside) return fail(`The payload file ${info.payloadFile} is outside the app (it resolves to ${r.outside}): only files inside the app folder are read.`);
     if (r.missing) return fail(`The payload file ${info.payloadFile} does not exist.`);
     if (r.error) return fail(`The payload file ${info.payloadFile} is not valid JSON: ${r.error}`);
     payload = r.value;
   } else {
     const expected = core.layout.expectedTestDataPath(app, req.event, scope);
-    const r = readJson(path.join(appDir, expected));
+    const r = readJson(path.join(appDir, expected), appDir);
+    if (r.outside) return fail(`${expected} is a link to ${r.outside}, outside the app: only files inside the app folder are read.`);
     if (r.error) return fail(`${expected} is not valid JSON: ${r.error}`);
     if (!r.missing) {
       payload = r.value;
@@ -197,11 +209,13 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
 
   // iparams, injected as the platform does: overwrite payload.iparams; payload.event = the event name.
   const [testIparams, iparamDefs, templates, ...stubFiles] = [
-    readJson(path.join(appDir, 'config/iparam_test_data.json')),
-    readJson(path.join(appDir, 'config/iparams.json')),
-    readJson(path.join(appDir, 'config/requests.json')),
-    ...STUB_FILES.map((f) => readJson(path.join(appDir, f))),
-  ];
+    'config/iparam_test_data.json', 'config/iparams.json', 'config/requests.json', ...STUB_FILES,
+  ].map((f) => {
+    const r = readJson(path.join(appDir, f), appDir);
+    if (!r.outside) return r;
+    info.notes.push({ level: 'system', message: `Warning: ${f} is a link to ${r.outside}, outside the app: not read.` });
+    return { missing: true };
+  });
   let iparams: Record<string, unknown> = {};
   if (!testIparams.missing) {
     info.notes.push({ level: 'system', message: 'Warning: config/iparam_test_data.json is deprecated: the platform\'s local simulator now '

@@ -5,7 +5,7 @@
 // at the invocation in progress. The methods are plain properties of plain objects: a test's sinon stub
 // replaces them where the handler looks them up.
 import { LocalDb } from './db';
-import type { EffectMessage, RunPlan } from './ipc';
+import type { EffectMessage, RunPlan, StoreOp } from './ipc';
 import { RequestApi } from './request';
 import type { Sandbox } from './sandbox';
 import { LocalSchedule } from './schedule';
@@ -18,9 +18,17 @@ export interface PlatformHooks {
   stateNote?(note: string): void;
   /** Whether renderData answers the current invocation (default: app set-up events; the test child adds server methods). */
   renderAnswers?(): boolean;
+  /**
+   * Runs a `$db`/`$schedule` operation elsewhere (the simulate child, which may not write files, asks its
+   * parent); without it they run here on the local store (the test child).
+   */
+  store?(op: StoreOp, args: unknown[]): Promise<unknown>;
 }
 
-export interface RenderState { called: boolean; error?: unknown; data?: unknown; badFirstArg?: boolean }
+export interface RenderState { called: boolean; error?: unknown; data?: unknown; badFirstArg?: boolean; message?: string }
+
+/** Store arguments over this many bytes of JSON are refused before they travel (the platform's limit is 40 KB per key + value). */
+const STORE_ARGS_MAX = 100 * 1024;
 
 /** What the handler passed to renderData in the current invocation; `reset()` starts a new one. */
 export class RenderRecord {
@@ -44,15 +52,18 @@ export function label(v: unknown): string {
 /** Make a value JSON-safe: cycles, functions, BigInt, undefined and non-finite numbers handled. */
 export function jsonSafe(value: unknown, maxBytes = 1024 * 1024): unknown {
   if (value === undefined) return undefined;
-  const seen = new WeakSet<object>();
+  // Only an object that contains itself is circular: the same object referenced twice is printed twice.
+  // JSON.stringify calls the replacer with `this` = the holder, so the ancestors are the holders' chain.
+  const ancestors: object[] = [];
   let text: string | undefined;
   try {
-    text = JSON.stringify(value, (_k, v: unknown) => {
+    text = JSON.stringify(value, function (this: unknown, _k, v: unknown) {
       if (typeof v === 'bigint') return `${v.toString()}n`;
       if (typeof v === 'function') return `[Function ${(v as { name?: string }).name || 'anonymous'}]`;
       if (v !== null && typeof v === 'object') {
-        if (seen.has(v)) return '[Circular]';
-        seen.add(v);
+        while (ancestors.length > 0 && ancestors[ancestors.length - 1] !== this) ancestors.pop();
+        if (ancestors.includes(v)) return '[Circular]';
+        ancestors.push(v);
       }
       return v;
     });
@@ -73,11 +84,27 @@ export function createPlatform(sandbox: Sandbox, plan: RunPlan, hooks: PlatformH
     delete (e as { stateNote?: unknown }).stateNote;
     hooks.stateNote?.(note);
   };
+  // With a `store` hook the operation travels as JSON (as it would reach the platform's store).
+  const remote = (op: StoreOp, args: unknown[]): Promise<unknown> => {
+    let wire: unknown[];
+    try {
+      const text = JSON.stringify(args);
+      if (text.length > STORE_ARGS_MAX) {
+        return Promise.reject({ status: 400, message: `The key and value together must not exceed 40 KB (they take ${Math.ceil(text.length / 1024)} KB)` });
+      }
+      wire = JSON.parse(text) as unknown[];
+    } catch {
+      return Promise.reject({ status: 400, message: 'The value must be JSON-serializable' });
+    }
+    return hooks.store!(op, wire);
+  };
   const db = new LocalDb(plan.dbFile);
-  const dbOp = <T>(op: 'set' | 'get' | 'update' | 'delete', key: unknown, work: () => T, value?: unknown) =>
-    sandbox.promise(() => {
+  const dbOp = (op: 'set' | 'get' | 'update' | 'delete', key: unknown, args: unknown[], value?: unknown) =>
+    sandbox.promise(async () => {
       try {
-        const r = work();
+        if (op === 'set' && args[1] === undefined && hooks.store) throw { status: 400, message: 'The value must be JSON-serializable (got undefined)' };
+        const r = hooks.store ? await remote(`db.${op}`, args)
+          : (db[op] as (...a: unknown[]) => unknown).apply(db, args);
         effect({ kind: 'db', effect: { op, key: String(key), ...(op === 'get' ? { value: r } : value !== undefined ? { value } : {}), ok: true } });
         return r;
       } catch (e) {
@@ -88,12 +115,11 @@ export function createPlatform(sandbox: Sandbox, plan: RunPlan, hooks: PlatformH
     }, `$db.${op}(${label(key)})`);
   const $db = sandbox.toCtx({}) as Record<string, unknown>;
   Object.assign($db, {
-    set: (key: unknown, value: unknown, options?: { setIf?: 'exist' | 'not_exist'; ttl?: number }) =>
-      dbOp('set', key, () => db.set(key, value, options), jsonSafe(value)),
-    get: (key: unknown) => dbOp('get', key, () => db.get(key)),
-    update: (key: unknown, type: unknown, attributes: unknown, options?: { setIf?: 'exist' | 'not_exist' }) =>
-      dbOp('update', key, () => db.update(key, type, attributes, options), jsonSafe({ type, attributes })),
-    delete: (key: unknown) => dbOp('delete', key, () => db.delete(key)),
+    set: (key: unknown, value: unknown, options?: unknown) => dbOp('set', key, [key, value, options], jsonSafe(value)),
+    get: (key: unknown) => dbOp('get', key, [key]),
+    update: (key: unknown, type: unknown, attributes: unknown, options?: unknown) =>
+      dbOp('update', key, [key, type, attributes, options], jsonSafe({ type, attributes })),
+    delete: (key: unknown) => dbOp('delete', key, [key]),
   });
 
   // Built from the plan as it is at call time (the test child re-plans each invocation: iparams may differ).
@@ -120,10 +146,10 @@ export function createPlatform(sandbox: Sandbox, plan: RunPlan, hooks: PlatformH
   const schedules = new LocalSchedule(plan.dbFile, (message) => log('system', message));
   const $schedule = sandbox.toCtx({}) as Record<string, unknown>;
   for (const op of ['create', 'fetch', 'update', 'delete', 'pause', 'resume'] as const) {
-    $schedule[op] = (options?: unknown) => sandbox.promise(() => {
+    $schedule[op] = (options?: unknown) => sandbox.promise(async () => {
       const name = (options as { name?: unknown } | undefined)?.name;
       try {
-        const r = schedules[op](options as never);
+        const r = hooks.store ? await remote(`schedule.${op}`, [options]) : schedules[op](options as never);
         effect({ kind: 'schedules', effect: { op, name: typeof name === 'string' ? name : undefined, options: jsonSafe(options), ok: true } });
         return r;
       } catch (e) {
@@ -153,7 +179,10 @@ export function createPlatform(sandbox: Sandbox, plan: RunPlan, hooks: PlatformH
       state.called = true;
       if (err !== undefined && err !== null) {
         state.error = jsonSafe(err);
-        if (typeof err !== 'object' || typeof (err as { message?: unknown }).message !== 'string') state.badFirstArg = true;
+        const message = (err as { message?: unknown }).message;
+        if (typeof err !== 'object' || typeof message !== 'string') state.badFirstArg = true;
+        // Kept apart from the (possibly cut) JSON copy: a 2 MB error object still fails with its own message.
+        else state.message = message.length > 16384 ? `${message.slice(0, 16384)}… [cut: ${message.length} characters]` : message;
       }
       if (data !== undefined) state.data = jsonSafe(data);
       if (!(hooks.renderAnswers?.() ?? plan.kind === 'app-setup')) {
@@ -183,7 +212,8 @@ export function findHandler(exp: Record<string, unknown>, plan: Pick<RunPlan, 'e
     }
     handler = item.callback;
   }
-  const fn = exp[handler];
+  // Only the exports' own properties are handlers: `constructor` or `hasOwnProperty` is not Object.prototype's.
+  const fn = Object.prototype.hasOwnProperty.call(exp, handler) ? exp[handler] : undefined;
   if (typeof fn !== 'function') {
     const what = fn === undefined ? 'which ' + serverRel + ' does not export.'
       : `but ${serverRel} exports it as ${fn === null ? 'null' : typeof fn}, not a function.`;

@@ -4,20 +4,28 @@
 // - One child per run, discarded afterwards (SIGKILL). User code never runs in this process.
 // - A pool of one: a child is pre-started (warm) so a run costs one message round trip and a fresh vm
 //   context; after each run the next child starts in the background. `warm: false` (the CLI) forks on demand.
-// - Limits: memory (`--max-old-space-size`), time (SIGKILL at the event's limit, or request.timeoutMs),
-//   output (1 MB / 10k lines of logs), early exit (process.exit in the handler), OOM: each ends with a status.
+// - Limits: memory (the heap cap, and the whole process's resident memory on Linux), time (SIGKILL at the
+//   event's limit, or request.timeoutMs), output (1 MB / 10k lines of logs), early exit (process.exit in the
+//   handler): each ends with a status.
+// - The child is untrusted (it runs the app's code and packages): every message is checked and bounded
+//   (ipc.ts), every pipe read with a bound (channel.ts), it may not write files (the store is ours,
+//   storeHost.ts), and it dies with this process (reaper.ts).
 // - Debug: a dedicated child under `--inspect=127.0.0.1:<port|0>` that waits for a debugger; the port is
 //   reported through `hooks.onDebugReady`; the time limit is off unless request.timeoutMs is given.
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { Readable, Writable } from 'node:stream';
+import { splitLines } from './channel';
+import { confinement, missingNode, startChild, watchMemory, type Confinement } from './childProcess';
 import { ensureDependencies, type InstallProgress } from './dependencies';
 import { add as addHistory } from './history';
 import type { ScriptCoverage } from './coverage';
-import type { ChildMessage, ChildOutcome, ParentMessage } from './ipc';
+import { BOUNDS, checkChildMessage, clipText, type ChildMessage, type ChildOutcome, type ParentMessage } from './ipc';
 import { OUTPUT_LIMIT_BYTES, OUTPUT_LIMIT_LINES, planRun, type PlanInfo } from './plan';
-import type { LogEntry, SimulationEffects, SimulationError, SimulationRequest, SimulationResult, SimulationStatus } from './types';
+import { runStoreOp } from './storeHost';
+import type { LogEntry, SimulationEffects, SimulationRequest, SimulationResult, SimulationStatus } from './types';
 
 export interface RunnerOptions {
   /** The child entry; default: runner.js next to this bundle (server/dist/runner.js). */
@@ -28,6 +36,8 @@ export interface RunnerOptions {
   warm?: boolean;
   /** Heap cap of a child in MB (default 512). */
   maxOldSpaceMb?: number;
+  /** Resident memory of a child as a whole (heap, Buffers, typed arrays) in MB (default 1024; Linux). */
+  maxMemoryMb?: number;
   outputLimitBytes?: number;
   outputLimitLines?: number;
   /** Append every result to `<appDir>/.fsdev/history.json` (default true). */
@@ -46,10 +56,20 @@ export interface RunHooks {
 interface Child {
   proc: ChildProcess;
   nodePath: string;
+  /** The app the child may read (its permission flags name it). */
+  appDir?: string;
+  confine: Confinement;
   ready: Promise<boolean>;
   exited: boolean;
   stderr: string;
+  /** Messages, checked (or `{ invalid }`), as they arrive on the child's fd 3. */
+  onMessage?: (m: ChildMessage | { invalid: string }) => void;
+  /** Messages before anyone listens (the `ready` of a warm child). */
+  early: ChildMessage[];
 }
+
+/** Node cannot hold a timer longer than 2^31 - 1 ms (a longer one fires at once). */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 const STDERR_TAIL = 16 * 1024;
 
@@ -78,6 +98,7 @@ export class HandlerRunner {
       nodePath: options.nodePath ?? process.execPath,
       warm: options.warm ?? true,
       maxOldSpaceMb: options.maxOldSpaceMb ?? 512,
+      maxMemoryMb: options.maxMemoryMb ?? 1024,
       outputLimitBytes: options.outputLimitBytes ?? OUTPUT_LIMIT_BYTES,
       outputLimitLines: options.outputLimitLines ?? OUTPUT_LIMIT_LINES,
       recordHistory: options.recordHistory ?? true,
@@ -85,8 +106,16 @@ export class HandlerRunner {
     if (this.opts.warm) this.refill();
   }
 
-  /** Resolves when the pre-started child is ready to take a run (immediately when warm is off). */
-  async whenWarm(): Promise<void> {
+  /**
+   * Resolves when the pre-started child is ready to take a run (immediately when warm is off). A warm child
+   * may read one app only (its permission flags name it): `appDir` says which; default: the last run's.
+   */
+  async whenWarm(appDir?: string): Promise<void> {
+    if (appDir) {
+      const dir = path.resolve(appDir);
+      if (this.warmChild && this.warmChild.appDir !== dir) { discard(this.warmChild.proc); this.warmChild = undefined; }
+      this.lastAppDir = dir;
+    }
     this.refill(); // the background refill may not have started yet (it runs on the next turn after a run)
     const w = this.warmChild;
     if (!w) return;
@@ -96,8 +125,10 @@ export class HandlerRunner {
   }
 
   /** Start a child early (the CLI forks before it plans, so process start-up overlaps planning). */
-  prestart(nodePath?: string): void {
-    if (!this.warmChild || this.warmChild.exited) this.warmChild = this.spawn(nodePath ?? this.opts.nodePath, []);
+  prestart(nodePath?: string, appDir?: string): void {
+    const np = nodePath ?? this.opts.nodePath;
+    if (missingNode(np)) return;
+    if (!this.warmChild || this.warmChild.exited) this.warmChild = this.spawn(np, appDir && path.resolve(appDir), []);
   }
 
   /** Wait for pending history writes (tests, CLI before exit). */
@@ -112,57 +143,66 @@ export class HandlerRunner {
     this.warmChild = undefined;
   }
 
-  /** The node executable of the last run: the next warm child uses it (a nodePath setting applies to every run). */
+  /** The node executable and app of the last run: the next warm child uses them (its permissions name the app). */
   private lastNodePath?: string;
+  private lastAppDir?: string;
 
   private refill(): void {
     if (this.disposed || !this.opts.warm) return;
     if (this.warmChild && !this.warmChild.exited) return;
-    this.warmChild = this.spawn(this.lastNodePath ?? this.opts.nodePath, [], true);
+    if (!this.lastAppDir) return; // no app known yet: the first run forks on demand
+    const np = this.lastNodePath ?? this.opts.nodePath;
+    if (missingNode(np)) return;
+    this.warmChild = this.spawn(np, this.lastAppDir, [], true);
   }
 
   /** `prewarm`: the child takes its first-call costs before saying ready (pool children, not the cold path). */
-  private spawn(nodePath: string, extraArgs: string[], prewarm = false): Child {
-    const env = { ...process.env };
-    delete env.NODE_OPTIONS; // VS Code's auto-attach bootloader and friends would slow down or hijack the child
-    const proc = fork(this.opts.runnerScript, prewarm ? ['--prewarm'] : [], {
-      execPath: nodePath,
-      execArgv: [`--max-old-space-size=${this.opts.maxOldSpaceMb}`, ...extraArgs],
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      serialization: 'json',
-      env,
-      cwd: path.dirname(this.opts.runnerScript),
-    });
-    const child: Child = { proc, nodePath, exited: false, stderr: '', ready: Promise.resolve(false) };
+  private spawn(nodePath: string, appDir: string | undefined, extraArgs: string[], prewarm = false, unconfined?: string): Child {
+    const spec = { nodePath, runnerScript: this.opts.runnerScript, appDir, maxOldSpaceMb: this.opts.maxOldSpaceMb, extraArgs, prewarm, unconfined };
+    const confine = confinement(spec);
+    const proc = startChild(spec, confine);
+    const child: Child = { proc, nodePath, appDir, confine, exited: false, stderr: '', ready: Promise.resolve(false), early: [] };
     this.live.add(proc);
-    child.ready = new Promise<boolean>((resolve) => {
-      const onMessage = (m: ChildMessage) => { if (m?.type === 'ready') { proc.off('message', onMessage); resolve(true); } };
-      proc.on('message', onMessage);
-      proc.once('exit', () => resolve(false));
-      proc.once('error', () => resolve(false));
-    });
+    const messages = proc.stdio[3] as Readable | undefined;
+    let readyResolve: (ok: boolean) => void = () => undefined;
+    child.ready = new Promise<boolean>((resolve) => { readyResolve = resolve; });
+    if (messages) {
+      const deliver = (m: ChildMessage | { invalid: string }) => {
+        if ('type' in m && m.type === 'ready') readyResolve(true);
+        if (child.onMessage) child.onMessage(m);
+        else if ('type' in m && child.early.length < 10) child.early.push(m);
+      };
+      splitLines(messages, BOUNDS.messageBytes, {
+        line: (text) => {
+          let raw: unknown;
+          try { raw = JSON.parse(text); } catch { deliver({ invalid: `not JSON: ${clipText(text, 80)}` }); return; }
+          deliver(checkChildMessage(raw));
+        },
+        overlong: () => deliver({ invalid: `a message over ${BOUNDS.messageBytes / 1024 / 1024} MB` }),
+      });
+      messages.on('error', () => undefined);
+    }
     proc.once('exit', () => {
       child.exited = true;
+      readyResolve(false);
       this.live.delete(proc);
       if (this.warmChild === child) this.warmChild = undefined;
     });
-    proc.on('error', () => { child.exited = true; });
+    proc.on('error', () => { child.exited = true; readyResolve(false); });
+    (proc.stdio[3] as Writable | undefined)?.on?.('error', () => undefined);
     proc.stderr?.setEncoding('utf8');
     proc.stderr?.on('data', (d: string) => { child.stderr = (child.stderr + d).slice(-STDERR_TAIL); });
     // Unref'd while idle so a warm child never keeps the host process alive.
-    proc.unref();
-    (proc as unknown as { channel?: { unref(): void } }).channel?.unref();
-    (proc.stdout as unknown as { unref?: () => void } | null)?.unref?.();
-    (proc.stderr as unknown as { unref?: () => void } | null)?.unref?.();
+    unrefAll(proc);
     return child;
   }
 
-  private take(nodePath: string): Child {
+  private take(nodePath: string, appDir: string): Child {
     const w = this.warmChild;
     this.warmChild = undefined;
-    if (w && !w.exited && w.nodePath === nodePath) return w;
+    if (w && !w.exited && w.nodePath === nodePath && w.appDir === appDir) return w;
     if (w) discard(w.proc);
-    return this.spawn(nodePath, []);
+    return this.spawn(nodePath, appDir, []);
   }
 
   async run(request: SimulationRequest, onLog?: (entry: LogEntry) => void, hooks?: RunHooks): Promise<SimulationResult> {
@@ -176,9 +216,19 @@ export class HandlerRunner {
     });
     // No child ready for this run: fork now, so the child's start-up overlaps planning (the cold path).
     const nodePath = request.nodePath ?? this.opts.nodePath;
+    const appDir = path.resolve(request.appDir);
+    const isApp = existsSync(path.join(appDir, 'manifest.json'));
+    if (missingNode(nodePath)) {
+      // Named here: spawning it would only say "spawn ENOENT" or "write EPIPE".
+      result = { ...base({ event: request.event, kind: 'product', timeLimitMs: 0, notes: [] }), status: 'crashed',
+        error: { message: `The node executable ${nodePath} does not exist (setting freshsales.simulation.nodePath or --node).`, frames: [] } };
+      if (this.opts.recordHistory && isApp) this.record(appDir, result);
+      return result;
+    }
     const w = this.warmChild;
-    const early = !request.debug && !(w && !w.exited && w.nodePath === nodePath) ? this.spawn(nodePath, []) : undefined;
-    if (early && w) { discard(w.proc); this.warmChild = undefined; } // a warm child for another node executable
+    const fits = w && !w.exited && w.nodePath === nodePath && w.appDir === appDir;
+    const early = !request.debug && !request.coverage && isApp && !fits ? this.spawn(nodePath, appDir, []) : undefined;
+    if (early && w) { discard(w.proc); this.warmChild = undefined; } // a warm child for another node executable or app
     let planned;
     try {
       planned = await planRun(request, { outputLimitBytes: this.opts.outputLimitBytes, outputLimitLines: this.opts.outputLimitLines });
@@ -201,28 +251,34 @@ export class HandlerRunner {
       result = { ...base(planned.info), notRunnableReason: planned.reason, durationMs: Math.round(performance.now() - t0) };
     } else {
       this.lastNodePath = nodePath;
+      this.lastAppDir = appDir;
       let child: Child;
       if (request.debug) {
-        child = this.spawn(nodePath, [`--inspect=127.0.0.1:${request.debug.port ?? 0}`]);
+        child = this.spawn(nodePath, appDir, [`--inspect=127.0.0.1:${request.debug.port ?? 0}`], false, 'Debug run');
+      } else if (request.coverage) {
+        // Coverage is recorded through an in-process inspector session, which the permission model refuses.
+        child = this.spawn(nodePath, appDir, [], false, 'Run with coverage');
       } else {
-        child = early ?? this.take(nodePath);
+        child = early ?? this.take(nodePath, appDir);
       }
       result = await this.drive(child, planned.plan, planned.info, base(planned.info), t0, request, onLog, hooks);
       if (!request.debug) setImmediate(() => this.refill());
     }
-    if (this.opts.recordHistory) {
-      const w = addHistory(request.appDir, result);
-      this.historyWrites.add(w);
-      void w.finally(() => this.historyWrites.delete(w));
-    }
+    // Nothing is written outside an existing app (a mistyped folder must not become one).
+    if (this.opts.recordHistory && isApp) this.record(appDir, result);
     return result;
+  }
+
+  private record(appDir: string, result: SimulationResult): void {
+    const w = addHistory(appDir, result);
+    this.historyWrites.add(w);
+    void w.finally(() => this.historyWrites.delete(w));
   }
 
   private drive(child: Child, plan: import('./ipc').RunPlan, info: PlanInfo, base: SimulationResult, t0: number,
     request: SimulationRequest, onLog?: (entry: LogEntry) => void, hooks?: RunHooks): Promise<SimulationResult> {
     const { proc } = child;
-    proc.ref();
-    (proc as unknown as { channel?: { ref(): void } }).channel?.ref();
+    refAll(proc);
     const logs: LogEntry[] = [];
     const effects = emptyEffects();
     let bytes = 0;
@@ -230,7 +286,10 @@ export class HandlerRunner {
     let truncated = false;
     let exitCalled: number | undefined;
     let settled = false;
-    const limitMs = request.debug && request.timeoutMs === undefined ? undefined : info.timeLimitMs;
+    const limitMs = request.debug && request.timeoutMs === undefined ? undefined : Math.min(info.timeLimitMs, MAX_TIMEOUT_MS);
+    let effectCount = 0;
+    let dropped = 0;
+    let stopWatch: () => void = () => undefined;
 
     const now = () => Math.round(performance.now() - t0);
     return new Promise<SimulationResult>((resolve) => {
@@ -249,6 +308,7 @@ export class HandlerRunner {
         settled = true;
         if (timer) clearTimeout(timer);
         settledListeners();
+        stopWatch();
         const result: SimulationResult = { ...base, ...extra, status, logs, effects, durationMs: now(),
           ...(truncated ? { truncatedLogs: true } : {}), ...(request.debug ? { debug: true } : {}) };
         if (status === 'success' || status === 'failed' || status === 'not-runnable') {
@@ -261,7 +321,7 @@ export class HandlerRunner {
         }
       };
       const settledListeners = () => {
-        proc.removeAllListeners('message');
+        child.onMessage = () => undefined;
         proc.stdout?.removeAllListeners('data');
       };
       const crash = (message: string) => finish('crashed', { error: { message, frames: [] } });
@@ -281,11 +341,28 @@ export class HandlerRunner {
         finish('timeout', { error: { message: what, frames: [] } });
       }, limitMs);
 
-      proc.on('message', (m: ChildMessage) => {
-        if (settled || !m) return;
+      const deliver = (raw: ChildMessage | { invalid: string }) => {
+        if (settled) return;
+        if (!('type' in raw)) {
+          // A package wrote to the message pipe (or forged a message): dropped, said once.
+          if (dropped++ === 0) push({ level: 'system', message: `A malformed message from the handler's process was dropped (${raw.invalid}); later ones are dropped silently.`, time: now() });
+          return;
+        }
+        const m = raw;
         switch (m.type) {
           case 'log': push(m.entry); break;
-          case 'effect': (effects[m.kind] as unknown[]).push(m.effect); break;
+          case 'effect':
+            if (++effectCount <= BOUNDS.effects) (effects[m.kind] as unknown[]).push(m.effect);
+            else if (effectCount === BOUNDS.effects + 1) push({ level: 'system', message: `More than ${BOUNDS.effects} effects: later ones were not recorded.`, time: now() });
+            break;
+          case 'store': {
+            const { id } = m;
+            void runStoreOp(plan.dbFile, m.op, m.args).then(({ warnings, ...answer }) => {
+              for (const w of warnings ?? []) push({ level: 'system', message: w, time: now() });
+              if (!settled) sendToChild(proc, { type: 'store-result', id, ...answer } as ParentMessage);
+            });
+            break;
+          }
           case 'exit-called': exitCalled = m.code; break;
           case 'debug-waiting': debugWaiting = true; maybeDebugReady(); break;
           case 'output-limit': outputLimit(); break;
@@ -296,22 +373,29 @@ export class HandlerRunner {
             if (o.handler) extra.handler = o.handler;
             if (o.value !== undefined) extra.value = o.value;
             if (o.renderData) extra.renderData = o.renderData;
-            if (o.error) extra.error = o.error as SimulationError;
+            if (o.error) extra.error = o.error;
             if (o.notRunnableReason) extra.notRunnableReason = o.notRunnableReason;
             finish(o.status, extra);
             break;
           }
         }
+      };
+      // A package writing to the real stdout: its lines are logs too (bounded like the rest, a line without
+      // an end included).
+      if (proc.stdout) {
+        splitLines(proc.stdout, BOUNDS.logChars, {
+          line: (line) => push({ level: 'log', message: line, time: now() }),
+          overlong: (head) => push({ level: 'log', message: `${head}… [cut: a line over ${BOUNDS.logChars / 1024} KB]`, time: now() }),
+        });
+      }
+      if (info.timeLimitMs > MAX_TIMEOUT_MS) {
+        push({ level: 'system', message: `The time limit ${info.timeLimitMs} ms is more than Node's timers can hold: it was cut to ${MAX_TIMEOUT_MS} ms (about 24.8 days).`, time: 0 });
+      }
+      if (child.confine.note) push({ level: 'system', message: child.confine.note, time: 0 });
+      stopWatch = watchMemory(proc, this.opts.maxMemoryMb, (mb) => {
+        crash(`The handler ran out of memory: its process used ${mb} MB (heap, Buffers and typed arrays together; the limit here is ${this.opts.maxMemoryMb} MB).`);
       });
-      proc.stdout?.setEncoding('utf8');
-      let partial = '';
-      proc.stdout?.on('data', (d: string) => {
-        // A package writing to the real stdout: its lines are logs too (bounded like the rest).
-        partial += d;
-        const parts = partial.split('\n');
-        partial = parts.pop() ?? '';
-        for (const line of parts) push({ level: 'log', message: line, time: now() });
-      });
+      proc.once('exit', stopWatch);
       // Debug: the port comes from the inspector's banner on stderr; the child says when it waits. Report both.
       let debugPort: number | undefined;
       let debugWaiting = false;
@@ -335,6 +419,8 @@ export class HandlerRunner {
         proc.stderr?.on('data', onErr);
         scan();
       }
+      child.onMessage = deliver;
+      for (const m of child.early.splice(0)) deliver(m);
       const onGone = (code: number | null, signal: NodeJS.Signals | null) => {
         if (settled) return;
         // Give IPC messages already in flight (the last logs, `exit-called`) a moment to arrive.
@@ -357,12 +443,8 @@ export class HandlerRunner {
         if (!settled) crash(`The handler's process could not run: ${e.message}${request.nodePath ? ` (node executable: ${request.nodePath})` : ''}`);
       });
       if (child.exited) onGone(proc.exitCode, proc.signalCode);
-      const msg: ParentMessage = { type: 'run', plan };
-      try {
-        proc.send(msg, (err) => { if (err && !settled) crash(`The run could not be handed to the child process: ${err.message}`); });
-      } catch (e) {
-        crash(`The run could not be handed to the child process: ${(e as Error).message}`);
-      }
+      const err = sendToChild(proc, { type: 'run', plan });
+      if (err) crash(`The run could not be handed to the child process: ${err}`);
     });
   }
 }
@@ -370,16 +452,25 @@ export class HandlerRunner {
 /** Kill a child and let go of everything that ties this process to it (pipes, channel, handle). */
 function discard(proc: ChildProcess): void {
   try { proc.kill('SIGKILL'); } catch { /* gone */ }
-  proc.removeAllListeners('message');
   proc.stdout?.removeAllListeners('data');
-  proc.stdout?.destroy();
-  proc.stderr?.destroy();
-  // Not disconnect(): this may run inside the channel's own 'message' dispatch. The killed child closes it.
-  (proc as unknown as { channel?: { unref(): void } | null }).channel?.unref();
+  for (const s of proc.stdio) (s as Readable | null)?.destroy?.();
   proc.unref();
 }
 
+const streams = (proc: ChildProcess) => proc.stdio.filter(Boolean) as unknown as { ref?(): void; unref?(): void }[];
+function unrefAll(proc: ChildProcess): void { proc.unref(); for (const s of streams(proc)) s.unref?.(); }
+function refAll(proc: ChildProcess): void { proc.ref(); for (const s of streams(proc)) s.ref?.(); }
+
+/** One message to the child on its fd 3; the error text when the pipe is gone. */
+function sendToChild(proc: ChildProcess, m: ParentMessage): string | undefined {
+  const pipe = proc.stdio[3] as Writable | undefined;
+  if (!pipe || pipe.destroyed || !pipe.writable) return 'its message pipe is closed';
+  try { pipe.write(`${JSON.stringify(m)}\n`); return undefined; } catch (e) { return (e as Error).message; }
+}
+
 function tail(stderr: string): string {
-  const t = stderr.trim().split('\n').filter((l) => !/Debugger (listening|attached)|For help, see|Waiting for the debugger/.test(l)).slice(-5).join('\n');
+  const t = stderr.trim().split('\n')
+    .filter((l) => !/Debugger (listening|attached)|For help, see|Waiting for the debugger|ExperimentalWarning|SecurityWarning|--trace-warnings/.test(l))
+    .slice(-5).join('\n');
   return t ? `\n${t}` : '';
 }

@@ -4,7 +4,7 @@
 // 2 on a usage error.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { HandlerRunner } from './runner';
+import { HandlerRunner, MAX_TIMEOUT_MS } from './runner';
 import { describeCleared, KEPT_NOTE, resetLocalState } from './state';
 import type { LogEntry, SimulationRequest, SimulationResult } from './types';
 
@@ -37,6 +37,8 @@ export function parseSimulateArgs(argv: string[], cwd = process.cwd()): Parsed {
         case '--timeout': {
           const ms = Number(value());
           if (!Number.isFinite(ms) || ms <= 0) return { json, error: '--timeout needs a positive number of milliseconds' };
+          // Node's timers hold at most 2^31 - 1 ms; a longer one would fire at once.
+          if (ms > MAX_TIMEOUT_MS) return { json, error: `--timeout must be at most ${MAX_TIMEOUT_MS} ms (about 24.8 days)` };
           req.timeoutMs = ms;
           break;
         }
@@ -143,7 +145,7 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     return 2;
   }
   const runner = new HandlerRunner({ warm: false });
-  runner.prestart(parsed.request.nodePath);
+  runner.prestart(parsed.request.nodePath, parsed.request.appDir);
   try {
     if (parsed.fresh && isFreshworksApp(parsed.request.appDir)) {
       process.stderr.write(`fsdev: --fresh: ${describeCleared(resetLocalState(parsed.request.appDir))}. ${KEPT_NOTE}\n`);
