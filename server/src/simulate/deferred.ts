@@ -26,29 +26,49 @@ function callAll(fns: unknown[], value: unknown): void {
   }
 }
 
-/** Add jQuery 3's promise methods to a native promise (of any realm) and return it. */
-export function jqueryPromise<T>(p: Promise<T>): Promise<T> {
-  const d = p as Promise<T> & Record<string, unknown>;
-  const then = (onFulfilled?: unknown, onRejected?: unknown) =>
-    jqueryPromise(nativeThen.call(p, typeof onFulfilled === 'function' ? onFulfilled as Fn : undefined,
-      typeof onRejected === 'function' ? onRejected as Fn : undefined) as Promise<unknown>);
-  const methods: Record<string, Fn> = {
-    then,
-    pipe: then,
-    catch: (onRejected?: unknown) => then(undefined, onRejected),
-    finally: (f?: unknown) => jqueryPromise(Promise.prototype.finally.call(p, typeof f === 'function' ? f as () => void : undefined) as Promise<unknown>),
-    done: (...fns: unknown[]) => { void nativeThen.call(p, (v) => callAll(fns, v), () => undefined); return d; },
-    fail: (...fns: unknown[]) => { void nativeThen.call(p, () => undefined, (e) => callAll(fns, e)); return d; },
-    always: (...fns: unknown[]) => { void nativeThen.call(p, (v) => callAll(fns, v), (e) => callAll(fns, e)); return d; },
-    progress: () => d,
-    promise: () => d,
-    state: () => {
-      const shown = util.inspect(p, { depth: 0 });
+/**
+ * jQuery 3's promise methods on a prototype between a realm's Promise.prototype and each promise: one set of
+ * functions per realm, none per promise (a handler may make hundreds of thousands of calls).
+ */
+const protos = new WeakMap<object, object>();
+const ours = new WeakSet<object>();
+
+function protoFor(base: object): object {
+  let proto = protos.get(base);
+  if (proto) return proto;
+  proto = Object.create(base) as object;
+  const methods: Record<string, (this: Promise<unknown>, ...a: unknown[]) => unknown> = {
+    then(onFulfilled?: unknown, onRejected?: unknown) {
+      return jqueryPromise(nativeThen.call(this, typeof onFulfilled === 'function' ? onFulfilled as Fn : undefined,
+        typeof onRejected === 'function' ? onRejected as Fn : undefined) as Promise<unknown>);
+    },
+    pipe(onFulfilled?: unknown, onRejected?: unknown) { return (this as unknown as { then: Fn }).then(onFulfilled, onRejected); },
+    catch(onRejected?: unknown) { return (this as unknown as { then: Fn }).then(undefined, onRejected); },
+    finally(f?: unknown) {
+      return jqueryPromise(Promise.prototype.finally.call(this, typeof f === 'function' ? f as () => void : undefined) as Promise<unknown>);
+    },
+    done(...fns: unknown[]) { void nativeThen.call(this, (v) => callAll(fns, v), () => undefined); return this; },
+    fail(...fns: unknown[]) { void nativeThen.call(this, () => undefined, (e) => callAll(fns, e)); return this; },
+    always(...fns: unknown[]) { void nativeThen.call(this, (v) => callAll(fns, v), (e) => callAll(fns, e)); return this; },
+    progress() { return this; },
+    promise() { return this; },
+    state() {
+      const shown = util.inspect(this, { depth: 0 });
       return shown.includes('<pending>') ? 'pending' : shown.includes('<rejected>') ? 'rejected' : 'resolved';
     },
   };
   for (const [name, fn] of Object.entries(methods)) {
-    void Object.defineProperty(d, name, { value: fn, writable: true, configurable: true, enumerable: false });
+    Object.defineProperty(proto, name, { value: fn, writable: true, configurable: true, enumerable: false });
   }
-  return d;
+  protos.set(base, proto);
+  ours.add(proto);
+  return proto;
+}
+
+/** Give a native promise (of any realm) jQuery 3's promise methods and return it. */
+export function jqueryPromise<T>(p: Promise<T>): Promise<T> {
+  const base = Object.getPrototypeOf(p) as object;
+  if (ours.has(base)) return p; // already decorated
+  Object.setPrototypeOf(p, protoFor(base));
+  return p;
 }

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RunPlan } from './ipc';
-import { jsonSafe, label } from './platform';
+import { jsonSafe } from './platform';
 import { toSimulationError } from './stackMap';
 import type { SimulationError } from './types';
 
@@ -21,8 +21,11 @@ export function activeResources(): Map<string, number> {
   return counts;
 }
 
+/** Our own channels and output (stdio, the parent's pipe, their pending writes) are not the handler's work. */
+const OURS = new Set(['PipeWrap', 'TTYWrap', 'WriteWrap', 'ShutdownWrap']);
+
 export function holdsMore(baseline: Map<string, number>): boolean {
-  for (const [type, n] of activeResources()) if (n > (baseline.get(type) ?? 0)) return true;
+  for (const [type, n] of activeResources()) if (!OURS.has(type) && n > (baseline.get(type) ?? 0)) return true;
   return false;
 }
 
@@ -33,6 +36,12 @@ export function holdsMore(baseline: Map<string, number>): boolean {
  * - a failure on a line that reads iparams while the run's iparams lack the value says where to put them;
  * - errors caused by state in .fsdev/ name it.
  */
+/** A rejection reason as JSON, whole up to 4 KB (the run's bounds cut what is longer). */
+function reasonText(v: unknown): string {
+  const text = JSON.stringify(jsonSafe(v)) ?? String(v);
+  return text.length > 4096 ? `${text.slice(0, 4093)}...` : text;
+}
+
 export function runError(thrown: unknown, plan: RunPlan, ctx: { origins: Origins; hide: string[]; stateNotes: string[] },
   what?: string, handler?: string): SimulationError {
   const { origins, hide, stateNotes } = ctx;
@@ -40,9 +49,9 @@ export function runError(thrown: unknown, plan: RunPlan, ctx: { origins: Origins
   const origin = isObj ? origins.get(thrown) : undefined;
   let error: SimulationError;
   if (origin) {
-    error = toSimulationError({ message: `${origin.label} rejected with ${label(jsonSafe(thrown))} and nothing handled it`, stack: origin.stack },
+    error = toSimulationError({ message: `${origin.label} rejected with ${reasonText(thrown)} and nothing handled it`, stack: origin.stack },
       plan.appDir, hide);
-    if (!what) error.message = `${origin.label} rejected with ${label(jsonSafe(thrown))}`;
+    if (!what) error.message = `${origin.label} rejected with ${reasonText(thrown)}`;
   } else {
     error = toSimulationError(thrown, plan.appDir, hide);
     if (!(isObj && typeof (thrown as { stack?: unknown }).stack === 'string')) {
