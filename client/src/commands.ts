@@ -8,6 +8,7 @@ import { createTest, createTestPayload, registerEvent } from './editCommands';
 import { targetForFile } from './editorTargets';
 import { pickEvent, type PickedEvent } from './eventPicker';
 import { isEventNode, targetOf, type EventsTreeProvider } from './eventsTree';
+import { resetLocalState } from './resetState';
 import { ensureTrusted, type SimulationService } from './simulationService';
 import { SimulatorPanel } from './simulatorPanel';
 
@@ -145,6 +146,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       });
     }),
     register('freshsales.refreshEvents', () => tree.refresh()),
+    register('freshsales.resetState', async (arg) => resetLocalState(client, await tree.getApps(), arg)),
     register(CreateTestCommand, async (arg) => {
       const target = await resolveTarget(arg, 'Create a test for');
       if (target) await createTest(client, target);

@@ -87,6 +87,14 @@ export interface HistoryParams { appDir: string }
 /** Client → server: the app's run history, newest first (payload and result of each run, bounded). */
 export const SimulationHistoryRequest = new RequestType<HistoryParams, SimulationResult[], void>('freshsales/simulationHistory');
 
+export interface ResetStateParams { appDir: string; /** Only say what a reset would clear. */ dryRun?: boolean }
+export interface ResetStateResult { file: string; dbKeys: number; schedules: number; cleared: boolean }
+/**
+ * Client → server: clear the state runs keep in `.fsdev/db.json` ($db values, schedules), after the user
+ * confirmed ("Reset Local Simulation State"); `dryRun` first, to say what it would clear.
+ */
+export const ResetStateRequest = new RequestType<ResetStateParams, ResetStateResult, void>('freshsales/resetSimulationState');
+
 /**
  * The argument of the `freshsales.simulate` / `freshsales.debug` commands that the server puts on its
  * CodeLenses (above callbacks in server.js and on payload files) and that the sidebar and panel pass too.

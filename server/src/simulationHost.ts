@@ -1,9 +1,36 @@
 // Simulation requests from the client, run by the handler runner: user code runs in a child process
 // (one per run, one kept warm), never in this server. Logs stream to the client as they happen.
-import type { Connection } from 'vscode-languageserver/node';
+import { MessageType, ShowMessageNotification, type Connection, type WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
+import type { InstallProgress } from './simulate/dependencies';
 import { HandlerRunner } from './simulate/runner';
 import { list as listHistory } from './simulate/history';
-import { SimulateRequest, SimulationDebugReadyNotification, SimulationHistoryRequest, SimulationLogNotification } from './protocol';
+import { describeLocalState, resetLocalState } from './simulate/state';
+import { ResetStateRequest, SimulateRequest, SimulationDebugReadyNotification, SimulationHistoryRequest, SimulationLogNotification } from './protocol';
+
+/**
+ * The install of an app's dependencies as LSP work-done progress (VS Code shows it as a notification with the
+ * npm steps). The progress is created only when an install starts; a client without the capability gets none.
+ */
+function installProgress(connection: Connection): InstallProgress {
+  let progress: Promise<WorkDoneProgressServerReporter | undefined> | undefined;
+  return {
+    begin: (message) => {
+      progress = connection.window.createWorkDoneProgress().then((p) => {
+        p.begin('Freshsales: installing app dependencies', undefined, message, false);
+        return p;
+      }, () => undefined);
+    },
+    report: (message) => { void progress?.then((p) => p?.report(message)); },
+    end: (message, ok) => {
+      void progress?.then((p) => p?.done());
+      // Once per install, so worth a notification; a failure is also the run's not-runnable reason.
+      // A notification (window/showMessage), not a request: nothing to wait for, nothing to fail.
+      void connection.sendNotification(ShowMessageNotification.type, ok
+        ? { type: MessageType.Info, message }
+        : { type: MessageType.Warning, message: `${message}: see the run's result for npm's reason.` });
+    },
+  };
+}
 
 export interface SimulationHost { prewarm(appDir: string): void; dispose(): void }
 
@@ -26,9 +53,14 @@ export function registerSimulation(connection: Connection, knownApp: (appDir: st
           coverageWrites = coverageWrites.then(async () => (await import('./testing/coverageReport')).writeCoverage(request.appDir, scripts))
             .then(() => undefined, (e: unknown) => connection.console.error(`Coverage of ${request.event} not written: ${String(e)}`));
         },
+        install: installProgress(connection),
       });
   });
   connection.onRequest(SimulationHistoryRequest, async ({ appDir }) => (knownApp(appDir) ? listHistory(appDir) : []));
+  connection.onRequest(ResetStateRequest, async ({ appDir, dryRun }) => {
+    if (!knownApp(appDir)) throw new Error(`${appDir} is not a Freshworks app of this workspace.`);
+    return { ...(dryRun ? describeLocalState(appDir) : resetLocalState(appDir)), cleared: !dryRun };
+  });
   connection.onShutdown(() => runner?.dispose());
   // A warm child may read one app only (Node's permission model names its folder): warm it for this app.
   return { prewarm: (appDir) => { void ensure().whenWarm(appDir); }, dispose: () => runner?.dispose() };

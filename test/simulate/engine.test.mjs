@@ -124,6 +124,7 @@ test('parseSimulateArgs', async () => {
   const p = parseSimulateArgs(['onDealCreate', 'app', '--module', 'deal', '--timeout=500', '--payload', 'p.json', '--json'], '/w');
   assert.deepEqual(p, { json: true, request: { event: 'onDealCreate', appDir: '/w/app', scope: { kind: 'module', name: 'deal' }, timeoutMs: 500, payloadFile: '/w/p.json' } });
   assert.match(parseSimulateArgs(['--bogus']).error, /unknown option/);
+  assert.equal(parseSimulateArgs(['onAppInstall', '--fresh'], '/w').fresh, true);
   assert.ok(await simulate());
 });
 

@@ -136,7 +136,7 @@ test('$request.invokeTemplate against a local server: templates, iparam and cont
 test('$request stubs make runs offline; $schedule and generateTargetUrl are recorded', async () => {
   const r = await runner.run({ appDir: crm, event: 'onDealUpdate', offline: true });
   assert.equal(r.status, 'success', JSON.stringify(r.error));
-  assert.deepEqual(r.value, { status: 200, deal: { id: 5, name: 'Stubbed deal' }, url: 'string', schedule: 'follow-up' });
+  assert.deepEqual(r.value, { status: 200, deal: { id: 5, name: 'Stubbed deal' }, url: 'string', schedule: 'Schedule created' });
   assert.equal(r.effects.requests[0].stubbed, true);
   assert.equal(r.effects.requests[0].url, 'https://acme.myfreshworks.com/crm/sales/api/deals/5');
   assert.equal(r.effects.schedules[0].op, 'create');

@@ -63,3 +63,10 @@ export function copyFixture(name) {
   cpSync(path.join(fixtures, name), dir, { recursive: true });
   return dir;
 }
+
+/** A copy of an app of test/fixtures/apps/ in a temp folder. */
+export function copyApp(name) {
+  const dir = mkdtempSync(path.join(tmpdir(), `fsdev-${name}-`));
+  cpSync(path.join(repoRoot, 'test/fixtures/apps', name), dir, { recursive: true });
+  return dir;
+}

@@ -17,6 +17,7 @@ import { createPlatform, findHandler, jsonSafe } from './platform';
 import { BOUNDS, checkChildMessage, clipText, type ChildMessage, type ChildOutcome, type EffectMessage, type ParentMessage, type RunPlan, type StoreOp } from './ipc';
 export { jsonSafe };
 import { Sandbox } from './sandbox';
+import { activeResources, holdsMore, RESET_HINT, runError } from './explain';
 import { toSimulationError } from './stackMap';
 import type { LogEntry, LogLevel } from './types';
 
@@ -29,7 +30,7 @@ const sendBounded = (m: ChildMessage): void => {
 };
 const sandbox = new Sandbox();
 const hide = [__filename];
-let current: { plan: RunPlan; finish: (o: ChildOutcome) => void } | undefined;
+let current: { plan: RunPlan; finish: (o: ChildOutcome) => void; stateNotes: string[] } | undefined;
 const storeCalls = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
 let storeSeq = 0;
 
@@ -103,9 +104,7 @@ function warmUp(): void {
 /** An error nobody caught (a throw in a timer callback, a rejection nobody handled): the run fails. */
 function failFromOutside(thrown: unknown, what: string): void {
   if (!current) { process.exit(70); }
-  const error = toSimulationError(thrown, current.plan.appDir, hide);
-  error.message = `${what}: ${error.message}`;
-  current.finish({ status: 'failed', error });
+  current.finish({ status: 'failed', error: runError(thrown, current.plan, { origins: sandbox.origins, hide, stateNotes: current.stateNotes }, what) });
 }
 
 async function run(plan: RunPlan): Promise<void> {
@@ -123,7 +122,9 @@ async function run(plan: RunPlan): Promise<void> {
     void coverage.take(plan.appDir).then((scripts) => send({ type: 'coverage', scripts }), () => undefined)
       .then(() => sendBounded({ type: 'done', outcome: o }));
   };
-  current = { plan, finish };
+  // Errors caused by state earlier runs left in .fsdev/ (a schedule that already exists, ...): named in the result.
+  const stateNotes: string[] = [];
+  current = { plan, finish, stateNotes };
 
   const log = (level: LogLevel, message: string, unsupported?: boolean): void => {
     if (!capturing || done) return;
@@ -145,7 +146,11 @@ async function run(plan: RunPlan): Promise<void> {
     if (!done && ++effects <= BOUNDS.effects + 1) sendBounded({ type: 'effect', ...m } as EffectMessage);
   };
 
-  const { apis, render } = createPlatform(sandbox, plan, { log, effect, store: storeCall });
+  const { apis, render } = createPlatform(sandbox, plan, { log, effect, store: storeCall, stateNote: (note) => {
+    // An error caused by state earlier runs left in .fsdev/: named in the log now and in the failure.
+    stateNotes.push(note);
+    log('system', `Local state: ${note}. ${RESET_HINT}`);
+  } });
   const renderState = render.state;
   const setup = plan.kind === 'app-setup';
   sandbox.install({
@@ -206,6 +211,8 @@ async function run(plan: RunPlan): Promise<void> {
   }
 
   let value: unknown;
+  // What the process holds open before the handler runs: anything more afterwards is work it started.
+  const baseline = activeResources();
   try {
     value = (fn as (this: unknown, p: unknown) => unknown).call(exp, payload);
     if (value !== null && (typeof value === 'object' || typeof value === 'function')
@@ -213,7 +220,7 @@ async function run(plan: RunPlan): Promise<void> {
       value = await (value as PromiseLike<unknown>);
     }
   } catch (e) {
-    return finish({ status: 'failed', handler, error: toSimulationError(e, plan.appDir, hide),
+    return finish({ status: 'failed', handler, error: runError(e, plan, { origins: sandbox.origins, hide, stateNotes }, undefined, handler),
       ...(renderState.called ? { renderData: renderState } : {}) });
   }
   if (done) return;
@@ -223,13 +230,15 @@ async function run(plan: RunPlan): Promise<void> {
     await render.promise;
     if (done) return;
   }
-  // Let work the handler started without awaiting it ($db/$request calls, timers) settle: its logs and
-  // effects belong to this run. An interval alone does not hold the run open.
+  // Let work the handler started without awaiting it settle, as the platform's runtime and fdk's long-lived
+  // process do: $db/$request calls and timers (counted by the sandbox), and anything else that holds the event
+  // loop (a socket of axios or http.get, a file read of a package): its logs and errors belong to this run.
+  // The parent's time limit bounds the wait. An interval alone does not hold the run open.
   // One turn of the event loop with nothing pending is enough: unhandled rejections are reported before it ends.
   do {
     await new Promise<void>((r) => setImmediate(r));
     if (done) return;
-  } while (sandbox.pending > 0);
+  } while (sandbox.pending > 0 || holdsMore(baseline));
 
   const outcome: ChildOutcome = { status: 'success', handler, value: jsonSafe(value, BOUNDS.valueBytes) };
   if (renderState.called || setup) {

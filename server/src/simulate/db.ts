@@ -15,9 +15,10 @@ export interface StoreFile {
   schedules: Record<string, Record<string, unknown>>;
 }
 
-export interface DbError { status: number; message: string }
+/** `stateNote`: the error comes from state an earlier run left in .fsdev/ (the child names it, then drops it). */
+export interface DbError { status: number; message: string; stateNote?: string }
 
-function err(status: number, message: string): DbError { return { status, message }; }
+function err(status: number, message: string, stateNote?: string): DbError { return stateNote ? { status, message, stateNote } : { status, message }; }
 
 /**
  * The store, or an empty one when the file does not exist yet. A file that exists but does not parse (a
@@ -112,7 +113,9 @@ export class LocalDb {
     const store = readStore(this.file);
     const exists = live(store, k) !== undefined;
     if (options?.setIf === 'exist' && !exists) throw err(400, 'The setIf conditional request failed');
-    if (options?.setIf === 'not_exist' && exists) throw err(400, 'The setIf conditional request failed');
+    if (options?.setIf === 'not_exist' && exists) {
+      throw err(400, 'The setIf conditional request failed', `the $db key '${k}' exists in .fsdev/db.json from an earlier run`);
+    }
     const rec: { value: unknown; expiresAt?: number } = { value: JSON.parse(JSON.stringify(value)) };
     if (typeof options?.ttl === 'number' && options.ttl > 0) rec.expiresAt = Date.now() + options.ttl * 1000;
     store.db[k] = rec;

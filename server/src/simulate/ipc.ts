@@ -25,6 +25,10 @@ export interface RunPlan {
   /** The payload as JSON text (iparams and event already injected). */
   payloadJson: string;
   iparams: Record<string, unknown>;
+  /** Platform ≤ 2.2: manifest.json "whitelisted-domains", enforced on `$request.get/post/...`. */
+  whitelistedDomains?: string[];
+  /** `<%= access_token %>`: `access_token` of .fsdev/oauth.json, when present. */
+  accessToken?: string;
   /** config/requests.json (templates by name), when present. */
   requestTemplates?: Record<string, unknown>;
   stubs?: Record<string, RequestStub>;
@@ -64,7 +68,7 @@ export type ParentMessage =
   | { type: 'run'; plan: RunPlan }
   /** The answer to a `store` message: the operation's result, or the platform-shaped error it rejects with. */
   | { type: 'store-result'; id: number; ok: true; value: unknown }
-  | { type: 'store-result'; id: number; ok: false; error: { status: number; message: string } };
+  | { type: 'store-result'; id: number; ok: false; error: { status: number; message: string; stateNote?: string } };
 
 export type ChildMessage =
   | { type: 'ready' }

@@ -8,6 +8,7 @@ import { looksLikeFreshworksManifest, MANIFEST, notAnAppReason, sameScope, SERVE
 import type { ManifestModel } from '../core/manifest';
 import { guardNesting } from '../core/nesting';
 import { folderProblem, outsideApp } from '../appFiles';
+import { manifestDependencies, type Dependencies } from './dependencies';
 import { REQUEST_STUBS_FILE } from '../core/testDataLayout';
 import type { Catalogue, CatalogueEvent, EventKind, Scope } from '../core/types';
 import type { RequestStub, RunPlan } from './ipc';
@@ -18,6 +19,8 @@ export const OUTPUT_LIMIT_BYTES = 1024 * 1024;
 export const OUTPUT_LIMIT_LINES = 10000;
 export const DB_FILE = '.fsdev/db.json';
 export const STUB_FILES = [REQUEST_STUBS_FILE, '.fsdev/stubs.json'];
+/** `{ "access_token": "..." }`: the OAuth token `<%= access_token %>` stands for in local runs. */
+export const OAUTH_FILE = '.fsdev/oauth.json';
 
 export interface PlanInfo {
   event: string;
@@ -28,6 +31,8 @@ export interface PlanInfo {
   payload?: unknown;
   payloadSource?: PayloadSource;
   payloadFile?: string;
+  /** manifest.json "dependencies": installed into server/node_modules before the run when missing. */
+  dependencies?: Dependencies;
   /** System messages for the run's log (deprecations, fallbacks), in order. */
   notes: { level: 'system'; message: string }[];
 }
@@ -54,6 +59,13 @@ function readJson(file: string, appDir?: string): { value?: unknown; error?: str
   try { return { value: JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as unknown }; } catch (e) {
     return { error: (e as Error).message };
   }
+}
+
+function looseJson(text: string): Record<string, unknown> {
+  try {
+    const v = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as unknown;
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? v as Record<string, unknown> : {};
+  } catch { return {}; }
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -241,6 +253,15 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
       + `delivers at most ${payloadLimit / 1024} KB for ${info.kind} events. The run goes ahead.` });
   }
 
+  const raw = looseJson(manifestText);
+  // Platform ≤ 2.2 whitelists the domains `$request.get/post/...` may reach (from 2.3 templates replace them).
+  const legacyRules = /^2\.[0-2]$/.test(manifest.platformVersion ?? '');
+  const whitelisted = Array.isArray(raw['whitelisted-domains']) ? (raw['whitelisted-domains'] as unknown[]).map(String) : [];
+  const oauth = readJson(path.join(appDir, OAUTH_FILE));
+  const accessToken = isObject(oauth.value) && typeof oauth.value.access_token === 'string' ? oauth.value.access_token : undefined;
+
+  info.dependencies = manifestDependencies(raw);
+
   const plan: RunPlan = {
     appDir,
     serverScript: path.join(appDir, SERVER_SCRIPT),
@@ -251,6 +272,8 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
     payloadJson,
     iparams,
     requestTemplates: isObject(templates.value) ? templates.value : undefined,
+    whitelistedDomains: legacyRules ? whitelisted : undefined,
+    accessToken,
     stubs,
     offline: req.offline ?? false,
     dbFile: path.join(appDir, DB_FILE),

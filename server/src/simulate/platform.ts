@@ -14,6 +14,8 @@ import type { LogLevel } from './types';
 export interface PlatformHooks {
   log(level: LogLevel, message: string, unsupported?: boolean): void;
   effect(m: Omit<EffectMessage, 'type'>): void;
+  /** An API call failed because of state earlier runs left in .fsdev/ (a schedule that already exists, ...). */
+  stateNote?(note: string): void;
   /** Whether renderData answers the current invocation (default: app set-up events; the test child adds server methods). */
   renderAnswers?(): boolean;
   /**
@@ -39,6 +41,12 @@ export class RenderRecord {
     this.promise = new Promise<void>((r) => { this.resolve = r; });
   }
   called(): void { this.resolve(); }
+}
+
+/** A short, bounded label of an argument for "$db.get('key')". */
+export function label(v: unknown): string {
+  const text = typeof v === 'string' ? `'${v}'` : (() => { try { return JSON.stringify(v) ?? String(v); } catch { return String(v); } })();
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 /** Make a value JSON-safe: cycles, functions, BigInt, undefined and non-finite numbers handled. */
@@ -69,6 +77,13 @@ export function jsonSafe(value: unknown, maxBytes = 1024 * 1024): unknown {
 
 export function createPlatform(sandbox: Sandbox, plan: RunPlan, hooks: PlatformHooks): { apis: Record<string, unknown>; render: RenderRecord } {
   const { log, effect } = hooks;
+  /** Errors the stores mark as caused by earlier runs' state: the hook names it; the handler never sees the mark. */
+  const fromState = (e: unknown): void => {
+    const note = (e as { stateNote?: unknown } | null)?.stateNote;
+    if (typeof note !== 'string') return;
+    delete (e as { stateNote?: unknown }).stateNote;
+    hooks.stateNote?.(note);
+  };
   // With a `store` hook the operation travels as JSON (as it would reach the platform's store).
   const remote = (op: StoreOp, args: unknown[]): Promise<unknown> => {
     let wire: unknown[];
@@ -93,10 +108,11 @@ export function createPlatform(sandbox: Sandbox, plan: RunPlan, hooks: PlatformH
         effect({ kind: 'db', effect: { op, key: String(key), ...(op === 'get' ? { value: r } : value !== undefined ? { value } : {}), ok: true } });
         return r;
       } catch (e) {
+        fromState(e);
         effect({ kind: 'db', effect: { op, key: String(key), ok: false, error: (e as { message?: string }).message ?? String(e) } });
         throw e;
       }
-    });
+    }, `$db.${op}(${label(key)})`);
   const $db = sandbox.toCtx({}) as Record<string, unknown>;
   Object.assign($db, {
     set: (key: unknown, value: unknown, options?: unknown) => dbOp('set', key, [key, value, options], jsonSafe(value)),
@@ -112,6 +128,7 @@ export function createPlatform(sandbox: Sandbox, plan: RunPlan, hooks: PlatformH
     if (requestApi?.iparams !== plan.iparams) {
       requestApi = { iparams: plan.iparams, api: new RequestApi({
         templates: plan.requestTemplates, stubs: plan.stubs, iparams: plan.iparams, offline: plan.offline,
+        whitelistedDomains: plan.whitelistedDomains, accessToken: plan.accessToken,
         record: (e) => effect({ kind: 'requests', effect: e }),
         warn: (message) => log('system', message),
       }) };
@@ -120,13 +137,13 @@ export function createPlatform(sandbox: Sandbox, plan: RunPlan, hooks: PlatformH
   };
   const $request = sandbox.toCtx({}) as Record<string, unknown>;
   $request.invokeTemplate = (name: unknown, params?: Parameters<RequestApi['invokeTemplate']>[1]) =>
-    sandbox.promise(() => requests().invokeTemplate(name, params));
+    sandbox.promise(() => requests().invokeTemplate(name, params), `$request.invokeTemplate(${label(name)})`);
   for (const m of ['get', 'post', 'put', 'patch', 'delete']) {
     $request[m] = (url: unknown, options?: Parameters<RequestApi['legacy']>[2]) =>
-      sandbox.promise(() => requests().legacy(m.toUpperCase(), url, options));
+      sandbox.promise(() => requests().legacy(m.toUpperCase(), url, options), `$request.${m}(${label(url)})`);
   }
 
-  const schedules = new LocalSchedule(plan.dbFile);
+  const schedules = new LocalSchedule(plan.dbFile, (message) => log('system', message));
   const $schedule = sandbox.toCtx({}) as Record<string, unknown>;
   for (const op of ['create', 'fetch', 'update', 'delete', 'pause', 'resume'] as const) {
     $schedule[op] = (options?: unknown) => sandbox.promise(async () => {
@@ -136,11 +153,12 @@ export function createPlatform(sandbox: Sandbox, plan: RunPlan, hooks: PlatformH
         effect({ kind: 'schedules', effect: { op, name: typeof name === 'string' ? name : undefined, options: jsonSafe(options), ok: true } });
         return r;
       } catch (e) {
+        fromState(e);
         effect({ kind: 'schedules', effect: { op, name: typeof name === 'string' ? name : undefined, options: jsonSafe(options), ok: false,
           error: (e as { message?: string }).message ?? String(e) } });
         throw e;
       }
-    });
+    }, `$schedule.${op}(${label((options as { name?: unknown } | undefined)?.name)})`);
   }
 
   let targetCount = 0;
@@ -148,7 +166,7 @@ export function createPlatform(sandbox: Sandbox, plan: RunPlan, hooks: PlatformH
     const url = `http://127.0.0.1:10001/fsdev/external-event/${encodeURIComponent(plan.event)}/${process.pid}-${++targetCount}`;
     effect({ kind: 'targetUrls', effect: { url } });
     return url;
-  });
+  }, 'generateTargetUrl()');
 
   // renderData: app set-up events wait for it; elsewhere it is recorded and has no effect.
     const render = new RenderRecord();

@@ -19,17 +19,47 @@ interface Template { schema?: TemplateSchema; options?: { retryDelay?: number; m
 
 const REQUEST_TIMEOUT_MS = 15000;
 
-/** Replace `<%= iparam.x %>`, `<%= context.x %>`, `<%= access_token %>` in a template string. */
-export function substitute(text: string, vars: { iparam: Record<string, unknown>; context: Record<string, unknown> },
-  missing?: (expr: string) => void): string {
-  return text.replace(/<%=\s*([\w.$]+)\s*%>/g, (whole, expr: string) => {
+export interface TemplateVars { iparam: Record<string, unknown>; context: Record<string, unknown>; access_token?: string }
+
+/**
+ * Replace `<%= iparam.x %>`, `<%= context.x %>`, `<%= access_token %>` and `<%= encode(...) %>` (base64 of the
+ * value, as the platform's `encode` for Basic auth headers) in a template string.
+ */
+export function substitute(text: string, vars: TemplateVars, missing?: (expr: string) => void): string {
+  return text.replace(/<%=\s*(?:(encode)\(\s*([\w.$]+)\s*\)|([\w.$]+))\s*%>/g, (whole, encode: string | undefined, inner?: string, plain?: string) => {
+    const expr = (inner ?? plain)!;
     const [root, ...rest] = expr.split('.');
-    let cur: unknown = root === 'iparam' ? vars.iparam : root === 'context' ? vars.context : undefined;
+    let cur: unknown = root === 'iparam' ? vars.iparam : root === 'context' ? vars.context
+      : root === 'access_token' && rest.length === 0 ? vars.access_token ?? '' : undefined;
     if (cur === undefined) { missing?.(expr); return whole; }
     for (const p of rest) cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[p] : undefined;
-    if (cur === undefined || cur === null) { missing?.(expr); return ''; }
-    return typeof cur === 'object' ? JSON.stringify(cur) : String(cur);
+    if (cur === undefined || cur === null || cur === '') { missing?.(expr); if (cur !== '') return ''; }
+    const value = typeof cur === 'object' ? JSON.stringify(cur) : String(cur);
+    return encode ? Buffer.from(value).toString('base64') : value;
   });
+}
+
+/**
+ * The request rules of platform ≤ 2.2 for `$request.get/post/...`: HTTPS only, no IP addresses, and the host
+ * must be listed in manifest.json "whitelisted-domains" (entries may use `<%= iparam.x %>` and a `*` subdomain).
+ * Returns the reason a URL is refused, or undefined.
+ */
+export function whitelistViolation(url: URL, whitelisted: string[], vars: TemplateVars): string | undefined {
+  if (url.protocol !== 'https:') return `Only HTTPS requests are allowed: ${url.href}`;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(':')) return `Requests to IP addresses are not allowed: ${url.href}`;
+  const allowed = whitelisted.some((entry) => {
+    const e = substitute(String(entry), vars).trim().replace(/\/+$/, '');
+    const m = /^https:\/\/([^/]+)$/i.exec(e);
+    if (!m) return false;
+    const pattern = m[1].toLowerCase();
+    const want = url.port ? `${host}:${url.port}` : host;
+    if (!pattern.includes('*')) return pattern === want.toLowerCase();
+    const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[a-z0-9-]+(?:\\.[a-z0-9-]+)*')}$`);
+    return re.test(want.toLowerCase());
+  });
+  return allowed ? undefined
+    : `This domain has not been whitelisted: ${url.origin} (add it to "whitelisted-domains" in manifest.json)`;
 }
 
 export class RequestApi {
@@ -37,6 +67,10 @@ export class RequestApi {
     templates?: Record<string, unknown>;
     stubs?: Record<string, RequestStub>;
     iparams: Record<string, unknown>;
+    /** Platform ≤ 2.2: manifest.json "whitelisted-domains", enforced on the legacy methods. */
+    whitelistedDomains?: string[];
+    /** The value of `<%= access_token %>` (from .fsdev/oauth.json), when the app uses OAuth. */
+    accessToken?: string;
     offline: boolean;
     record: (e: RequestEffect) => void;
     warn: (message: string) => void;
@@ -55,7 +89,7 @@ export class RequestApi {
       this.opts.record({ template: templateName, method: '?', url: '', status: 0, durationMs: 0, stubbed: false, error: failure.message });
       throw failure;
     }
-    const vars = { iparam: this.opts.iparams, context: params?.context ?? {} };
+    const vars: TemplateVars = { iparam: this.opts.iparams, context: params?.context ?? {}, access_token: this.opts.accessToken };
     const missing = (expr: string) => this.opts.warn(`$request.invokeTemplate('${templateName}'): <%= ${expr} %> has no value`);
     const s = t.schema ?? {};
     const method = (s.method ?? 'GET').toUpperCase();
@@ -76,23 +110,31 @@ export class RequestApi {
       stubKeys: [templateName, `${method} ${url.toString()}`, url.toString()] });
   }
 
-  /** The older API: `$request.get(url, { headers, body, json, qs })`. */
+  /** The older API: `$request.get(url, { headers, body, json, qs })`, with templates substituted in all three. */
   async legacy(method: string, url: unknown, options?: { headers?: Record<string, string>; body?: unknown; json?: unknown; qs?: Record<string, unknown>; maxAttempts?: number; retryDelay?: number }): Promise<HttpResult | unknown> {
-    let u: URL;
-    try { u = new URL(String(url)); } catch {
-      const failure: HttpFailure = { status: 400, errorSource: 'APP', message: `Invalid URL: ${String(url)}` };
-      this.opts.record({ method, url: String(url), status: 0, durationMs: 0, stubbed: false, error: failure.message });
+    const vars: TemplateVars = { iparam: this.opts.iparams, context: {}, access_token: this.opts.accessToken };
+    const missing = (expr: string) => this.opts.warn(`$request.${method.toLowerCase()}: <%= ${expr} %> has no value`);
+    const refuse = (message: string, status = 400): never => {
+      const failure: HttpFailure = { status, errorSource: 'APP', message };
+      this.opts.record({ method, url: String(url), status: 0, durationMs: 0, stubbed: false, error: message });
       throw failure;
+    };
+    let u: URL;
+    try { u = new URL(substitute(String(url), vars, missing)); } catch { return refuse(`Invalid URL: ${String(url)}`); }
+    if (this.opts.whitelistedDomains) {
+      const why = whitelistViolation(u, this.opts.whitelistedDomains, vars);
+      if (why) refuse(why);
     }
-    for (const [k, v] of Object.entries(options?.qs ?? {})) u.searchParams.set(k, String(v));
-    const headers: Record<string, string> = { ...(options?.headers ?? {}) };
+    for (const [k, v] of Object.entries(options?.qs ?? {})) u.searchParams.set(k, substitute(String(v), vars, missing));
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(options?.headers ?? {})) headers[k] = substitute(String(v), vars, missing);
     let body: string | undefined;
     const json = options?.json;
     if (json !== undefined && json !== true && json !== false) {
-      body = JSON.stringify(json);
+      body = substitute(JSON.stringify(json), vars, missing);
       headers['Content-Type'] ??= 'application/json';
     } else if (options?.body !== undefined) {
-      body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+      body = substitute(typeof options.body === 'string' ? options.body : JSON.stringify(options.body), vars, missing);
     }
     const res = await this.send({ method, url: u.toString(), headers, body,
       attempts: Math.max(1, Math.min(5, Number(options?.maxAttempts ?? 1) || 1)),

@@ -19,6 +19,7 @@ import { performance } from 'node:perf_hooks';
 import type { Readable, Writable } from 'node:stream';
 import { splitLines } from './channel';
 import { confinement, missingNode, startChild, watchMemory, type Confinement } from './childProcess';
+import { ensureDependencies, type InstallProgress } from './dependencies';
 import { add as addHistory } from './history';
 import type { ScriptCoverage } from './coverage';
 import { BOUNDS, checkChildMessage, clipText, type ChildMessage, type ChildOutcome, type ParentMessage } from './ipc';
@@ -46,6 +47,8 @@ export interface RunnerOptions {
 export interface RunHooks {
   /** Debug mode: the child listens on this inspector port and waits for a debugger to attach. */
   onDebugReady?(port: number): void;
+  /** Progress of installing the manifest's dependencies, when the run needs it. */
+  install?: InstallProgress;
   /** request.coverage: V8 coverage of the app's server/ files, when the run ended in the child (not at a kill). */
   onCoverage?(scripts: ScriptCoverage[]): void;
 }
@@ -233,6 +236,16 @@ export class HandlerRunner {
       planned = { ok: false as const, reason: `The run could not be prepared: ${(e as Error).message}`,
         info: { event: request.event, kind: 'product' as const, timeLimitMs: 0, notes: [] } };
     }
+    if (planned.ok && planned.info.dependencies) {
+      // As `fdk run`: the manifest's dependencies are installed before the app runs (only what is missing).
+      const notes = planned.info.notes;
+      const failure = await ensureDependencies(request.appDir, planned.info.dependencies, {
+        begin: (m) => hooks?.install?.begin(m),
+        report: (m) => hooks?.install?.report(m),
+        end: (m, ok) => { notes.push({ level: 'system', message: m }); hooks?.install?.end(m, ok); },
+      });
+      if (failure) planned = { ok: false as const, reason: failure, info: planned.info };
+    }
     if (!planned.ok) {
       if (early) discard(early.proc);
       result = { ...base(planned.info), notRunnableReason: planned.reason, durationMs: Math.round(performance.now() - t0) };
@@ -344,7 +357,8 @@ export class HandlerRunner {
             break;
           case 'store': {
             const { id } = m;
-            void runStoreOp(plan.dbFile, m.op, m.args).then((answer) => {
+            void runStoreOp(plan.dbFile, m.op, m.args).then(({ warnings, ...answer }) => {
+              for (const w of warnings ?? []) push({ level: 'system', message: w, time: now() });
               if (!settled) sendToChild(proc, { type: 'store-result', id, ...answer } as ParentMessage);
             });
             break;

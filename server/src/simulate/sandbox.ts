@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import * as util from 'node:util';
 import * as vm from 'node:vm';
 import { builtinModules, createRequire } from 'node:module';
+import { jqueryPromise } from './deferred';
 import type { LogLevel } from './types';
 
 /** Node built-ins a serverless app may require (the platform's runtime ships them; they touch no local files). */
@@ -72,19 +73,28 @@ export class Sandbox {
     return e;
   }
 
-  /** Run `work` as a tracked async operation; the handler gets a context Promise of a JSON copy of the result. */
-  promise<T>(work: () => T | Promise<T>): Promise<T> {
+  /**
+   * Run `work` as a tracked async operation; the handler gets a context Promise of a JSON copy of the result,
+   * with jQuery's deferred methods (`done`, `fail`, `always`, ...) as the platform's APIs have them.
+   */
+  promise<T>(work: () => T | Promise<T>, label = 'a platform call'): Promise<T> {
     this.pending++;
-    return new this.CtxPromise<T>((resolve, reject) => {
+    // Where the handler made the call: a rejection reason is a plain object with no stack of its own.
+    const site = new Error(label);
+    return jqueryPromise(new this.CtxPromise<T>((resolve, reject) => {
       Promise.resolve().then(work).then(
         (v) => { this.pending--; resolve(this.toCtx(v)); },
         (e: unknown) => {
           this.pending--;
-          if (e instanceof Error) reject(this.toCtx({ status: 500, message: e.message }));
-          else reject(this.toCtx(e));
+          const reason = this.toCtx(e instanceof Error ? { status: 500, message: e.message } : e) as unknown;
+          if (reason !== null && typeof reason === 'object') this.origins.set(reason, { label, stack: site.stack ?? '' });
+          reject(reason);
         });
-    });
+    }));
   }
+
+  /** Rejection reasons of platform calls → the call that produced them (label and the call's stack). */
+  readonly origins = new WeakMap<object, { label: string; stack: string }>();
 
   private warnOnce(name: string, message: string): void {
     if (this.warned.has(name)) return;
@@ -205,7 +215,7 @@ export class Sandbox {
       // Intervals never "finish": they do not hold the run open (it ends when everything else settled).
       setInterval: (fn: unknown, ms?: unknown, ...args: unknown[]) => {
         warn('setInterval');
-        return setInterval(() => { if (typeof fn === 'function') (fn as AnyFn)(...args); }, Math.max(1, Number(ms) || 0));
+        return setInterval(() => { if (typeof fn === 'function') (fn as AnyFn)(...args); }, Math.max(1, Number(ms) || 0)).unref();
       },
       clearInterval: (h: unknown) => clearInterval(h as NodeJS.Timeout),
     };

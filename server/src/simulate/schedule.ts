@@ -1,27 +1,39 @@
 // `$schedule`: create / fetch / update / delete / pause / resume. Nothing is ever fired locally: the calls are
 // recorded as effects and the schedules kept in the app's local store (.fsdev/db.json, `schedules`) so a
-// later run can fetch or delete them. Platform limits checked: name required, data at most 4 KB,
-// `schedule_at` a valid date, repeat frequency at least 5 minutes.
+// later run can fetch or delete them. Which source each rule follows is in README.md ("$schedule").
 import { readStore, writeStore } from './db';
 
-export interface ScheduleError { status: number; message: string }
-const err = (status: number, message: string): ScheduleError => ({ status, message });
+/** `stateNote`: the error comes from state an earlier run left in .fsdev/ (the child names it, then drops it). */
+export interface ScheduleError { status: number; message: string; stateNote?: string }
+const err = (status: number, message: string, stateNote?: string): ScheduleError =>
+  (stateNote ? { status, message, stateNote } : { status, message });
+
+/** What fdk resolves with for the calls that change a schedule. */
+export interface ScheduleAck { status: 200; message: string }
+const ack = (message: string): ScheduleAck => ({ status: 200, message });
 
 type Options = { name?: unknown; data?: unknown; schedule_at?: unknown; repeat?: { time_unit?: unknown; frequency?: unknown } };
+
+/** The documentation: at most 1000 one-time schedules and 1 recurring schedule per app installation. */
+export const MAX_ONE_TIME = 1000;
+export const MAX_RECURRING = 1;
 
 function nameOf(o: unknown): string {
   const name = (o as Options | undefined)?.name;
   if (typeof name !== 'string' || name.length === 0) throw err(400, 'The schedule name is required');
-  if (name.length > 50) throw err(400, 'The schedule name must not exceed 50 characters');
   return name;
 }
 
-function validate(o: Options): void {
+function validate(o: Options, warn: (m: string) => void): void {
   if (o.data !== undefined && Buffer.byteLength(JSON.stringify(o.data) ?? '') > 4096) {
     throw err(400, 'The schedule data must not exceed 4 KB');
   }
-  if (o.schedule_at !== undefined && Number.isNaN(Date.parse(String(o.schedule_at)))) {
-    throw err(400, `Invalid schedule_at '${String(o.schedule_at)}': use an ISO date-time`);
+  if (o.schedule_at !== undefined) {
+    const at = Date.parse(String(o.schedule_at));
+    if (Number.isNaN(at)) throw err(400, `Invalid schedule_at '${String(o.schedule_at)}': use an ISO date-time in UTC`);
+    if (at < Date.now() + 5 * 60 * 1000) {
+      warn(`$schedule: schedule_at ${String(o.schedule_at)} is less than 5 minutes from now; the platform requires at least 5 minutes.`);
+    }
   }
   if (o.repeat) {
     const unit = o.repeat.time_unit;
@@ -32,19 +44,35 @@ function validate(o: Options): void {
   }
 }
 
-export class LocalSchedule {
-  constructor(private readonly file: string) {}
+const since = (rec: Record<string, unknown>) => (typeof rec.created_at === 'string' ? ` (created ${rec.created_at})` : '');
 
-  create(o: Options): Record<string, unknown> {
+export class LocalSchedule {
+  constructor(private readonly file: string, private readonly warn: (message: string) => void = () => undefined) {}
+
+  create(o: Options): ScheduleAck {
     const name = nameOf(o);
-    validate(o);
+    validate(o, this.warn);
     const store = readStore(this.file);
-    if (store.schedules[name]) throw err(409, `A schedule named '${name}' already exists`);
+    const old = store.schedules[name];
+    if (old) {
+      throw err(400, 'This Schedule name already exists',
+        `the schedule '${name}' exists in .fsdev/db.json from an earlier run${since(old)}`);
+    }
+    const all = Object.values(store.schedules);
+    if (o.repeat && all.filter((s) => s.repeat).length >= MAX_RECURRING) {
+      const other = all.find((s) => s.repeat)!;
+      throw err(400, `An app can have at most ${MAX_RECURRING} recurring schedule`,
+        `the recurring schedule '${String(other.name)}' exists in .fsdev/db.json from an earlier run${since(other)}`);
+    }
+    if (!o.repeat && all.filter((s) => !s.repeat).length >= MAX_ONE_TIME) {
+      throw err(400, `An app can have at most ${MAX_ONE_TIME} one-time schedules`,
+        `${MAX_ONE_TIME} one-time schedules exist in .fsdev/db.json from earlier runs`);
+    }
     const now = new Date().toISOString();
     const rec = { name, data: o.data ?? {}, schedule_at: o.schedule_at ?? now, repeat: o.repeat, paused: false, created_at: now, updated_at: now };
     store.schedules[name] = JSON.parse(JSON.stringify(rec)) as Record<string, unknown>;
     writeStore(this.file, store);
-    return { ...store.schedules[name] };
+    return ack('Schedule created');
   }
 
   fetch(o: Options): Record<string, unknown> {
@@ -54,31 +82,31 @@ export class LocalSchedule {
     return rec;
   }
 
-  update(o: Options): Record<string, unknown> {
+  update(o: Options): ScheduleAck {
     const name = nameOf(o);
-    validate(o);
+    validate(o, this.warn);
     const store = readStore(this.file);
     const rec = store.schedules[name];
     if (!rec) throw err(404, `Schedule '${name}' not found`);
     for (const k of ['data', 'schedule_at', 'repeat'] as const) if (o[k] !== undefined) rec[k] = JSON.parse(JSON.stringify(o[k])) as unknown;
     rec.updated_at = new Date().toISOString();
     writeStore(this.file, store);
-    return { ...rec };
+    return ack('Schedule updated');
   }
 
-  delete(o: Options): { Deleted: true } {
+  delete(o: Options): ScheduleAck {
     const name = nameOf(o);
     const store = readStore(this.file);
     if (!store.schedules[name]) throw err(404, `Schedule '${name}' not found`);
     delete store.schedules[name];
     writeStore(this.file, store);
-    return { Deleted: true };
+    return ack('Schedule deleted');
   }
 
-  pause(o: Options): Record<string, unknown> { return this.setPaused(o, true); }
-  resume(o: Options): Record<string, unknown> { return this.setPaused(o, false); }
+  pause(o: Options): ScheduleAck { return this.setPaused(o, true); }
+  resume(o: Options): ScheduleAck { return this.setPaused(o, false); }
 
-  private setPaused(o: Options, paused: boolean): Record<string, unknown> {
+  private setPaused(o: Options, paused: boolean): ScheduleAck {
     const name = nameOf(o);
     const store = readStore(this.file);
     const rec = store.schedules[name];
@@ -86,6 +114,6 @@ export class LocalSchedule {
     rec.paused = paused;
     rec.updated_at = new Date().toISOString();
     writeStore(this.file, store);
-    return { ...rec };
+    return ack(paused ? 'Schedule paused' : 'Schedule resumed');
   }
 }

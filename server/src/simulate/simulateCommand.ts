@@ -1,18 +1,22 @@
-// `fsdev simulate <event> [appDir] [--payload file] [--product p | --module m] [--timeout ms] [--offline] [--json]`
+// `fsdev simulate <event> [appDir] [--payload file] [--product p | --module m] [--timeout ms] [--offline] [--fresh] [--json]`
 // Runs one event's handler in a child process and prints the result. This is the cold path: the child is
 // forked first thing, so its start-up overlaps reading and planning the app. Exit 0 on success, 1 otherwise,
 // 2 on a usage error.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HandlerRunner, MAX_TIMEOUT_MS } from './runner';
+import { describeCleared, KEPT_NOTE, resetLocalState } from './state';
 import type { LogEntry, SimulationRequest, SimulationResult } from './types';
 
-const USAGE = 'usage: fsdev simulate <event> [appDir] [--payload file] [--product p | --module m] [--timeout ms] [--offline] [--json]\n';
+const USAGE = 'usage: fsdev simulate <event> [appDir] [--payload file] [--product p | --module m] [--timeout ms] [--offline] [--fresh] [--json]\n'
+  + '  --fresh  first clear the state earlier runs left in .fsdev/db.json ($db values, schedules)\n';
 
-interface Parsed { request?: SimulationRequest; json: boolean; error?: string }
+interface Parsed { request?: SimulationRequest; json: boolean; fresh?: boolean; error?: string }
 
 export function parseSimulateArgs(argv: string[], cwd = process.cwd()): Parsed {
   const positional: string[] = [];
   let json = false;
+  let fresh = false;
   const req: Partial<SimulationRequest> = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -25,6 +29,7 @@ export function parseSimulateArgs(argv: string[], cwd = process.cwd()): Parsed {
     try {
       switch (flag) {
         case '--json': json = true; break;
+        case '--fresh': fresh = true; break;
         case '--offline': req.offline = true; break;
         case '--payload': req.payloadFile = path.resolve(cwd, value()); break;
         case '--product': req.scope = { kind: 'product', name: value() }; break;
@@ -48,7 +53,7 @@ export function parseSimulateArgs(argv: string[], cwd = process.cwd()): Parsed {
   }
   if (positional.length === 0) return { json, error: 'missing <event>' };
   if (positional.length > 2) return { json, error: `unexpected argument ${positional[2]}` };
-  return { json, request: { ...req, event: positional[0], appDir: path.resolve(cwd, positional[1] ?? '.') } };
+  return { json, ...(fresh ? { fresh } : {}), request: { ...req, event: positional[0], appDir: path.resolve(cwd, positional[1] ?? '.') } };
 }
 
 /** The `--json` shape: one object. A not-runnable reason is reported as the error message. */
@@ -98,7 +103,10 @@ export function formatHuman(r: SimulationResult): string {
   }
   if (r.error) {
     const where = r.error.file ? ` at ${r.error.file}${r.error.line ? `:${r.error.line}${r.error.column ? `:${r.error.column}` : ''}` : ''}` : '';
-    out.push(`  error: ${paint('31', r.error.message)}${where}`);
+    // The first line is the error; later lines (a hint, the state that caused it) go below it.
+    const [headline, ...more] = r.error.message.split('\n');
+    out.push(`  error: ${paint('31', headline)}${where}`);
+    for (const line of more) out.push(`    ${line}`);
     const frames = r.error.frames.slice(0, 8);
     for (const f of frames) out.push(`    at ${f.functionName ? `${f.functionName} ` : ''}${f.file}:${f.line}:${f.column}`);
   }
@@ -124,6 +132,11 @@ function formatLog(l: LogEntry): string {
   return `    ${paint(tint, `[${level}+${l.time}ms]`)} ${lines[0]}${flag}${lines.length > 1 ? `\n${indent(lines.slice(1).join('\n'), '      ')}` : ''}`;
 }
 
+/** --fresh only touches a folder that holds a manifest.json (a wrong path must not get a .fsdev/ written). */
+function isFreshworksApp(appDir: string): boolean {
+  return fs.existsSync(path.join(appDir, 'manifest.json'));
+}
+
 export async function simulateCommand(argv: string[]): Promise<number> {
   if (argv.includes('-h') || argv.includes('--help')) { process.stdout.write(USAGE); return 0; }
   const parsed = parseSimulateArgs(argv);
@@ -134,7 +147,12 @@ export async function simulateCommand(argv: string[]): Promise<number> {
   const runner = new HandlerRunner({ warm: false });
   runner.prestart(parsed.request.nodePath, parsed.request.appDir);
   try {
-    const result = await runner.run(parsed.request);
+    if (parsed.fresh && isFreshworksApp(parsed.request.appDir)) {
+      process.stderr.write(`fsdev: --fresh: ${describeCleared(resetLocalState(parsed.request.appDir))}. ${KEPT_NOTE}\n`);
+    }
+    // Progress of installing the manifest's dependencies goes to stderr: stdout stays the result (--json).
+    const note = (m: string) => { process.stderr.write(`fsdev: ${m}\n`); };
+    const result = await runner.run(parsed.request, undefined, { install: { begin: note, report: (m) => note(`  ${m}`), end: note } });
     process.stdout.write(parsed.json ? `${JSON.stringify(toJsonOutput(result))}\n` : formatHuman(result));
     await runner.idle();
     return result.status === 'success' ? 0 : 1;

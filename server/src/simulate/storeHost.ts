@@ -8,27 +8,32 @@ import type { StoreOp } from './ipc';
 import { withFileLock } from './lock';
 import { LocalSchedule } from './schedule';
 
-export type StoreAnswer = { ok: true; value: unknown } | { ok: false; error: { status: number; message: string } };
+/** `warnings`: system messages for the run's log ($schedule's documented limits); `stateNote`: see db.ts. */
+export type StoreAnswer = { ok: true; value: unknown; warnings?: string[] }
+  | { ok: false; error: { status: number; message: string; stateNote?: string }; warnings?: string[] };
 
-function asError(e: unknown): { status: number; message: string } {
-  const o = e as { status?: unknown; message?: unknown } | null;
-  return { status: typeof o?.status === 'number' ? o.status : 500, message: typeof o?.message === 'string' ? o.message : String(e) };
+function asError(e: unknown): { status: number; message: string; stateNote?: string } {
+  const o = e as { status?: unknown; message?: unknown; stateNote?: unknown } | null;
+  return { status: typeof o?.status === 'number' ? o.status : 500, message: typeof o?.message === 'string' ? o.message : String(e),
+    ...(typeof o?.stateNote === 'string' ? { stateNote: o.stateNote } : {}) };
 }
 
 /** Run one store operation for a run of the app whose store is `dbFile`. Never throws. */
 export async function runStoreOp(dbFile: string, op: StoreOp, args: unknown[]): Promise<StoreAnswer> {
+  const warnings: string[] = [];
+  const withWarnings = (a: StoreAnswer): StoreAnswer => (warnings.length ? { ...a, warnings } : a);
   try {
     // The app folder exists (the run was planned in it); .fsdev/ is ours to create.
     fs.mkdirSync(path.dirname(dbFile), { recursive: true });
     const work = () => {
       const [area, name] = op.split('.') as ['db' | 'schedule', string];
-      const target = area === 'db' ? new LocalDb(dbFile) : new LocalSchedule(dbFile);
+      const target = area === 'db' ? new LocalDb(dbFile) : new LocalSchedule(dbFile, (w) => warnings.push(w));
       const fn = (target as unknown as Record<string, (...a: unknown[]) => unknown>)[name];
       return { ok: true as const, value: fn.apply(target, args) };
     };
     // Reads need no lock: every write is an atomic rename, so a read sees the store before or after it.
-    return op === 'db.get' || op === 'schedule.fetch' ? work() : await withFileLock(dbFile, work);
+    return withWarnings(op === 'db.get' || op === 'schedule.fetch' ? work() : await withFileLock(dbFile, work));
   } catch (e) {
-    return { ok: false, error: asError(e) };
+    return withWarnings({ ok: false, error: asError(e) });
   }
 }
