@@ -23,18 +23,21 @@ export async function resetLocalState(client: LanguageClient, apps: AppSummary[]
   if (!app) return false;
   const name = path.basename(app.appDir);
   const state = await client.sendRequest(ResetStateRequest, { appDir: app.appDir, dryRun: true });
-  if (state.dbKeys === 0 && state.schedules === 0) {
+  if (state.dbKeys === 0 && state.schedules === 0 && !state.unreadable) {
     void vscode.window.showInformationMessage(`${name}: no local simulation state to reset (${state.file} holds no $db keys or schedules).`);
     return false;
   }
   const choice = await vscode.window.showWarningMessage(`Reset the local simulation state of ${name}?`, {
     modal: true,
-    detail: `This clears ${state.file}: ${plural(state.dbKeys, '$db key')} and ${plural(state.schedules, 'schedule')} that earlier runs `
-      + 'stored. The run history, request stubs (.fsdev/stubs.json) and .fsdev/oauth.json are kept.',
+    detail: (state.unreadable
+      ? `${state.file} cannot be read (${state.unreadable}). Reset keeps it aside as ${state.file}.unreadable-<time> and starts an empty store. `
+      : `This clears ${state.file}: ${plural(state.dbKeys, '$db key')} and ${plural(state.schedules, 'schedule')} that earlier runs stored. `)
+      + 'The run history, request stubs (.fsdev/stubs.json) and .fsdev/oauth.json are kept.',
   }, 'Reset');
   if (choice !== 'Reset') return false;
   const done = await client.sendRequest(ResetStateRequest, { appDir: app.appDir });
   void vscode.window.showInformationMessage(
-    `${name}: cleared ${done.file} (${plural(done.dbKeys, '$db key')}, ${plural(done.schedules, 'schedule')}).`);
+    `${name}: cleared ${done.file} (${plural(done.dbKeys, '$db key')}, ${plural(done.schedules, 'schedule')})`
+    + (done.keptAside ? `; the unreadable store was kept as ${done.keptAside}.` : '.'));
   return true;
 }

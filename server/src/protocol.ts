@@ -88,7 +88,13 @@ export interface HistoryParams { appDir: string }
 export const SimulationHistoryRequest = new RequestType<HistoryParams, SimulationResult[], void>('freshsales/simulationHistory');
 
 export interface ResetStateParams { appDir: string; /** Only say what a reset would clear. */ dryRun?: boolean }
-export interface ResetStateResult { file: string; dbKeys: number; schedules: number; cleared: boolean }
+export interface ResetStateResult {
+  file: string; dbKeys: number; schedules: number; cleared: boolean;
+  /** The store does not parse (dry run): why. A reset keeps it aside rather than losing it. */
+  unreadable?: string;
+  /** After a reset of an unreadable store: where it was kept, relative to the app. */
+  keptAside?: string;
+}
 /**
  * Client → server: clear the state runs keep in `.fsdev/db.json` ($db values, schedules), after the user
  * confirmed ("Reset Local Simulation State"); `dryRun` first, to say what it would clear.

@@ -4,6 +4,7 @@ import { MessageType, ShowMessageNotification, type Connection, type WorkDonePro
 import type { InstallProgress } from './simulate/dependencies';
 import { HandlerRunner } from './simulate/runner';
 import { list as listHistory } from './simulate/history';
+import { DB_FILE } from './simulate/plan';
 import { describeLocalState, resetLocalState } from './simulate/state';
 import { ResetStateRequest, SimulateRequest, SimulationDebugReadyNotification, SimulationHistoryRequest, SimulationLogNotification } from './protocol';
 
@@ -59,7 +60,12 @@ export function registerSimulation(connection: Connection, knownApp: (appDir: st
   connection.onRequest(SimulationHistoryRequest, async ({ appDir }) => (knownApp(appDir) ? listHistory(appDir) : []));
   connection.onRequest(ResetStateRequest, async ({ appDir, dryRun }) => {
     if (!knownApp(appDir)) throw new Error(`${appDir} is not a Freshworks app of this workspace.`);
-    return { ...(dryRun ? describeLocalState(appDir) : resetLocalState(appDir)), cleared: !dryRun };
+    if (!dryRun) return { ...await resetLocalState(appDir), cleared: true };
+    try {
+      return { ...describeLocalState(appDir), cleared: false };
+    } catch (e) {
+      return { file: DB_FILE, dbKeys: 0, schedules: 0, cleared: false, unreadable: String((e as { message?: unknown }).message ?? e) };
+    }
   });
   connection.onShutdown(() => runner?.dispose());
   // A warm child may read one app only (Node's permission model names its folder): warm it for this app.

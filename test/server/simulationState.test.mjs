@@ -63,3 +63,22 @@ test('state from an earlier run is named in the failure; the reset says what it 
   assert.equal((await simulate(client, app, 'onAppInstall')).status, 'success');
   await assert.rejects(client.request('freshsales/resetSimulationState', { appDir: tmpdir() }), /not a Freshworks app of this workspace/);
 });
+
+test('a store that does not parse: the dry run says why; the reset keeps it aside byte for byte and starts empty', async () => {
+  const { readFileSync, readdirSync, writeFileSync, mkdirSync } = await import('node:fs');
+  const app = copyFixture('sim-schedule');
+  const client = await server(app);
+  mkdirSync(path.join(app, '.fsdev'), { recursive: true });
+  const broken = '{ "version": 1, "db": { "k": 1, }, "schedules": {} }';
+  writeFileSync(path.join(app, '.fsdev/db.json'), broken);
+  const dry = await client.request('freshsales/resetSimulationState', { appDir: app, dryRun: true });
+  assert.equal(dry.cleared, false);
+  assert.match(dry.unreadable, /not valid JSON/);
+  assert.equal(readFileSync(path.join(app, '.fsdev/db.json'), 'utf8'), broken, 'a dry run touches nothing');
+  const done = await client.request('freshsales/resetSimulationState', { appDir: app });
+  assert.match(done.keptAside, /^\.fsdev\/db\.json\.unreadable-/);
+  assert.equal(readFileSync(path.join(app, done.keptAside), 'utf8'), broken);
+  assert.deepEqual(JSON.parse(readFileSync(path.join(app, '.fsdev/db.json'), 'utf8')).db, {});
+  assert.ok(!readdirSync(path.join(app, '.fsdev')).some((f) => f.endsWith('.lock')), 'the store lock is released');
+  assert.equal((await simulate(client, app, 'onAppInstall')).status, 'success');
+});

@@ -148,7 +148,7 @@ export async function simulateCommand(argv: string[]): Promise<number> {
   runner.prestart(parsed.request.nodePath, parsed.request.appDir);
   try {
     if (parsed.fresh && isFreshworksApp(parsed.request.appDir)) {
-      process.stderr.write(`fsdev: --fresh: ${describeCleared(resetLocalState(parsed.request.appDir))}. ${KEPT_NOTE}\n`);
+      process.stderr.write(`fsdev: --fresh: ${describeCleared(await resetLocalState(parsed.request.appDir))}. ${KEPT_NOTE}\n`);
     }
     // Progress of installing the manifest's dependencies goes to stderr: stdout stays the result (--json).
     const note = (m: string) => { process.stderr.write(`fsdev: ${m}\n`); };

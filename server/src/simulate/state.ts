@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readStore, writeStore } from './db';
+import { withFileLock } from './lock';
 import { DB_FILE } from './plan';
 
 export interface LocalState {
@@ -21,15 +22,30 @@ export function describeLocalState(appDir: string): LocalState {
   return { file: DB_FILE, dbKeys: Object.keys(store.db).length, schedules: Object.keys(store.schedules).length };
 }
 
-/** Clear `$db` values and schedules; returns what there was. The file is rewritten empty, never deleted. */
-export function resetLocalState(appDir: string): LocalState {
-  const before = describeLocalState(appDir);
+/**
+ * Clear `$db` values and schedules; returns what there was. Under the store's lock (a run writing at the same
+ * time is never lost in between). The file is rewritten empty, never deleted; a store that cannot be read is
+ * not lost either: it is renamed aside (`db.json.unreadable-<time>`) and its name returned in `keptAside`.
+ */
+export async function resetLocalState(appDir: string): Promise<LocalState & { keptAside?: string }> {
   const file = path.join(appDir, DB_FILE);
-  if (fs.existsSync(file)) writeStore(file, { version: 1, db: {}, schedules: {} });
-  return before;
+  if (!fs.existsSync(file)) return { file: DB_FILE, dbKeys: 0, schedules: 0 };
+  return withFileLock(file, () => {
+    let before: LocalState & { keptAside?: string };
+    try {
+      before = describeLocalState(appDir);
+    } catch {
+      const aside = `${DB_FILE}.unreadable-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      fs.renameSync(file, path.join(appDir, aside));
+      before = { file: DB_FILE, dbKeys: 0, schedules: 0, keptAside: aside };
+    }
+    writeStore(file, { version: 1, db: {}, schedules: {} });
+    return before;
+  });
 }
 
-export function describeCleared(s: LocalState): string {
+export function describeCleared(s: LocalState & { keptAside?: string }): string {
   const n = (k: number, what: string) => `${k} ${what}${k === 1 ? '' : 's'}`;
-  return `cleared ${s.file} (${n(s.dbKeys, '$db key')}, ${n(s.schedules, 'schedule')})`;
+  const aside = 'keptAside' in s && s.keptAside ? `; it could not be read and was kept as ${s.keptAside}` : '';
+  return `cleared ${s.file} (${n(s.dbKeys, '$db key')}, ${n(s.schedules, 'schedule')}${aside})`;
 }
