@@ -4,7 +4,7 @@
 // test/fixtures/apps/sim-*.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { copyApp, newRunner } from './helpers.mjs';
+import { copyApp, makeApp, newRunner } from './helpers.mjs';
 
 let runner;
 before(async () => { runner = await newRunner({ recordHistory: false }); });
@@ -172,4 +172,13 @@ test('fsdev simulate --fresh clears the state earlier runs left (and says what),
   assert.match(fresh.stderr, /^fsdev: --fresh: cleared \.fsdev\/db\.json \(0 \$db keys, 1 schedule\)\. The run history, request stubs/m);
   const { existsSync } = await import('node:fs');
   assert.ok(existsSync(`${dir}/.fsdev/history.json`), 'the history is kept');
+});
+
+test('$db.entity (entity storage) is named as not simulated, at the app\'s line, not "is not a function"', async () => {
+  const dir = makeApp("exports = { h: async function () {\n  const tickets = $db.entity({ version: 'v1' }).get('tickets');\n  return tickets;\n} };\n");
+  const r = await runner.run({ appDir: dir, event: 'onContactCreate' });
+  assert.equal(r.status, 'failed');
+  assert.match(r.error.message, /\$db\.entity \(entity storage, custom objects\) is not simulated by fsdev yet/);
+  assert.doesNotMatch(r.error.message, /is not a function/);
+  assert.equal(r.error.line, 2);
 });

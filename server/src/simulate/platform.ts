@@ -120,6 +120,12 @@ export function createPlatform(sandbox: Sandbox, plan: RunPlan, hooks: PlatformH
     update: (key: unknown, type: unknown, attributes: unknown, options?: unknown) =>
       dbOp('update', key, [key, type, attributes, options], jsonSafe({ type, attributes })),
     delete: (key: unknown) => dbOp('delete', key, [key]),
+    // Entity storage (custom objects) is a platform API we do not simulate yet: say so, rather than let the app
+    // meet "$db.entity is not a function" and look at its own code for the fault.
+    entity: () => {
+      throw new Error('$db.entity (entity storage, custom objects) is not simulated by fsdev yet: this run cannot go past it. '
+        + "In fsdev test, stub it: this.stub('$db', 'entity').returns({ ... }).");
+    },
   });
 
   // Built from the plan as it is at call time (the test child re-plans each invocation: iparams may differ).
