@@ -31,7 +31,10 @@ const FileType = { Unknown: 0, File: 1, Directory: 2, SymbolicLink: 64 };
 const namespaces = Object.fromEntries(['commands', 'window', 'languages', 'debug', 'env', 'extensions', 'tasks', 'l10n',
   'StatusBarAlignment', 'TreeItem', 'TreeItemCollapsibleState', 'ThemeIcon', 'ThemeColor', 'Range', 'Position', 'Selection',
   'Disposable', 'WorkspaceEdit', 'ViewColumn', 'ConfigurationTarget', 'MarkdownString', 'CodeLens', 'Location',
-  'DiagnosticSeverity', 'ProgressLocation', 'RelativePattern', 'LogLevel', 'CancellationTokenSource'].map((k) => [k, inert]));
+  'DiagnosticSeverity', 'ProgressLocation', 'RelativePattern', 'LogLevel', 'CancellationTokenSource',
+  'tests', 'TestRunProfileKind', 'TestMessage', 'TestRunRequest', 'FileCoverage', 'StatementCoverage', 'BranchCoverage',
+  'DeclarationCoverage', 'Task', 'TaskGroup', 'ProcessExecution', 'CodeAction', 'QuickPickItemKind', 'TextEditorRevealType',
+].map((k) => [k, inert]));
 const vscode = new Proxy({
   ...namespaces, Uri, EventEmitter, FileType, version: '1.139.0',
   workspace: new Proxy({
