@@ -81,12 +81,17 @@ describe('a real app: manifest dependency and $db .fail()', () => {
       return items.find((i) => /Freshsales/i.test(i));
     }, { timeout: 20_000, message: () => `a "Freshsales" activity bar item; activity bar has: ${items.join(', ')}` });
     if (!(await e.page.$(`.activitybar .action-item.checked [aria-label="${item}"]`))) await e.page.click(`.activitybar .action-item [aria-label="${item}"]`);
-    const more = await waitFor(async () => {
-      for (const h of await e.page.$$('.part.sidebar .action-label[aria-label*="More Actions"]')) if (await h.isVisible()) return h;
-      return null;
-    }, { timeout: 20_000, message: 'the "More Actions" button of the Freshsales view' });
-    await more.click();
-    await e.page.click('.monaco-menu .action-label:has-text("Reset Local Simulation State")', { timeout: 10_000 });
+    // The view's title bar re-renders while the view opens, so a button found a moment ago may be gone by the
+    // click: find and click it again until its menu is open.
+    const menuItem = '.monaco-menu .action-label:has-text("Reset Local Simulation State")';
+    await waitFor(async () => {
+      if (await e.page.$(menuItem)) return true;
+      for (const h of await e.page.$$('.part.sidebar .action-label[aria-label*="More Actions"]')) {
+        if (await h.isVisible().catch(() => false)) { await h.click({ timeout: 2000 }); break; }
+      }
+      return false;
+    }, { timeout: 20_000, interval: 500, message: 'the "More Actions" menu of the Freshsales view' });
+    await e.page.click(menuItem, { timeout: 10_000 });
     await e.page.waitForSelector('.monaco-dialog-box:has-text("1 $db key and 0 schedules")', { timeout: 15_000 });
     await e.page.click('.monaco-dialog-box .monaco-button:has-text("Reset")');
     await waitFor(() => JSON.stringify(JSON.parse(readFileSync(path.join(e.appDir, '.fsdev/db.json'), 'utf8')).db) === '{}',
