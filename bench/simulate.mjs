@@ -1,12 +1,13 @@
 // Simulation performance, all figures from the same run (`node bench/simulate.mjs`, after `node esbuild.mjs`):
 //   floor — bare `node -e ""` process start (median of 15)
-//   warm  — a run of the example handler with the pre-started child (median and p95 of 50)
+//   warm  — a run of the example handler with the pre-started child (median and p95 of 50); and of a handler
+//           that returns at once (the runner's own cost)
 //   cold  — a run with no child ready: fork + run (median and p95 of 15)
 //   cli   — `fsdev simulate onContactCreate <app> --json` as a whole process (median of 10)
 // Goals: warm < 5 ms median; cold ≤ 1.5× floor; cli ≤ 2× floor.
 import { buildSync } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -45,17 +46,28 @@ const time = (fn) => { const t = performance.now(); fn(); return performance.now
 const forkMin = `const p=require('child_process').spawn(process.execPath,${JSON.stringify([...flags, runnerScript])},{stdio:['ignore','pipe','pipe','pipe']});`
   + "p.stdio[3].on('data',d=>{if(String(d).includes('\"ready\"')){p.kill('SIGKILL');process.exit(0)}})";
 
-// Warm: the pre-started child takes the run.
-const warmRunner = new HandlerRunner({ runnerScript, recordHistory: false });
-const warmRuns = [];
-for (let i = 0; i < 50 + 3; i++) {
-  await warmRunner.whenWarm(appDir);
-  const t = performance.now();
-  const r = await warmRunner.run({ appDir, event });
-  if (r.status !== 'success') throw new Error(`warm run: ${r.status} ${JSON.stringify(r.error ?? r.notRunnableReason)}`);
-  if (i >= 3) warmRuns.push(performance.now() - t); // the first runs load the core and warm the JIT
+// Warm: the pre-started child takes the run. The example's handler requires a module and makes two $db calls
+// (a read, and a write: a round trip to the parent, which owns the store); the same app with a handler that
+// returns at once shows the runner's own cost.
+const trivialApp = mkdtempSync(path.join(tmpdir(), 'fsdev-bench-trivial-'));
+cpSync(example, trivialApp, { recursive: true });
+writeFileSync(path.join(trivialApp, 'server/server.js'),
+  'exports = { onContactCreateHandler: function () { return { ok: true }; }, onDealChangeHandler: function () {}, onAppInstallHandler: function () { renderData(); } };\n');
+async function warmRuns(dir) {
+  const runner = new HandlerRunner({ runnerScript, recordHistory: false });
+  const runs = [];
+  for (let i = 0; i < 50 + 3; i++) {
+    await runner.whenWarm(dir);
+    const t = performance.now();
+    const r = await runner.run({ appDir: dir, event });
+    if (r.status !== 'success') throw new Error(`warm run: ${r.status} ${JSON.stringify(r.error ?? r.notRunnableReason)}`);
+    if (i >= 3) runs.push(performance.now() - t); // the first runs load the core and warm the JIT
+  }
+  runner.dispose();
+  return runs;
 }
-warmRunner.dispose();
+const warmExample = await warmRuns(appDir);
+const warmTrivial = await warmRuns(trivialApp);
 
 // Process start-ups, interleaved round by round so that load drifting on a shared machine hits all alike:
 //   floor — `node -e ""`; cold — a run with no child ready (fork on demand); fork-and-exit — a minimal parent
@@ -84,17 +96,18 @@ for (let i = 0; i < 15; i++) {
 coldRunner.dispose();
 const floor = median(floorRuns);
 
-const warmMedian = median(warmRuns);
+const warmMedian = median(warmExample);
 const coldMedian = median(coldRuns);
 const cliMedian = median(cliRuns);
 const rows = [
   ['floor (node -e "")', ms(floor), ''],
-  ['warm run (median)', ms(warmMedian), `goal < 5 ms ${warmMedian < 5 ? 'ok' : 'MISSED'}`],
-  ['warm run (p95)', ms(p95(warmRuns)), ''],
+  ['warm run (median)', ms(warmMedian), `${(warmMedian / floor).toFixed(3)}× floor, goal < 5 ms ${warmMedian < 5 ? 'ok' : 'MISSED'}`],
+  ['warm run (p95)', ms(p95(warmExample)), ''],
+  ['warm, returns at once (median)', ms(median(warmTrivial)), `${(median(warmTrivial) / floor).toFixed(3)}× floor (the runner's own cost)`],
   ['cold run (median)', ms(coldMedian), `${(coldMedian / floor).toFixed(2)}× floor, goal ≤ 1.5× ${coldMedian <= 1.5 * floor ? 'ok' : 'MISSED'}`],
   ['cold run (p95)', ms(p95(coldRuns)), `${(p95(coldRuns) / floor).toFixed(2)}× floor`],
   ['fork-and-exit (median)', ms(median(forkMinRuns)), `${(median(forkMinRuns) / floor).toFixed(2)}× floor (structural minimum of a CLI that forks)`],
   ['fsdev simulate (median)', ms(cliMedian), `${(cliMedian / floor).toFixed(2)}× floor, goal ≤ 2× ${cliMedian <= 2 * floor ? 'ok' : 'MISSED'}`],
 ];
 console.log(`simulate bench — ${path.relative(root, example)} ${event}, node ${process.version}`);
-for (const [name, value, note] of rows) console.log(`  ${name.padEnd(26)} ${value.padStart(10)}  ${note}`);
+for (const [name, value, note] of rows) console.log(`  ${name.padEnd(32)} ${value.padStart(10)}  ${note}`);

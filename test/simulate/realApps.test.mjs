@@ -25,6 +25,21 @@ test('$db calls are jQuery deferreds: done, fail, always, then(...).then(...).fa
   assert.ok(!logs.some((l) => /unexpected|failed/.test(l) && !/get failed/.test(l)), logs.join('\n'));
 });
 
+test('store calls not awaited keep program order: later writes land after earlier ones, a read sees the writes before it', async () => {
+  const dir = makeApp(`exports = { h: function () {
+    $db.set('n', { v: 1 }); $db.set('n', { v: 2 });
+    $db.update('count', 'increment', { hits: 1 }).fail(function () {});
+    $db.set('count', { hits: 10 }); $db.update('count', 'increment', { hits: 1 }); $db.update('count', 'increment', { hits: 1 });
+    $schedule.create({ name: 'later', data: {}, schedule_at: new Date(Date.now() + 3600e3).toISOString() });
+    var seen = [];
+    return Promise.all([$db.get('n'), $db.get('count'), $db.set('n', { v: 3 }), $db.get('n'), $schedule.fetch({ name: 'later' })])
+      .then(function (r) { return [r[0].v, r[1].hits, r[3].v, r[4].name]; });
+  } };\n`);
+  const r = await runner.run({ appDir: dir, event: 'onContactCreate' });
+  assert.equal(r.status, 'success', JSON.stringify(r.error ?? r.notRunnableReason));
+  assert.deepEqual(r.value, [2, 12, 3, 'later']);
+});
+
 test('then(...).fail(...) reaches fail; state(), promise() and instanceof Promise behave', async () => {
   const dir = copyApp('sim-deferred');
   const r = await runner.run({ appDir: dir, event: 'onDealCreate' });

@@ -76,7 +76,9 @@ function storeCall(op: StoreOp, args: unknown[]): Promise<unknown> {
 process.on('uncaughtException', (e) => failFromOutside(e, 'Uncaught exception'));
 process.on('unhandledRejection', (r) => failFromOutside(r, 'Unhandled promise rejection'));
 if (process.argv.includes('--prewarm')) warmUp();
-send({ type: 'ready' });
+// Ready once idle: start-up's own deferred work (the permission model's warning, the first event-loop turn)
+// is over, so a run that arrives right away is not queued behind it.
+setImmediate(() => send({ type: 'ready' }));
 
 /**
  * A warm child has time before its run: take the first-call costs now (V8 compiles functions lazily), with a
@@ -86,8 +88,13 @@ send({ type: 'ready' });
 function warmUp(): void {
   try {
     const s = new Sandbox();
-    s.install({ appDir: '/', serverDir: '/', log: () => undefined, exit: () => { throw new Error('exit'); }, apis: {} });
-    const fn = vm.compileFunction('console.log("%s %d", "warm", 1, { a: [1] }); return { x: exports, p: JSON.parse("{}") };',
+    // The platform's paths too: a $db read of a store that does not exist, a write that goes nowhere.
+    const plan = { appDir: '/', serverScript: '/server.js', event: 'warm', kind: 'product', payloadJson: '{}', iparams: {}, offline: true,
+      dbFile: path.join(__dirname, 'fsdev-warm-none.json'), outputLimitBytes: 0, outputLimitLines: 0 } satisfies RunPlan;
+    const { apis } = createPlatform(s, plan, { log: () => undefined, effect: () => undefined, store: () => Promise.resolve({ Created: true }) });
+    s.install({ appDir: '/', serverDir: '/', log: () => undefined, exit: () => { throw new Error('exit'); }, apis });
+    const fn = vm.compileFunction('console.log("%s %d", "warm", 1, { a: [1] }); $db.get("k").catch(function () {}); $db.set("k", { n: 1 });'
+      + ' return { x: exports, p: JSON.parse("{}") };',
       ['exports'], { parsingContext: s.ctx, filename: path.join(os.tmpdir(), 'fsdev-warm.js') }) as (e: unknown) => unknown;
     jsonSafe(fn({}));
     void s.promise(() => 1);

@@ -33,7 +33,7 @@ export interface RunPlan {
   requestTemplates?: Record<string, unknown>;
   stubs?: Record<string, RequestStub>;
   offline: boolean;
-  /** `<appDir>/.fsdev/db.json`: read and written by the parent only (the child asks it with `store` messages). */
+  /** `<appDir>/.fsdev/db.json`: written by the parent only (the child asks it with `store` messages); the child reads it. */
   dbFile: string;
   outputLimitBytes: number;
   outputLimitLines: number;

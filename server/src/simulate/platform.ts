@@ -19,8 +19,10 @@ export interface PlatformHooks {
   /** Whether renderData answers the current invocation (default: app set-up events; the test child adds server methods). */
   renderAnswers?(): boolean;
   /**
-   * Runs a `$db`/`$schedule` operation elsewhere (the simulate child, which may not write files, asks its
-   * parent); without it they run here on the local store (the test child).
+   * Runs a `$db`/`$schedule` write elsewhere (the simulate child, which may not write files, asks its parent);
+   * without it writes run here on the local store (the test child). Reads (`$db.get`, `$schedule.fetch`) run
+   * here either way, with no round trip: the store is inside the app, which the child may read, and every
+   * write is an atomic rename, so a read sees the store before or after it.
    */
   store?(op: StoreOp, args: unknown[]): Promise<unknown>;
 }
@@ -98,13 +100,22 @@ export function createPlatform(sandbox: Sandbox, plan: RunPlan, hooks: PlatformH
     }
     return hooks.store!(op, wire);
   };
+  // With a `store` hook, in program order (as the platform's store sees one app's calls): each write waits for
+  // the answer to the write before it, and a read, done here, for the writes issued before it.
+  let writes: Promise<unknown> = Promise.resolve();
+  const store = async (op: StoreOp, args: unknown[], local: () => unknown): Promise<unknown> => {
+    if (!hooks.store) return local();
+    if (op === 'db.get' || op === 'schedule.fetch') { await writes; return local(); }
+    const answer = writes.then(() => remote(op, args));
+    writes = answer.catch(() => undefined);
+    return answer;
+  };
   const db = new LocalDb(plan.dbFile);
   const dbOp = (op: 'set' | 'get' | 'update' | 'delete', key: unknown, args: unknown[], value?: unknown) =>
     sandbox.promise(async () => {
       try {
         if (op === 'set' && args[1] === undefined && hooks.store) throw { status: 400, message: 'The value must be JSON-serializable (got undefined)' };
-        const r = hooks.store ? await remote(`db.${op}`, args)
-          : (db[op] as (...a: unknown[]) => unknown).apply(db, args);
+        const r = await store(`db.${op}`, args, () => (db[op] as (...a: unknown[]) => unknown).apply(db, args));
         effect({ kind: 'db', effect: { op, key: String(key), ...(op === 'get' ? { value: r } : value !== undefined ? { value } : {}), ok: true } });
         return r;
       } catch (e) {
@@ -155,7 +166,7 @@ export function createPlatform(sandbox: Sandbox, plan: RunPlan, hooks: PlatformH
     $schedule[op] = (options?: unknown) => sandbox.promise(async () => {
       const name = (options as { name?: unknown } | undefined)?.name;
       try {
-        const r = hooks.store ? await remote(`schedule.${op}`, [options]) : schedules[op](options as never);
+        const r = await store(`schedule.${op}`, [options], () => schedules[op](options as never));
         effect({ kind: 'schedules', effect: { op, name: typeof name === 'string' ? name : undefined, options: jsonSafe(options), ok: true } });
         return r;
       } catch (e) {

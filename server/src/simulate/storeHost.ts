@@ -1,6 +1,7 @@
 // The parent's side of `$db` and `$schedule`: the child may not write files (Node's permission model), so it
-// sends each operation here; we run it on `<appDir>/.fsdev/db.json` while holding the store's lock file, so
-// concurrent runs in any number of processes never lose an update.
+// sends each write here; we run it on `<appDir>/.fsdev/db.json` while holding the store's lock file, so
+// concurrent runs in any number of processes never lose an update. Reads ($db.get, $schedule.fetch) the child
+// does itself (platform.ts); one that arrives here anyway is answered without the lock.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LocalDb } from './db';
