@@ -169,7 +169,7 @@ test('exit 2: a folder that does not exist, or a path that is a file, says so', 
   assert.match(f.stderr, /is a file, not a folder: give the app's folder/);
 });
 
-test('code cache: the first run writes it, later runs use it with the same output; a corrupt or foreign cache is replaced; FSDEV_NO_CODE_CACHE=1 writes none', () => {
+test('code cache: the first run writes it, later runs use it with the same output; a corrupt cache is replaced, an older build\'s dropped; FSDEV_NO_CODE_CACHE=1 writes none', () => {
   const cacheHome = mkdtempSync(path.join(tmpdir(), 'fsdev-cache-test-'));
   const dir = path.join(cacheHome, 'freshsales-devtools');
   const run = (env = {}) => spawnSync(process.execPath, [CLI, 'check', 'test/fixtures/apps/broken-app', '--json'],
@@ -189,10 +189,13 @@ test('code cache: the first run writes it, later runs use it with the same outpu
     assert.equal(second.stdout, off.stdout);
     assert.equal(second.status, 1);
     writeFileSync(file, 'not a V8 code cache');
-    writeFileSync(path.join(dir, 'fsdev-v0-old-build.v8cache'), 'a cache of an older build');
+    const older = `fsdev-${process.version}-${process.arch}-1-1.v8cache`;
+    const otherRuntime = 'fsdev-v0.0.0-x64-1-1.v8cache';
+    writeFileSync(path.join(dir, older), 'a cache of an older build');
+    writeFileSync(path.join(dir, otherRuntime), 'a cache of another Node');
     const third = run();
     assert.equal(third.stdout, off.stdout);
-    assert.deepEqual(caches(), [path.basename(file)], 'the old build\'s cache is dropped');
+    assert.deepEqual(caches().sort(), [path.basename(file), otherRuntime].sort(), 'the old build\'s cache is dropped; another runtime\'s is kept');
     assert.ok(statSync(file).size > 10000, 'the corrupt cache was rewritten');
   } finally {
     rmSync(cacheHome, { recursive: true, force: true });
