@@ -80,3 +80,24 @@ test('locateAll: escapes in keys and strings, duplicate keys, nesting, empty con
   assert.equal(locateAll(docs[2], ['/a/x/deep']).size, 0);
   assert.deepEqual(locateAll(docs[1], ['/a/x']).get('/a/x'), { offset: docs[1].indexOf('"last"'), end: docs[1].indexOf('"last"') + 6, key: { offset: docs[1].lastIndexOf('"x"'), end: docs[1].lastIndexOf('"x"') + 3 } });
 });
+
+test('locateAll stops early only when no later duplicate can win: every pointer asked alone, with duplicates far after, escaped duplicates, look-alike keys and strings', () => {
+  const padding = `"pad": [${Array.from({ length: 50 }, (_, i) => `{"label": ${i}}`).join(', ')}]`;
+  const docs = [
+    `{"a": {"x": 1}, ${padding}, "a": {"x": 2}}`,
+    `{"x": 1, ${padding}, "\\u0078": 2}`,
+    `{"x": 1, ${padding}, "x": {"y": [3]}}`,
+    `{"data": {"contact": {"first_name": {"label": 4711}}, ${padding}}, "data\\/": 0}`,
+    `{"data": {"contact": {"first_name": {"label": 4711}, ${padding}}}}`,
+    `{"a": {"b": {"c": 1}}, "z": {"a": 5, "b": "\\"a\\""}, "note": "a"}`,
+    `{"x": 1, "note": "\\"x\\" again", "y": {"x": 0}, "x": "last"}`,
+    `[{"a": 1}, {"a": 2}, ${padding.slice(6)}]`,
+  ];
+  for (const d of docs) {
+    JSON.parse(d);
+    for (const [p, e] of fromTree(d)) {
+      const f = locateAll(d, [p]).get(p);
+      assert.deepEqual(f && { offset: f.offset, end: f.end, key: f.key }, { offset: e.offset, end: e.end, key: e.key }, `${d.slice(0, 60)}…: ${p}`);
+    }
+  }
+});

@@ -1,7 +1,8 @@
 // Where values sit in a JSON text, found without building a tree of the document. A schema error names a
 // value by its JSON pointer (ajv's instancePath); placing a few such errors in a 250 KB payload with a full
 // jsonc-parser tree cost ~4x the JSON.parse and most of the garbage. Here one pass over the text descends
-// only into the members on the way to the wanted values and skips everything else as raw characters.
+// only into the members on the way to the wanted values and skips everything else as raw characters, and
+// stops as soon as every wanted value is found and no later duplicate key can replace one of them.
 // Only for text that JSON.parse accepted (a leading BOM aside): the scanner does not recover from errors.
 
 /** Where one value is: its own span, and the span of its key (with quotes) when it is an object member. */
@@ -41,10 +42,49 @@ export function locateAll(text: string, pointers: Iterable<string>, withKeys: It
   for (const p of pointers) want(p);
   for (const p of withKeys) want(p).withKeys = true;
   const start = skipWs(text, text.charCodeAt(0) === 0xfeff ? 1 : 0);
-  visit(text, start, root);
+  // A key can be spelt another way only with \u or \/ escapes: without them, a later duplicate is found by its text.
+  const scan: Scan = { text, wanted: [...all.values()], open: [], canStop: !hasKeyEscapes(text) };
+  try { visit(scan, start, root); } catch (e) { if (e !== ALL_FOUND) throw e; }
   const out = new Map<string, JsonSpan>();
   for (const [p, node] of all) if (node.span) out.set(p, node.span);
   return out;
+}
+
+interface Scan {
+  text: string;
+  wanted: Want[];
+  /** The objects being scanned, outermost first: a later duplicate of one of their wanted keys would win. */
+  open: Want[];
+  canStop: boolean;
+}
+
+/** Thrown to end the scan early: everything wanted has its span and nothing later can change one. */
+const ALL_FOUND = Symbol('all found');
+
+function stopIfAllFound(scan: Scan, i: number): void {
+  if (!scan.canStop || !scan.wanted.every((w) => w.span)) return;
+  // Innermost first: its keys are the likeliest to come again (every custom field has a "label").
+  for (let k = scan.open.length - 1; k >= 0; k--) {
+    for (const name of scan.open[k].children.keys()) if (occursAfter(scan.text, JSON.stringify(name), i)) return;
+  }
+  throw ALL_FOUND;
+}
+
+/** Whether `quoted` (a JSON string) occurs at or after `i`. Searched without its opening quote, the commonest
+ *  character of a JSON text, which would make the search stop everywhere. */
+function occursAfter(text: string, quoted: string, i: number): boolean {
+  const rest = quoted.slice(1);
+  for (let at = text.indexOf(rest, i); at >= 0; at = text.indexOf(rest, at + 1)) if (text.charCodeAt(at - 1) === 0x22) return true;
+  return false;
+}
+
+/** Whether a `\u` or `\/` escape occurs anywhere (found from backslash to backslash: two-character searches are slow). */
+function hasKeyEscapes(text: string): boolean {
+  for (let at = text.indexOf('\\'); at >= 0; at = text.indexOf('\\', at + 2)) {
+    const next = text.charCodeAt(at + 1);
+    if (next === 0x75 /* u */ || next === 0x2f /* / */) return true;
+  }
+  return false;
 }
 
 function clear(w: Want): void {
@@ -52,8 +92,9 @@ function clear(w: Want): void {
   for (const c of w.children.values()) clear(c);
 }
 
-/** Visits the value at `i` for `w`; returns the offset after it. */
-function visit(text: string, i: number, w: Want, key?: { offset: number; end: number }): number {
+/** Visits the value at `i` for `w`; returns the offset after it (or throws ALL_FOUND). */
+function visit(scan: Scan, i: number, w: Want, key?: { offset: number; end: number }): number {
+  const { text } = scan;
   if (!w.children.size && !w.withKeys) {
     const end = skipValue(text, i);
     w.span = { offset: i, end, key };
@@ -63,6 +104,7 @@ function visit(text: string, i: number, w: Want, key?: { offset: number; end: nu
   const span: JsonSpan = { offset: i, end: i, key };
   if (c === 0x7b /* { */) {
     if (w.withKeys) span.keys = new Map();
+    scan.open.push(w);
     i = skipWs(text, i + 1);
     while (text.charCodeAt(i) === 0x22 /* " */) {
       const keyStart = i;
@@ -72,16 +114,21 @@ function visit(text: string, i: number, w: Want, key?: { offset: number; end: nu
       i = skipWs(text, skipWs(text, i) + 1); // past the colon
       span.keys?.set(name, keySpan);
       const child = w.children.get(name);
-      if (child) { clear(child); i = visit(text, i, child, keySpan); } else i = skipValue(text, i);
+      if (child) {
+        clear(child);
+        i = visit(scan, i, child, keySpan);
+        stopIfAllFound(scan, i);
+      } else i = skipValue(text, i);
       i = skipWs(text, i);
       if (text.charCodeAt(i) === 0x2c /* , */) i = skipWs(text, i + 1);
     }
+    scan.open.pop();
     span.end = i + 1; // the closing brace
   } else if (c === 0x5b /* [ */) {
     i = skipWs(text, i + 1);
     for (let index = 0; text.charCodeAt(i) !== 0x5d /* ] */ && i < text.length; index++) {
       const child = w.children.get(String(index));
-      i = child ? visit(text, i, child) : skipValue(text, i);
+      i = child ? visit(scan, i, child) : skipValue(text, i);
       i = skipWs(text, i);
       if (text.charCodeAt(i) === 0x2c) i = skipWs(text, i + 1);
     }

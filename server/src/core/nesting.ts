@@ -15,6 +15,7 @@ export const MAX_NESTING = 256;
  * blanked offset; undefined when nothing is that deep.
  */
 export function flattenDeepNesting(text: string, max = MAX_NESTING): { text: string; cut: number } | undefined {
+  if (!nestsDeeperThan(text, max)) return undefined; // the usual case, found without building anything
   let depth = 0;
   let cut = -1;
   let from = 0;
@@ -33,6 +34,18 @@ export function flattenDeepNesting(text: string, max = MAX_NESTING): { text: str
   return { text: parts.join(''), cut };
 }
 function blank(s: string): string { return s.replace(/[^\r\n]/g, ' '); }
+
+/** Whether brackets nest deeper than `max` anywhere (counted as above). The regex jumps from bracket to bracket:
+ *  several times faster than looking at every character of a 250 KB payload on each keystroke. */
+function nestsDeeperThan(text: string, max: number): boolean {
+  const brackets = /[{}[\]()]/g;
+  let depth = 0;
+  for (let m = brackets.exec(text); m; m = brackets.exec(text)) {
+    const c = text.charCodeAt(m.index);
+    if (c === 123 || c === 91 || c === 40) { if (++depth > max) return true; } else if (depth > 0) depth--;
+  }
+  return false;
+}
 
 /** The text the parsers may be given, and the warning that says which part was left out. */
 export function guardNesting(file: string, text: string): { text: string; diagnostics: Diagnostic[] } {

@@ -9,18 +9,30 @@ let lastStarts: number[] | undefined;
 export function lineStarts(text: string): number[] {
   if (text === lastText && lastStarts) return lastStarts;
   const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 13 /* \r */) {
-      if (text.charCodeAt(i + 1) === 10) i++;
-      starts.push(i + 1);
-    } else if (c === 10 /* \n */) {
-      starts.push(i + 1);
+  if (!hasLoneCr(text)) {
+    // Only `\n` and `\r\n` end lines (nearly every file): jump from `\n` to `\n`, several times faster than
+    // looking at each character of a large payload on every keystroke.
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  } else {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 13 /* \r */) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
+      } else if (c === 10 /* \n */) {
+        starts.push(i + 1);
+      }
     }
   }
   lastText = text;
   lastStarts = starts;
   return starts;
+}
+
+/** A `\r` not followed by `\n` (an old Mac line end) anywhere in the text. */
+function hasLoneCr(text: string): boolean {
+  for (let i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r', i + 1)) if (text.charCodeAt(i + 1) !== 10) return true;
+  return false;
 }
 
 /** LSP position of `offset` in `text` (clamped to the text). */
