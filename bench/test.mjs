@@ -1,6 +1,6 @@
-// `fsdev test` on a generated app with 200 tests, all figures from the same run (`node bench/test.mjs`, after
+// `fsdev test` on a generated app with 500 tests, all figures from the same run (`node bench/test.mjs`, after
 // `node esbuild.mjs`), each the median of 5 whole-process runs, interleaved so machine load hits all alike:
-//   mocha — the same 200 tests run by plain mocha (this repo's) on plain functions: the handler required as a
+//   mocha — the same tests run by plain mocha (this repo's) on plain functions: the handler required as a
 //           module and called directly (no sandbox, no planning, no child)
 //   fsdev — `fsdev test <app> --no-payloads` (the tests in their child, each this.invoke through the sandbox)
 //   cov   — the same with --coverage (V8 block coverage, Istanbul conversion, HTML/lcov/JSON reports)
@@ -78,7 +78,8 @@ function time(args, cwd) {
   return ms;
 }
 
-const N = 200;
+// 500 tests: the per-test difference must stand well above the noise of a process start (tens of ms here).
+const N = Number(process.env.BENCH_TESTS ?? 500);
 const runs = {
   mocha: (count) => { const d = plainApp(count); return () => time([mocha, '--reporter', 'dot', 'test/'], d); },
   fsdev: (count) => { const d = fsdevApp(count); return () => time([cli, 'test', d, '--no-payloads', '--reporter', 'tap'], d); },

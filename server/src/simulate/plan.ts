@@ -70,6 +70,27 @@ function looseJson(text: string): Record<string, unknown> {
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
+/**
+ * What planning read of the app's files, for as long as the caller keeps it. `fsdev test` keeps one for its
+ * whole run (hundreds of invocations of an app whose files do not change under it: each file read and resolved
+ * once); a simulation reads afresh.
+ */
+export type PlanReads = Map<string, unknown>;
+
+function reader(reads?: PlanReads) {
+  const memo = <T>(key: string, read: () => T): T => {
+    if (!reads) return read();
+    if (!reads.has(key)) reads.set(key, read());
+    return reads.get(key) as T;
+  };
+  return {
+    memo,
+    text: (file: string) => memo(`text ${file}`, () => readText(file)),
+    json: (file: string, appDir?: string) => memo(`json ${appDir ?? ''} ${file}`, () => readJson(file, appDir)),
+    exists: (file: string) => memo(`exists ${file}`, () => fs.existsSync(file)),
+  };
+}
+
 /** The manifest's model, re-parsed only when its text changed. server.js is not parsed here: the child runs it. */
 const manifests = new Map<string, { text: string; model: ManifestModel }>();
 function manifestModel(core: CoreModules, appDir: string, text: string): ManifestModel {
@@ -114,8 +135,10 @@ async function defaultPayload(event: string, scope?: Scope): Promise<unknown> {
   return c.defaultPayload(event, c.defaultProductFor(event, scope));
 }
 
-export async function planRun(req: SimulationRequest, limits?: { outputLimitBytes?: number; outputLimitLines?: number }): Promise<Planned> {
+export async function planRun(req: SimulationRequest, limits?: { outputLimitBytes?: number; outputLimitLines?: number },
+  reads?: PlanReads): Promise<Planned> {
   const appDir = path.resolve(req.appDir);
+  const read = reader(reads);
   const core = await loadCore();
   const entry = core.events.get(req.event);
   const info: PlanInfo = {
@@ -125,7 +148,7 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
   };
   const fail = (reason: string): Planned => ({ ok: false, reason, info });
 
-  const manifestText = readText(path.join(appDir, MANIFEST));
+  const manifestText = read.text(path.join(appDir, MANIFEST));
   if (manifestText === undefined && folderProblem(appDir)) return fail(folderProblem(appDir)!);
   if (manifestText === undefined || !looksLikeFreshworksManifest(manifestText)) return fail(notAnAppReason(appDir, manifestText)!);
   // As check says (and fdk's JSON.parse does): a byte order mark makes manifest.json unreadable.
@@ -166,7 +189,7 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
     return fail(`${req.event} is registered without a "handler"${typo ? ` (the entry has ${typo})` : ''}.`);
   }
   info.handler = reg?.handler;
-  if (!fs.existsSync(path.join(appDir, SERVER_SCRIPT))) return fail(`${SERVER_SCRIPT} does not exist.`);
+  if (!read.exists(path.join(appDir, SERVER_SCRIPT))) return fail(`${SERVER_SCRIPT} does not exist.`);
 
   // Payload: an override, the test_data file of the dialect's layout, or the bundled default.
   let payload: unknown;
@@ -180,14 +203,14 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
     const file = path.resolve(appDir, req.payloadFile);
     info.payloadSource = 'file';
     info.payloadFile = rel(appDir, file);
-    const r = readJson(file, appDir);
+    const r = read.json(file, appDir);
     if (r.outside) return fail(`The payload file ${info.payloadFile} is outside the app (it resolves to ${r.outside}): only files inside the app folder are read.`);
     if (r.missing) return fail(`The payload file ${info.payloadFile} does not exist.`);
     if (r.error) return fail(`The payload file ${info.payloadFile} is not valid JSON: ${r.error}`);
     payload = r.value;
   } else {
     const expected = core.layout.expectedTestDataPath(app, req.event, scope);
-    const r = readJson(path.join(appDir, expected), appDir);
+    const r = read.json(path.join(appDir, expected), appDir);
     if (r.outside) return fail(`${expected} is a link to ${r.outside}, outside the app: only files inside the app folder are read.`);
     if (r.error) return fail(`${expected} is not valid JSON: ${r.error}`);
     if (!r.missing) {
@@ -199,7 +222,7 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
       info.payloadSource = 'default';
       // A flat copy the user wrote (as some 3.0 samples keep) is not read, and the run says so rather than ignore it.
       const flat = `${core.layout.TEST_DATA_DIR}/${req.event}.json`;
-      const flatNote = flat !== expected && fs.existsSync(path.join(appDir, flat)) ? ` (${flat} exists, but this app's layout reads ${expected}; move it there to use it)` : '';
+      const flatNote = flat !== expected && read.exists(path.join(appDir, flat)) ? ` (${flat} exists, but this app's layout reads ${expected}; move it there to use it)` : '';
       info.notes.push({ level: 'system', message: `No ${expected}: using the bundled default payload of ${req.event}${flatNote}.` });
     }
   }
@@ -211,7 +234,7 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
   const [testIparams, iparamDefs, templates, ...stubFiles] = [
     'config/iparam_test_data.json', 'config/iparams.json', 'config/requests.json', ...STUB_FILES,
   ].map((f) => {
-    const r = readJson(path.join(appDir, f), appDir);
+    const r = read.json(path.join(appDir, f), appDir);
     if (!r.outside) return r;
     info.notes.push({ level: 'system', message: `Warning: ${f} is a link to ${r.outside}, outside the app: not read.` });
     return { missing: true };
@@ -253,11 +276,11 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
       + `delivers at most ${payloadLimit / 1024} KB for ${info.kind} events. The run goes ahead.` });
   }
 
-  const raw = looseJson(manifestText);
+  const raw = read.memo(`manifest ${appDir}`, () => looseJson(manifestText));
   // Platform ≤ 2.2 whitelists the domains `$request.get/post/...` may reach (from 2.3 templates replace them).
   const legacyRules = /^2\.[0-2]$/.test(manifest.platformVersion ?? '');
   const whitelisted = Array.isArray(raw['whitelisted-domains']) ? (raw['whitelisted-domains'] as unknown[]).map(String) : [];
-  const oauth = readJson(path.join(appDir, OAUTH_FILE));
+  const oauth = read.json(path.join(appDir, OAUTH_FILE));
   const accessToken = isObject(oauth.value) && typeof oauth.value.access_token === 'string' ? oauth.value.access_token : undefined;
 
   info.dependencies = manifestDependencies(raw);

@@ -19,7 +19,7 @@ import type { SinonStub } from 'sinon';
 import { SERVER_SCRIPT } from '../core/appLayout';
 import type { Scope } from '../core/types';
 import type { RunPlan } from '../simulate/ipc';
-import { planRun } from '../simulate/plan';
+import { planRun, type PlanReads } from '../simulate/plan';
 import { createPlatform, findHandler, jsonSafe, type RenderRecord } from '../simulate/platform';
 import { Sandbox } from '../simulate/sandbox';
 import type { LogLevel } from '../simulate/types';
@@ -35,6 +35,8 @@ export class AppUnderTest {
   private exported?: Record<string, unknown>;
   private answersWithRender = false;
   private readonly stubs = new Map<string, SinonStub>();
+  /** The app's files as planning read them: once per test run, not once per invocation. */
+  private readonly reads: PlanReads = new Map();
 
   constructor(private readonly appDir: string, private readonly sinon: Sinon, private readonly offline: boolean,
     log: (level: LogLevel, message: string, unsupported?: boolean) => void) {
@@ -67,8 +69,8 @@ export class AppUnderTest {
     const req = { appDir: this.appDir, event: name, offline: this.offline, ...(payloadFile ? { payloadFile } : { payload: payload ?? {} }) };
     const scopes: (Scope | undefined)[] = typeof product === 'string' && product
       ? [{ kind: 'product', name: product }, { kind: 'module', name: product }] : [undefined];
-    let planned = await planRun({ ...req, scope: scopes[0] });
-    if (!planned.ok && scopes.length > 1) planned = await planRun({ ...req, scope: scopes[1] });
+    let planned = await planRun({ ...req, scope: scopes[0] }, undefined, this.reads);
+    if (!planned.ok && scopes.length > 1) planned = await planRun({ ...req, scope: scopes[1] }, undefined, this.reads);
     const exp = this.exports();
     let found = planned.ok ? findHandler(exp, planned.plan, SERVER_SCRIPT) : undefined;
     let serverMethod = false;

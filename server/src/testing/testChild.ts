@@ -17,7 +17,23 @@ import { PAYLOAD_SUITE, payloadTestTitle, testId, type TestCaseResult, type Test
 const realExit = process.exit.bind(process);
 let exiting = false;
 const channel = openChannel();
-const send = (m: TestChildMessage): void => { channel?.write(`${JSON.stringify(m)}\n`); };
+/**
+ * A test's `end` waits for the next message (the next test's `begin`), or 20 ms at most: a run of quick tests
+ * makes one write per test, not two (a write to a pipe is a system call, a good part of a quick test's cost).
+ */
+let held = '';
+const flushHeld = (): void => { if (held) channel?.write(held); held = ''; };
+process.on('exit', flushHeld);
+const send = (m: TestChildMessage, hold = false): void => {
+  const line = `${JSON.stringify(m)}\n`;
+  if (hold) {
+    if (!held) setTimeout(flushHeld, 20).unref();
+    held += line;
+  } else {
+    channel?.write(held + line);
+    held = '';
+  }
+};
 
 /** fd 3: the run plan comes in as one JSON line; messages go out as JSON lines (checked by the parent). */
 function openChannel(): net.Socket | undefined {
@@ -56,7 +72,7 @@ function finish(failures: number): void {
 }
 
 let plan: TestPlan | undefined;
-let current: { info: TestInfo; logs: LogEntry[] } | undefined;
+let current: { test: Mocha.Runnable; info: TestInfo; logs: LogEntry[] } | undefined;
 
 async function main(p: TestPlan): Promise<void> {
   plan = p;
@@ -100,7 +116,7 @@ async function main(p: TestPlan): Promise<void> {
   }
   const runner = mocha.run((failures) => finish(failures));
   runner.on('test', (t: Mocha.Test) => {
-    current = { info: info(t), logs: [] };
+    current = { test: t, info: info(t), logs: [] };
     send({ type: 'begin', test: current.info });
   });
   runner.on('test end', (t: Mocha.Test) => report(t));
@@ -122,12 +138,12 @@ function info(t: Mocha.Runnable): TestInfo {
 }
 
 function report(t: Mocha.Runnable, hookErr?: unknown): void {
-  const i = info(t);
+  const i = current?.test === t ? current.info : info(t);
   const err = hookErr ?? failures.get(t);
   const outcome = t.isPending() ? 'skipped' : err !== undefined || t.state === 'failed' ? 'failed' : 'passed';
   const result: TestCaseResult = { ...i, outcome, durationMs: t.duration ?? 0, logs: current?.info.id === i.id ? current.logs : [] };
   if (outcome === 'failed') result.failure = toFailure(err, i.file);
-  send({ type: 'end', result });
+  send({ type: 'end', result }, true);
   current = undefined;
 }
 
