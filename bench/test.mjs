@@ -4,7 +4,7 @@
 //           module and called directly (no sandbox, no planning, no child)
 //   fsdev — `fsdev test <app> --no-payloads` (the tests in their child, each this.invoke through the sandbox)
 //   cov   — the same with --coverage (V8 block coverage, Istanbul conversion, HTML/lcov/JSON reports)
-// Per test: (whole process − the same process with 1 test) / 199, so start-up is not spread over the tests.
+// Per test: (whole process − the same process with 1 test) / (N − 1), so start-up is not spread over the tests.
 // Goals: fsdev ≤ 2× mocha per test; coverage ≤ 1.5× fsdev (whole process).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
