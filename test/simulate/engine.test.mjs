@@ -143,3 +143,18 @@ test('the warm child follows the node executable of the last run (a nodePath set
     r.dispose();
   }
 });
+
+test('planning with PlanReads (fsdev test) reads the app once; without, every plan reads afresh', async () => {
+  const { planRun } = await loadTs('server/src/simulate/plan.ts');
+  const { writeFileSync } = await import('node:fs');
+  const dir = makeApp('exports = { h: function () {} };\n', { files: { 'config/iparams.json': { region: { default_value: 'eu' } } } });
+  const reads = new Map();
+  const first = await planRun({ appDir: dir, event: 'onContactCreate', payload: { data: { n: 1 } } }, undefined, reads);
+  assert.equal(first.ok, true, first.reason);
+  writeFileSync(path.join(dir, 'config/iparams.json'), JSON.stringify({ region: { default_value: 'us' } }));
+  const again = await planRun({ appDir: dir, event: 'onContactCreate', payload: { data: { n: 2 } } }, undefined, reads);
+  assert.deepEqual([first.plan.iparams, again.plan.iparams], [{ region: 'eu' }, { region: 'eu' }]);
+  assert.equal(JSON.parse(again.plan.payloadJson).data.n, 2, 'the payload is the call\'s own');
+  const fresh = await planRun({ appDir: dir, event: 'onContactCreate', payload: {} });
+  assert.deepEqual(fresh.plan.iparams, { region: 'us' });
+});
