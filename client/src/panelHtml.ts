@@ -72,9 +72,9 @@ export function renderPanelHtml(o: PanelHtmlOptions): string {
     <p id="problems-summary" class="muted" aria-live="polite"></p>
     <ul id="problems" class="problems"></ul>
     <div class="row buttons">
-      <button type="button" id="simulate" title="Run the handler with this payload (Ctrl+Enter)">Simulate</button>
-      <button type="button" id="debug" class="secondary" title="Run under the debugger">Debug</button>
-      <button type="button" id="save-payload" class="secondary">Save Payload</button>
+      <button type="button" id="simulate" disabled title="Run the handler with this payload (Ctrl+Enter)">Simulate</button>
+      <button type="button" id="debug" class="secondary" disabled title="Run under the debugger">Debug</button>
+      <button type="button" id="save-payload" class="secondary" disabled>Save Payload</button>
       <button type="button" id="open-payload" class="secondary">Open in Editor</button>
       <button type="button" id="reload-payload" class="secondary" title="Discard the panel's edits and reload the payload">Reload</button>
     </div>

@@ -157,8 +157,11 @@ function renderProblems(problems: PayloadProblem[]): void {
     ? `${errors} error(s), ${problems.length - errors} other problem(s) in the payload` : 'Payload is valid.';
 }
 
+// Simulate, Debug and Save wait for the event's payload: before it arrives the editor is empty, and a run would
+// only say that '' is not JSON.
+let payloadLoaded = false;
 function simulate(debug: boolean): void {
-  post({ type: 'simulate', payloadText: payload.value, debug });
+  if (payloadLoaded) post({ type: 'simulate', payloadText: payload.value, debug });
 }
 $('simulate').addEventListener('click', () => simulate(false));
 $('debug').addEventListener('click', () => simulate(true));
@@ -335,6 +338,8 @@ window.addEventListener('message', (ev: MessageEvent<ToPanel>) => {
       state = { ...state, selection, payloadText: payload.value, payloadEdited: keep || m.reason === 'rerun' };
       saveState(true);
       scheduleValidate(0);
+      payloadLoaded = true;
+      for (const id of ['simulate', 'debug', 'save-payload']) $<HTMLButtonElement>(id).disabled = false;
       return;
     }
     case 'iparams': {

@@ -58,7 +58,12 @@ before(async () => {
 
 after(async () => { await browser?.close(); server?.close(); });
 
-test('select, payload, validation problems that select their range', { skip }, async () => {
+test('select, payload, validation problems that select their range; Simulate waits for the payload', { skip }, async () => {
+  const actions = () => page.$$eval('#simulate, #debug, #save-payload', (bs) => bs.map((b) => b.disabled));
+  assert.deepEqual(await actions(), [true, true, true], 'nothing to run before the payload arrives');
+  await page.focus('#payload');
+  await page.keyboard.press('Control+Enter');
+  assert.equal((await posted()).filter((m) => m.type === 'simulate').length, 0, 'Ctrl+Enter before the payload posts no run');
   await send({ type: 'init', selection: { appDir: APP, event: 'onContactCreate', scope: SCOPE }, apps: [{ appDir: APP,
     manifestUri: 'file:///x', platformVersion: '2.3', dialect: '2.x', scopes: [SCOPE],
     events: [ev('onContactCreate', true, { handler: 'onContactCreateHandler' }), ev('onDealUpdate', true), ev('onAccountCreate', false)] }] });
@@ -67,6 +72,7 @@ test('select, payload, validation problems that select their range', { skip }, a
   assert.deepEqual(await page.$$eval('#event optgroup', (gs) => gs.map((g) => `${g.label}: ${[...g.children].map((o) => o.value.split(':').pop()).join(',')}`)),
     ['Registered: onContactCreate,onDealUpdate', 'Available: onAccountCreate']);
   assert.equal(await page.textContent('#payload-source'), 'server/test_data/onContactCreate.json');
+  assert.deepEqual(await actions(), [false, false, false]);
   await page.waitForFunction(() => window.__posted.some((m) => m.type === 'validate'));
   const v = (await posted()).filter((m) => m.type === 'validate').pop();
   await send({ type: 'validation', seq: v.seq, problems: [{ message: 'Missing property "id"', severity: 'error', code: 'x',
