@@ -1,7 +1,7 @@
 // One measured life of a language server on the bench's ~250 KB payload: start, open (pull diagnostics),
 // edits of a custom field in the middle (pull after each), completions, hovers, and for our server the
 // cross-file re-check after a server.js edit. Used by bench/payloads.mjs for both servers and both states.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -102,6 +102,7 @@ export async function runOnce(server, state, doc, { edits = 30, requests = 100 }
   const recheck = server === 'ours' ? await recheckTimes(client, app) : [];
   const memory = vmHwmMb(client.proc.pid);
   await client.stop();
+  rmSync(path.dirname(app), { recursive: true, force: true });
   return { startup, openMs, editTimes, completion, hover, recheck, memory };
 }
 

@@ -6,7 +6,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { CreateTestCommand, DebugCommand, ResetCoverageRequest, SimulateCommand, type AppSummary, type SimulateTarget } from '../../server/src/protocol';
 import { createTest, createTestPayload, registerEvent } from './editCommands';
 import { targetForFile } from './editorTargets';
-import { pickEvent, type PickedEvent } from './eventPicker';
+import { pickApp, pickEvent, type PickedEvent } from './eventPicker';
 import { isEventNode, targetOf, type EventsTreeProvider } from './eventsTree';
 import { resetLocalState } from './resetState';
 import { ensureTrusted, type SimulationService } from './simulationService';
@@ -153,8 +153,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     }),
     register('freshsales.resetCoverage', async () => {
       const apps = await tree.getApps();
-      const app = apps.length === 1 ? apps[0] : (await vscode.window.showQuickPick(apps.map((a) => ({ label: path.basename(a.appDir), app: a })),
-        { title: 'Reset the coverage of' }))?.app;
+      const app = await pickApp(apps, 'Reset the coverage of');
       if (!app) return;
       const cleared = await client.sendRequest(ResetCoverageRequest, { appDir: app.appDir });
       void vscode.window.showInformationMessage(cleared ? `Coverage of ${path.basename(app.appDir)} cleared (coverage/ deleted).` : 'There was no coverage to clear.');

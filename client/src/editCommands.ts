@@ -64,9 +64,8 @@ export async function createTestPayload(client: LanguageClient, { app, item }: P
     await vscode.window.showTextDocument(uri, { preview: false });
     return uri;
   }
-  const product = item.scope.kind === 'product' && (item.scope.name === 'freshworks_crm' || item.scope.name === 'freshsales')
-    ? item.scope.name : undefined;
-  const payload = await client.sendRequest(DefaultPayloadRequest, { event: item.event, product, scope: item.scope }).catch(() => null);
+  // The server picks the product from the scope.
+  const payload = await client.sendRequest(DefaultPayloadRequest, { event: item.event, scope: item.scope }).catch(() => null);
   if (!payload) {
     void vscode.window.showWarningMessage(`No default payload is bundled for ${item.event}; created an empty one.`);
   }

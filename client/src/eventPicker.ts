@@ -62,3 +62,10 @@ export async function pickEvent(apps: readonly AppSummary[], opts: PickOptions):
   });
   return chosen?.picked_;
 }
+
+/** One app of the workspace: the only one, or the user's pick (undefined when there is none or the pick is dismissed). */
+export async function pickApp(apps: AppSummary[], title: string): Promise<AppSummary | undefined> {
+  if (apps.length <= 1) return apps[0];
+  const picked = await vscode.window.showQuickPick(apps.map((a) => ({ label: path.basename(a.appDir), description: a.appDir, app: a })), { title });
+  return picked?.app;
+}

@@ -5,21 +5,19 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ResetStateRequest, type AppSummary } from '../../server/src/protocol';
+import { pickApp } from './eventPicker';
 import type { EventsNode } from './eventsTree';
 
 const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
-async function pickApp(apps: AppSummary[], arg: unknown): Promise<AppSummary | undefined> {
+async function appOf(apps: AppSummary[], arg: unknown): Promise<AppSummary | undefined> {
   const node = arg as Partial<EventsNode> | undefined;
   if (node && typeof node === 'object' && 'app' in node && node.app) return node.app;
-  if (apps.length <= 1) return apps[0];
-  const picked = await vscode.window.showQuickPick(apps.map((a) => ({ label: path.basename(a.appDir), description: a.appDir, app: a })),
-    { title: 'Reset local simulation state of' });
-  return picked?.app;
+  return pickApp(apps, 'Reset local simulation state of');
 }
 
 export async function resetLocalState(client: LanguageClient, apps: AppSummary[], arg: unknown): Promise<boolean> {
-  const app = await pickApp(apps, arg);
+  const app = await appOf(apps, arg);
   if (!app) return false;
   const name = path.basename(app.appDir);
   const state = await client.sendRequest(ResetStateRequest, { appDir: app.appDir, dryRun: true });

@@ -245,9 +245,8 @@ export class SimulatorPanel {
   private async defaultPayload() {
     const sel = this.selection;
     if (!sel) return null;
-    const product = sel.scope?.kind === 'product' && (sel.scope.name === 'freshworks_crm' || sel.scope.name === 'freshsales')
-      ? sel.scope.name : undefined;
-    return this.client.sendRequest(DefaultPayloadRequest, { event: sel.event, product, scope: sel.scope }).catch(() => null);
+    // The server picks the product from the scope.
+    return this.client.sendRequest(DefaultPayloadRequest, { event: sel.event, scope: sel.scope }).catch(() => null);
   }
 
   /** The test_data file as VS Code sees it (an unsaved editor's text wins), else the bundled default. */

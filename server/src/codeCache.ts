@@ -25,7 +25,7 @@ export interface CodeCacheOptions {
   saveAfter: 'exit' | number;
 }
 
-export function codeCacheDir(): string {
+function codeCacheDir(): string {
   return path.join(process.env.XDG_CACHE_HOME || path.join(homedir(), '.cache'), 'freshsales-devtools');
 }
 

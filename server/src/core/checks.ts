@@ -7,7 +7,8 @@ import { lastProperty, objectProperties } from './manifest';
 import { rangeOf } from './textPositions';
 import type { CallbackForm, Diagnostic, EventRegistration, ProductName, Range, Scope } from './types';
 
-const START: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+/** The file's first position: where a finding about the file as a whole goes. */
+export const START: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
 const FORM_WORDS: Record<CallbackForm, string> = {
   function: 'a function expression', method: 'a method', arrow: 'an arrow function', 'quoted-key': 'a quoted key',
@@ -56,14 +57,14 @@ function checkManifestShape(app: App, out: Diagnostic[]): void {
       `manifest.json must be a JSON object ({ "platform-version": ..., ${app.dialect === '3.0' ? '"modules"' : '"product"'}: ... }), not ${root.type === 'array' ? 'an array' : root.type}.`));
     return;
   }
-  if (root?.type !== 'object') return;
+  if (!root) return;
   const container = app.dialect === '3.0' ? 'modules' : 'product';
   const containerNode = lastProperty(root, container);
   const badScope = containerNode?.type === 'object' ? objectProperties(containerNode).find((p) => p.value?.type !== 'object') : undefined;
   if (containerNode && (containerNode.type !== 'object' || badScope)) {
     const at = badScope?.value ?? badScope?.keyNode ?? containerNode;
-    const what = (n?: { type: string; value?: unknown }) => (!n ? 'nothing' : n.type === 'null' ? 'null' : n.type === 'array' ? 'an array' : n.type);
-    out.push(diag(file, rangeOf(app.files.manifest.text, at.offset, at.offset + at.length), 'error', 'manifest-shape', badScope
+    const what = (n?: { type: string }) => (!n ? 'nothing' : n.type === 'array' ? 'an array' : n.type);
+    out.push(diag(file, rangeOfNode(app, at), 'error', 'manifest-shape', badScope
       ? `"${container}.${badScope.key}" must be an object ({ "events": { ... } }), not ${what(badScope.value)}.`
       : `"${container}" must be an object of ${app.dialect === '3.0' ? 'modules' : 'products'} ({ "${app.dialect === '3.0' ? 'deal' : 'freshworks_crm'}": { "events": { ... } } }), not ${what(containerNode)}.`));
   }
@@ -118,11 +119,13 @@ function productLabel(product: string): string {
 }
 
 /** Events of another product are checked against that product's list, in fdk's words; a guessed 3.0 module only warns. */
+/** App set-up events (afterAppUpdate too, which fdk's older lists lack) are every product's. */
+const SETUP_EVENTS = catalogue.events.filter((e) => e.kind === 'app-setup').map((e) => e.name);
+const COMMON_MODULE_EVENTS = new Set(eventsFor({ kind: 'module', name: 'common' }).map((e) => e.name));
+
 function checkOtherProductRegistration(app: App, reg: EventRegistration, product: string, out: Diagnostic[]): void {
-  // App set-up events (afterAppUpdate too, which fdk's older lists lack) are every product's.
-  const setup = catalogue.events.filter((e) => e.kind === 'app-setup').map((e) => e.name);
-  const names = [...new Set([...otherProductEvents(product).map((e) => e.name), ...setup])];
-  const candidates = reg.scope.kind === 'module' ? names.filter((n) => !eventsFor({ kind: 'module', name: 'common' }).some((e) => e.name === n)) : names;
+  const names = [...new Set([...otherProductEvents(product).map((e) => e.name), ...SETUP_EVENTS])];
+  const candidates = reg.scope.kind === 'module' ? names.filter((n) => !COMMON_MODULE_EVENTS.has(n)) : names;
   if (!candidates.includes(reg.event)) {
     const suggestion = suggestEvent(reg.event, candidates);
     const base = `Invalid event: '${reg.event}' for ${scopeWord(reg.scope)}`;

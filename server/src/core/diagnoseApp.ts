@@ -2,7 +2,7 @@
 // (guardNesting, checkApp, checkPayloadFile) with a cache per file, so both report the same problems.
 import { MANIFEST, SERVER_SCRIPT } from './appLayout';
 import { buildAppModel, type App } from './appModel';
-import { checkApp } from './checks';
+import { checkApp, diag, START } from './checks';
 import { guardNesting } from './nesting';
 import { checkPayloadFile } from './payloadChecks';
 import type { AppFiles, Diagnostic } from './types';
@@ -29,7 +29,7 @@ export function diagnoseApp(files: AppFiles, payloadText: PayloadText): { app: A
 
 /** A file the app lists but that could not be read: said on the file, the rest of the app is still checked. */
 export function unreadableFile(file: string, message: string): Diagnostic {
-  return { file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'error', code: 'file-unreadable', message };
+  return diag(file, START, 'error', 'file-unreadable', message);
 }
 
 const ORDER = { error: 0, warning: 1, information: 2, hint: 3 } as const;

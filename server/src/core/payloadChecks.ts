@@ -3,14 +3,13 @@
 import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import { findEvent, otherProductEvents } from './catalogue';
 import type { App } from './appModel';
-import { diag, otherScope } from './checks';
+import { diag, otherScope, START } from './checks';
 import { locateAll } from './jsonLocate';
 import { analysePayload, type PayloadAnalysis, type PayloadValidationOptions } from './payloadValidation';
 import { classifyTestData, expectedTestDataPath } from './testDataLayout';
 import { rangeOf } from './textPositions';
-import type { Diagnostic, ProductName, Range, Scope } from './types';
+import type { Diagnostic, ProductName, Scope } from './types';
 
-const START: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
 /** The product whose payload shape applies to a scope: 3.0 modules are Freshworks CRM's. */
 export function productOf(app: Pick<App, 'scopes' | 'dialect'>, scope?: Scope): ProductName {

@@ -51,16 +51,17 @@ export function forStorage(result: SimulationResult): SimulationResult {
   return { ...r, logs, truncatedLogs: true };
 }
 
-/** Newest first, as many as fit in HISTORY_MAX_FILE. */
-function fitFile(runs: SimulationResult[]): SimulationResult[] {
+/** The file's text: newest first, as many runs as fit in HISTORY_MAX_FILE (each run stringified once). */
+function fileText(runs: SimulationResult[]): string {
   let total = 0;
-  const out: SimulationResult[] = [];
+  const kept: string[] = [];
   for (const r of runs) {
-    total += JSON.stringify(r).length + 1;
-    if (total > HISTORY_MAX_FILE && out.length > 0) break;
-    out.push(r);
+    const json = JSON.stringify(r);
+    total += json.length + 1;
+    if (total > HISTORY_MAX_FILE && kept.length > 0) break;
+    kept.push(json);
   }
-  return out;
+  return `{"version":1,"runs":[${kept.join(',')}]}`;
 }
 
 export function add(appDir: string, result: SimulationResult): Promise<void> {
@@ -68,7 +69,6 @@ export function add(appDir: string, result: SimulationResult): Promise<void> {
   const previous = chains.get(key) ?? Promise.resolve();
   const file = historyPath(key);
   const next = previous.then(async () => {
-    await fs.mkdir(path.dirname(file), { recursive: true });
     await withFileLock(file, async () => {
       let runs: SimulationResult[] = [];
       let text: string | undefined;
@@ -83,9 +83,9 @@ export function add(appDir: string, result: SimulationResult): Promise<void> {
           await fs.rename(file, `${file}.unreadable-${Date.now()}`).catch(() => undefined);
         }
       }
-      runs = fitFile([forStorage(result), ...runs.filter((r) => r.id !== result.id)].slice(0, HISTORY_MAX_RUNS));
+      const updated = fileText([forStorage(result), ...runs.filter((r) => r.id !== result.id)].slice(0, HISTORY_MAX_RUNS));
       const tmp = `${file}.${process.pid}.tmp`;
-      await fs.writeFile(tmp, JSON.stringify({ version: 1, runs }));
+      await fs.writeFile(tmp, updated);
       await fs.rename(tmp, file);
     });
   }).catch(() => undefined);

@@ -6,6 +6,7 @@
 // killed between taking and releasing it) or that is older than STALE_MS is stale and taken over, so a crash
 // never wedges the store. Waiting is asynchronous (the language server keeps answering meanwhile).
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 export const STALE_MS = 10_000;
 const GIVE_UP_MS = 15_000;
@@ -15,15 +16,20 @@ function alive(pid: number): boolean {
   try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
 }
 
-function tryTake(lock: string): boolean {
+/** Create the lock file; false when another holder has it. Creates the store's folder (.fsdev/) when missing. */
+function tryTake(lock: string, createFolder = true): boolean {
+  let fd: number;
   try {
-    const fd = fs.openSync(lock, 'wx');
-    try { fs.writeSync(fd, String(process.pid)); } finally { fs.closeSync(fd); }
-    return true;
+    fd = fs.openSync(lock, 'wx');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    return false;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'ENOENT' || !createFolder) throw e;
+    fs.mkdirSync(path.dirname(lock), { recursive: true });
+    return tryTake(lock, false);
   }
+  try { fs.writeSync(fd, String(process.pid)); } finally { fs.closeSync(fd); }
+  return true;
 }
 
 /** Remove `lock` if it is stale; true when it was (or is already gone). */
@@ -43,7 +49,7 @@ function clearStale(lock: string): boolean {
 
 const sleep = (ms: number) => new Promise<void>((r) => { setTimeout(r, ms); });
 
-/** Run `work` holding `<file>.lock` (the folder must exist). */
+/** Run `work` holding `<file>.lock` (its folder is created when missing). */
 export async function withFileLock<T>(file: string, work: () => T | Promise<T>): Promise<T> {
   const lock = `${file}.lock`;
   const start = Date.now();

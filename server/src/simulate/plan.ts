@@ -61,9 +61,10 @@ function readJson(file: string, appDir?: string): { value?: unknown; error?: str
   }
 }
 
+/** The manifest as JSON.parse reads it (an object, else empty); a manifest with a BOM never gets this far. */
 function looseJson(text: string): Record<string, unknown> {
   try {
-    const v = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as unknown;
+    const v = JSON.parse(text) as unknown;
     return v !== null && typeof v === 'object' && !Array.isArray(v) ? v as Record<string, unknown> : {};
   } catch { return {}; }
 }
@@ -84,23 +85,26 @@ function reader(reads?: PlanReads) {
     return reads.get(key) as T;
   };
   return {
-    memo,
     text: (file: string) => memo(`text ${file}`, () => readText(file)),
     json: (file: string, appDir?: string) => memo(`json ${appDir ?? ''} ${file}`, () => readJson(file, appDir)),
     exists: (file: string) => memo(`exists ${file}`, () => fs.existsSync(file)),
   };
 }
 
-/** The manifest's model, re-parsed only when its text changed. server.js is not parsed here: the child runs it. */
-const manifests = new Map<string, { text: string; model: ManifestModel }>();
-function manifestModel(core: CoreModules, appDir: string, text: string): ManifestModel {
+/**
+ * The manifest's model and its plain JSON value (`raw`: dependencies, whitelisted-domains), re-parsed only when
+ * its text changed. server.js is not parsed here: the child runs it.
+ */
+interface ParsedManifest { text: string; model: ManifestModel; raw: Record<string, unknown> }
+const manifests = new Map<string, ParsedManifest>();
+function parsedManifest(core: CoreModules, appDir: string, text: string): ParsedManifest {
   const cached = manifests.get(appDir);
-  if (cached && cached.text === text) return cached.model;
+  if (cached && cached.text === text) return cached;
   // The same nesting guard as check and the language server: a manifest nested 10,000 deep is read, not a stack overflow.
-  const model = core.manifest.parseManifest(guardNesting(MANIFEST, text).text, MANIFEST);
+  const parsed = { text, model: core.manifest.parseManifest(guardNesting(MANIFEST, text).text, MANIFEST), raw: looseJson(text) };
   if (manifests.size > 20) manifests.clear();
-  manifests.set(appDir, { text, model });
-  return model;
+  manifests.set(appDir, parsed);
+  return parsed;
 }
 
 interface CoreModules {
@@ -154,8 +158,9 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
   // As check says (and fdk's JSON.parse does): a byte order mark makes manifest.json unreadable.
   if (manifestText.charCodeAt(0) === 0xfeff) return fail(`${MANIFEST} starts with a UTF-8 byte order mark, which JSON.parse (used by fdk) rejects: save it as UTF-8 without BOM.`);
   let manifest: ManifestModel;
+  let raw: Record<string, unknown>;
   try {
-    manifest = manifestModel(core, appDir, manifestText);
+    ({ model: manifest, raw } = parsedManifest(core, appDir, manifestText));
   } catch (e) {
     return fail(`The app could not be read: ${(e as Error).message}`);
   }
@@ -276,7 +281,6 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
       + `delivers at most ${payloadLimit / 1024} KB for ${info.kind} events. The run goes ahead.` });
   }
 
-  const raw = read.memo(`manifest ${appDir}`, () => looseJson(manifestText));
   // Platform ≤ 2.2 whitelists the domains `$request.get/post/...` may reach (from 2.3 templates replace them).
   const legacyRules = /^2\.[0-2]$/.test(manifest.platformVersion ?? '');
   const whitelisted = Array.isArray(raw['whitelisted-domains']) ? (raw['whitelisted-domains'] as unknown[]).map(String) : [];

@@ -65,6 +65,3 @@ export function release(pid: number | undefined): void {
   if (!pid || !watchdog?.stdin?.writable) return;
   watchdog.stdin.write(`-${pid}\n`);
 }
-
-/** The watchdog's pid (tests). */
-export function watchdogPid(): number | undefined { return watchdog?.pid; }

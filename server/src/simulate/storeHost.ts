@@ -2,8 +2,6 @@
 // sends each write here; we run it on `<appDir>/.fsdev/db.json` while holding the store's lock file, so
 // concurrent runs in any number of processes never lose an update. Reads ($db.get, $schedule.fetch) the child
 // does itself (platform.ts); one that arrives here anyway is answered without the lock.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { LocalDb } from './db';
 import type { StoreOp } from './ipc';
 import { withFileLock } from './lock';
@@ -24,8 +22,6 @@ export async function runStoreOp(dbFile: string, op: StoreOp, args: unknown[]): 
   const warnings: string[] = [];
   const withWarnings = (a: StoreAnswer): StoreAnswer => (warnings.length ? { ...a, warnings } : a);
   try {
-    // The app folder exists (the run was planned in it); .fsdev/ is ours to create.
-    fs.mkdirSync(path.dirname(dbFile), { recursive: true });
     const work = () => {
       const [area, name] = op.split('.') as ['db' | 'schedule', string];
       const target = area === 'db' ? new LocalDb(dbFile) : new LocalSchedule(dbFile, (w) => warnings.push(w));
