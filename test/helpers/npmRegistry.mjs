@@ -1,7 +1,8 @@
 // A fixture npm registry for tests: serves packuments and tarballs made from local package folders, on
 // 127.0.0.1 only, so dependency installs are tested with the real npm and never touch the network.
-// `startRegistry({ packages: [folder, ...], delayMs })` → { url, requests, close() }; `delayMs` slows every answer
-// (so an editor's progress UI stays up long enough to be seen).
+// `startRegistry({ packages: [folder, ...], delayMs, stall })` → { url, requests, close() }; `delayMs` slows every
+// answer (so an editor's progress UI stays up long enough to be seen); `stall` never answers (an install that hangs),
+// and close() drops the waiting connections, so nothing stays open after the test.
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -9,7 +10,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-export async function startRegistry({ packages, delayMs = 0 }) {
+export async function startRegistry({ packages, delayMs = 0, stall = false }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fsdev-registry-'));
   const byName = new Map();
   for (const folder of packages) {
@@ -24,7 +25,10 @@ export async function startRegistry({ packages, delayMs = 0 }) {
     byName.set(meta.name, entry);
   }
   const requests = [];
-  const server = http.createServer((req, res) => setTimeout(() => answer(req, res), delayMs));
+  const server = http.createServer((req, res) => {
+    if (stall) { requests.push(`${req.method} ${req.url}`); return; }
+    setTimeout(() => answer(req, res), delayMs);
+  });
   const answer = (req, res) => {
     requests.push(`${req.method} ${req.url}`);
     const url = decodeURIComponent(req.url.split('?')[0]).replace(/^\//, '');

@@ -3,26 +3,12 @@
 // Only this test's own processes are looked at and killed, by pid.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { alive, childrenOf, waitFor } from '../helpers/processes.mjs';
 import { bundle, makeApp, runnerScriptPath } from './helpers.mjs';
 
 const linux = process.platform === 'linux';
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** Pids whose parent is `ppid` (from /proc). */
-function childrenOf(ppid) {
-  const out = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[1]) === ppid) out.push({ pid: Number(name), cmd: readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').join(' ') });
-    } catch { /* gone meanwhile */ }
-  }
-  return out;
-}
 
 /** CPU time used by a process, in clock ticks (user + system). */
 function cpuTicks(pid) {
@@ -37,23 +23,6 @@ function cpuTicks(pid) {
 async function spinning(pid) {
   const start = cpuTicks(pid);
   await waitFor(`child ${pid} to run the handler's loop`, () => cpuTicks(pid) - start > 50, 60000);
-}
-
-function alive(pid) {
-  try {
-    // A zombie is dead: it only waits to be reaped.
-    return !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch { return false; }
-}
-
-async function waitFor(what, fn, ms = 30000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
 }
 
 const hang = () => makeApp('exports = { h: function () { while (true) {} } };\n');

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { loadTs } from '../helpers/loadCore.mjs';
 
 const { substitute, whitelistViolation } = await loadTs('server/src/simulate/request.ts');
-const { manifestDependencies, missingDependencies } = await loadTs('server/src/simulate/dependencies.ts');
+const { dependencyProblems, manifestDependencies, missingDependencies } = await loadTs('server/src/simulate/dependencies.ts');
 
 test('substitute: iparam, context, encode() and access_token; a missing value is reported', () => {
   const missing = [];
@@ -35,10 +35,17 @@ test('whitelistViolation: HTTPS only, no IP addresses, listed hosts with iparams
   assert.match(check('https://[::1]/x'), /^Requests to IP addresses are not allowed/);
 });
 
-test('manifestDependencies and missingDependencies: exact versions compared with what server/node_modules holds', () => {
+test('manifestDependencies, dependencyProblems and missingDependencies: exact versions compared with what server/node_modules holds', () => {
   assert.equal(manifestDependencies({}), undefined);
-  assert.deepEqual(manifestDependencies({ dependencies: { axios: '1.6.0', '@scope/x': '2.0.0', bad: 3, '../evil': '1.0.0' } }),
-    { axios: '1.6.0', '@scope/x': '2.0.0' });
+  const listed = manifestDependencies({ dependencies: { axios: '1.6.0', '@scope/x': '2.0.0', bad: 3, '../evil': '1.0.0', loose: '^1.0.0' } });
+  assert.deepEqual(listed, { axios: '1.6.0', '@scope/x': '2.0.0', bad: '3', '../evil': '1.0.0', loose: '^1.0.0' });
+  assert.deepEqual(dependencyProblems(listed), [
+    'Package \'bad\' version "3" is not an exact version. fdk accepts exact versions only, such as "1.2.3" (no ranges, tags, file:, git or URL specs).',
+    '"../evil" in manifest.json\'s "dependencies" is not a valid npm package name.',
+    'Package \'loose\' version "^1.0.0" is not an exact version (it contains special characters: ^ or ~): write "1.0.0". '
+      + 'fdk accepts exact versions only, such as "1.2.3" (no ranges, tags, file:, git or URL specs).',
+  ]);
+  assert.deepEqual(dependencyProblems({ a: '1.0.0', '@s/b': '1.2.3-beta.1+build.5', c: '10.0.0' }), []);
   const app = mkdtempSync(path.join(tmpdir(), 'fsdev-deps-'));
   const put = (dir, name, version) => {
     mkdirSync(path.join(app, dir, name), { recursive: true });
@@ -48,6 +55,6 @@ test('manifestDependencies and missingDependencies: exact versions compared with
   put('server/node_modules', 'moment', '2.0.0');
   put('node_modules', '@scope/x', '2.0.0');
   put('server/node_modules', 'loose', '9.9.9');
-  assert.deepEqual(missingDependencies(app, { axios: '1.6.0', moment: '2.29.4', '@scope/x': '2.0.0', underscore: '1.8.3', loose: '^1.0.0' }),
+  assert.deepEqual(missingDependencies(app, { axios: '1.6.0', moment: '2.29.4', '@scope/x': '2.0.0', underscore: '1.8.3', loose: '9.9.9' }),
     ['moment@2.29.4', 'underscore@1.8.3']);
 });

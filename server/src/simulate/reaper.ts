@@ -54,14 +54,18 @@ function start(): ChildProcess | undefined {
   }
 }
 
-/** Put a child under the watchdog: it is SIGKILLed when this process ends, unless released first. */
-export function guard(pid: number | undefined): void {
+/**
+ * Put a child under the watchdog: it is SIGKILLed when this process ends, unless released first. With `group`
+ * (POSIX, a child spawned `detached`, so it leads a process group of its own), the whole group is killed: the
+ * child and whatever it started.
+ */
+export function guard(pid: number | undefined, group = false): void {
   if (!pid) return;
-  start()?.stdin?.write(`+${pid}\n`);
+  start()?.stdin?.write(`+${group ? -pid : pid}\n`);
 }
 
 /** The child has exited: its pid may be reused, so the watchdog must forget it. */
-export function release(pid: number | undefined): void {
+export function release(pid: number | undefined, group = false): void {
   if (!pid || !watchdog?.stdin?.writable) return;
-  watchdog.stdin.write(`-${pid}\n`);
+  watchdog.stdin.write(`-${group ? -pid : pid}\n`);
 }
