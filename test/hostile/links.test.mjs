@@ -57,6 +57,111 @@ function linkThief(dir) {
 `);
 }
 
+test('a handler reading the bait home\'s id_rsa through a committed link gets a refused run naming the link', async () => {
+  const dir = app('');
+  mkdirSync(path.join(dir, 'server/lib'), { recursive: true });
+  symlinkSync('../../../../../../../../../..', path.join(dir, 'server/lib/up'));
+  linkThief(dir);
+  const r = await runner.run({ appDir: dir, event: 'onContactCreate' });
+  await runner.idle();
+  assert.equal(r.status, 'not-runnable', JSON.stringify(r).slice(0, 400));
+  assert.match(r.notRunnableReason, /^server\/lib\/up is a link to \/, outside the app: the handler could read any file through it/);
+  // Never in the result, its logs or the history the run left.
+  assert.ok(!JSON.stringify(r).includes(home.secret));
+  const history = readFileSync(path.join(dir, '.fsdev/history.json'), 'utf8');
+  assert.match(history, /server\/lib\/up is a link/);
+  assert.ok(!history.includes(home.secret));
+  assert.ok(home.intact());
+});
+
+test('the CLI refuses it too, and `fsdev test` (whose child is unconfined) refuses the app before running any test', () => {
+  const dir = app('exports = { h: function () { return {}; } };\n');
+  mkdirSync(path.join(dir, 'server/lib'), { recursive: true });
+  mkdirSync(path.join(dir, 'test'));
+  symlinkSync('../../../../../../../../../..', path.join(dir, 'server/lib/up'));
+  writeFileSync(path.join(dir, 'test/steal.test.js'), `const fs = require('fs');
+it('steals', () => { console.log('stolen: ' + fs.readFileSync(${JSON.stringify(path.join(dir, 'server/lib/up', home.dir, '.ssh/id_rsa'))}, 'utf8')); });
+`);
+  const sim = fsdev(['simulate', 'onContactCreate', dir]);
+  assert.equal(sim.code, 1, sim.out + sim.err);
+  assert.match(sim.out + sim.err, /server\/lib\/up is a link to \/, outside the app/);
+  const t = fsdev(['test', dir]);
+  assert.equal(t.code, 2, t.out + t.err);
+  assert.match(t.err, /server\/lib\/up is a link to \/, outside the app/);
+  assert.ok(!(t.out + t.err + sim.out + sim.err).includes(home.secret));
+});
+
+test('links anywhere the child may read count: node_modules, dangling links; links that stay inside are fine', async () => {
+  const outside = outsideDir();
+  writeFileSync(path.join(outside, 'index.js'), 'module.exports = 1;\n');
+  const pkg = app('exports = { h: function () { return {}; } };\n');
+  mkdirSync(path.join(pkg, 'node_modules'), { recursive: true });
+  symlinkSync(outside, path.join(pkg, 'node_modules/linked-pkg')); // what `npm link` makes
+  const r1 = await runner.run({ appDir: pkg, event: 'onContactCreate' });
+  assert.equal(r1.status, 'not-runnable');
+  assert.match(r1.notRunnableReason, /^node_modules\/linked-pkg is a link to .*, outside the app.*npm link/);
+
+  const dangling = app('exports = { h: function () { return {}; } };\n');
+  symlinkSync(path.join(outside, 'not-yet'), path.join(dangling, 'server/later'));
+  const r2 = await runner.run({ appDir: dangling, event: 'onContactCreate' });
+  assert.equal(r2.status, 'not-runnable');
+  assert.match(r2.notRunnableReason, /^server\/later is a link to .*not-yet, outside the app/);
+
+  const ok = app('exports = { h: function () { return require("./alias/x").v; } };\n',
+    { files: { 'server/real/x.js': 'exports.v = { fine: true };\n' } });
+  symlinkSync('real', path.join(ok, 'server/alias'));
+  symlinkSync('../manifest.json', path.join(ok, 'server/manifest-copy.json'));
+  const r3 = await runner.run({ appDir: ok, event: 'onContactCreate' });
+  assert.equal(r3.status, 'success', JSON.stringify(r3.error ?? r3.notRunnableReason));
+  assert.deepEqual(r3.value, { fine: true });
+});
+
+test('a .fsdev/ that links outside: a run with $db.set fails clearly and the outside folder stays empty', async () => {
+  const outside = outsideDir();
+  const dir = app('exports = { h: function () { return $db.set("k", { v: 1 }); } };\n');
+  symlinkSync(outside, path.join(dir, '.fsdev'));
+  const r = await runner.run({ appDir: dir, event: 'onContactCreate' });
+  await runner.idle();
+  assert.notEqual(r.status, 'success');
+  assert.match(r.notRunnableReason ?? r.error?.message, /^\.fsdev is a link to .*, outside the app/);
+  assert.deepEqual(readdirSync(outside), []); // no db.json, no lock, no history.json
+});
+
+test('fsdev simulate --fresh through a .fsdev/ that links outside refuses, leaving the store there as it was', () => {
+  const outside = outsideDir();
+  const store = JSON.stringify({ version: 1, db: { mine: { value: 'keep me' } }, schedules: {} });
+  writeFileSync(path.join(outside, 'db.json'), store);
+  const dir = app('exports = { h: function () { return {}; } };\n');
+  symlinkSync(outside, path.join(dir, '.fsdev'));
+  const r = fsdev(['simulate', 'onContactCreate', dir, '--fresh']);
+  assert.equal(r.code, 1, r.out + r.err);
+  assert.match(r.err, /--fresh: \.fsdev is a link to .*, outside the app: fsdev writes only inside the app folder/);
+  assert.equal(readFileSync(path.join(outside, 'db.json'), 'utf8'), store);
+  assert.deepEqual(readdirSync(outside), ['db.json']);
+});
+
+test('fsdev test --coverage with a coverage/ that links outside refuses, and the outside folder stays empty', () => {
+  const outside = outsideDir();
+  const dir = app('exports = { h: function () { return {}; } };\n', { files: { 'test/ok.test.js': "it('passes', () => {});\n" } });
+  symlinkSync(outside, path.join(dir, 'coverage'));
+  const r = fsdev(['test', dir, '--coverage']);
+  assert.notEqual(r.code, 0, r.out + r.err);
+  assert.match(r.out + r.err, /coverage is a link to .*, outside the app/);
+  assert.deepEqual(readdirSync(outside), []);
+});
+
+test('fsdev coverage --reset through a coverage/ that links outside refuses and leaves it', () => {
+  const outside = outsideDir();
+  writeFileSync(path.join(outside, 'coverage-final.json'), '{}');
+  const dir = app('exports = { h: function () { return {}; } };\n');
+  symlinkSync(outside, path.join(dir, 'coverage'));
+  const r = fsdev(['coverage', '--reset', dir]);
+  assert.equal(r.code, 1, r.out + r.err);
+  assert.match(r.err, /^fsdev coverage: coverage is a link to .*, outside the app: fsdev writes only inside the app folder/);
+  assert.deepEqual(readdirSync(outside), ['coverage-final.json']);
+  assert.ok(existsSync(path.join(dir, 'coverage/coverage-final.json')));
+});
+
 test('manifest.json that is a folder: check, simulate and test say it is not a file', async () => {
   const dir = app(undefined, { manifest: {} });
   rmSync(path.join(dir, 'manifest.json'));
@@ -107,4 +212,41 @@ test('a FIFO at server/server.js or at a payload: check reports it on the file, 
   assert.equal(pc.signal, null, 'fsdev check hung on the payload FIFO');
   assert.match(pc.out, /onContactCreate\.json:1:1 error file-unreadable .*is a FIFO/);
   assert.ok(existsSync(path.join(payload, 'manifest.json')));
+});
+
+test('a .fsdev/ turned into a link outside during a run: the handler\'s $db.set fails naming it, nothing is written there', async () => {
+  const outside = outsideDir();
+  const dir = app('');
+  const go = path.join(dir, 'server/go');
+  // The handler waits for the test's signal (a file it may read), then writes to $db.
+  writeFileSync(path.join(dir, 'server/server.js'), `exports = { h: function () {
+  var fs = Buffer.constructor('return process')().getBuiltinModule('fs');
+  return new Promise(function (resolve, reject) {
+    var t = setInterval(function () { if (fs.existsSync(${JSON.stringify(go)})) { clearInterval(t); $db.set('k', { v: 1 }).then(resolve, reject); } }, 10);
+  });
+} };
+`);
+  let swapped = false;
+  const r = await runner.run({ appDir: dir, event: 'onContactCreate' }, () => {
+    // The run's first log line: planning (and its walk for links) is over, the handler is about to run.
+    if (swapped) return;
+    swapped = true;
+    symlinkSync(outside, path.join(dir, '.fsdev'));
+    writeFileSync(go, '');
+  });
+  await runner.idle();
+  assert.ok(swapped);
+  assert.equal(r.status, 'failed', JSON.stringify(r).slice(0, 400));
+  assert.match(r.error.message, /\.fsdev is a link to .*, outside the app: fsdev writes only inside the app folder/);
+  assert.match(r.logs.at(-1).message, /^This run was not recorded in \.fsdev\/history\.json: \.fsdev is a link/);
+  assert.deepEqual(readdirSync(outside), []);
+});
+
+test('coverage reports (fsdev test, editor runs with coverage on) are not written through a coverage/ that links outside', async () => {
+  const { writeCoverage } = await loadTs('server/src/testing/coverageReport.ts');
+  const outside = outsideDir();
+  const dir = app('exports = { h: function () { return {}; } };\n');
+  symlinkSync(outside, path.join(dir, 'coverage'));
+  await assert.rejects(writeCoverage(dir, []), /^Error: coverage is a link to .*, outside the app: fsdev writes only inside the app folder/);
+  assert.deepEqual(readdirSync(outside), []);
 });

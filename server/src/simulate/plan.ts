@@ -8,6 +8,7 @@ import { looksLikeFreshworksManifest, MANIFEST, notAnAppReason, sameScope, SERVE
 import type { ManifestModel } from '../core/manifest';
 import { guardNesting } from '../core/nesting';
 import { folderProblem, notAFile, outsideApp, readRegularFile } from '../appFiles';
+import { outwardLink } from '../appLinks';
 import { manifestDependencies, type Dependencies } from './dependencies';
 import { REQUEST_STUBS_FILE } from '../core/testDataLayout';
 import type { Catalogue, CatalogueEvent, EventKind, Scope } from '../core/types';
@@ -92,6 +93,8 @@ function reader(reads?: PlanReads) {
     text: (file: string) => memo(`text ${file}`, () => readText(file)),
     json: (file: string, appDir?: string) => memo(`json ${appDir ?? ''} ${file}`, () => readJson(file, appDir)),
     exists: (file: string) => memo(`exists ${file}`, () => fs.existsSync(file)),
+    /** The first link out of the app (appLinks.ts), walked once per plan (once per test run with `reads`). */
+    outwardLink: (appDir: string) => memo(`links ${appDir}`, () => outwardLink(appDir)),
   };
 }
 
@@ -163,6 +166,9 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
   if (manifestText === undefined || !looksLikeFreshworksManifest(manifestText)) return fail(notAnAppReason(appDir, manifestText)!);
   // As check says (and fdk's JSON.parse does): a byte order mark makes manifest.json unreadable.
   if (manifestText.charCodeAt(0) === 0xfeff) return fail(`${MANIFEST} starts with a UTF-8 byte order mark, which JSON.parse (used by fdk) rejects: save it as UTF-8 without BOM.`);
+  // Node's permission model follows links: one leading out of the app would let the child read through it.
+  const link = read.outwardLink(appDir);
+  if (link) return fail(link);
   let manifest: ManifestModel;
   let raw: Record<string, unknown>;
   try {

@@ -10,6 +10,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import * as path from 'node:path';
 import { loadAppFiles, notAnAppReason } from '../appFiles';
+import { outwardLink } from '../appLinks';
 import { buildAppModel } from '../core/appModel';
 import { testDataFor } from '../core/testDataLayout';
 import { splitLines } from '../simulate/channel';
@@ -58,6 +59,9 @@ export interface PlanOptions { payloads?: 'both' | 'only' | 'none'; grep?: strin
 export async function planTests(appDir: string, o: PlanOptions = {}): Promise<{ plan: TestPlan; warning?: string } | { error: string; code: number }> {
   const notApp = await notAnAppReason(appDir);
   if (notApp) return { error: notApp, code: 2 };
+  // The test child runs unconfined, but an app whose links lead out of it is refused as a simulation is.
+  const link = outwardLink(appDir);
+  if (link) return { error: link, code: 2 };
   const mode = o.payloads ?? 'both';
   const hasTestDir = existsSync(path.join(appDir, 'test'));
   if (!hasTestDir && mode !== 'only') return { error: NO_TESTS_MESSAGE, code: 1 };
