@@ -190,7 +190,7 @@ test('a FIFO at manifest.json: fsdev check, simulate and test answer at once', {
   }
 });
 
-test('a FIFO at server/server.js or at a payload: check reports it on the file, simulate refuses, neither hangs', { skip: fifoSkip }, () => {
+test('a FIFO at server/server.js or at a payload: check reports it on the file, simulate and fsdev test refuse, none hangs', { skip: fifoSkip }, () => {
   const dir = app(undefined);
   mkfifo(path.join(dir, 'server/server.js'));
   const c = fsdev(['check', dir, '--format', 'json'], 20000);
@@ -202,6 +202,12 @@ test('a FIFO at server/server.js or at a payload: check reports it on the file, 
   const s = fsdev(['simulate', 'onContactCreate', dir], 20000);
   assert.equal(s.signal, null, 'fsdev simulate hung on the FIFO');
   assert.match(s.out + s.err, /server\/server\.js is a FIFO \(named pipe\), not a file/);
+  mkdirSync(path.join(dir, 'test'));
+  writeFileSync(path.join(dir, 'test/a.test.js'), "it('runs', async function () { await this.invoke('onContactCreate', {}); });\n");
+  const t = fsdev(['test', dir], 30000);
+  assert.equal(t.signal, null, 'fsdev test hung on the FIFO');
+  assert.equal(t.code, 2, t.out + t.err);
+  assert.match(t.err, /server\/server\.js is a FIFO \(named pipe\), not a file/);
 
   const payload = app('exports = { h: function () { return {}; } };\n');
   mkfifo(path.join(payload, 'server/test_data/onContactCreate.json'));
