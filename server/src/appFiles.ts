@@ -1,5 +1,5 @@
 // The one place that reads an app from disk (CLI and simulation engine); the core only sees text.
-import { promises as fs, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { MANIFEST, notAnAppReason as notAnAppReasonFor, SERVER_SCRIPT } from './core/appLayout';
 import { TEST_DATA_DIR } from './core/testDataLayout';
@@ -17,32 +17,90 @@ export function folderProblem(appDir: string): string | undefined {
   }
 }
 
+/** What a file system entry is, for a message: "a folder", "a FIFO (named pipe)", ... */
+function kindOf(st: Stats): string {
+  if (st.isDirectory()) return 'a folder';
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  return 'not a regular file';
+}
+
+/**
+ * A file's text, read only when it is a regular file: a folder, a FIFO or a device at an app's file is
+ * answered at once (`notFile` says what it is) instead of hanging on a pipe with no writer or reading forever.
+ * The file is opened without blocking (a FIFO's open would wait for a writer) and checked on the open handle.
+ */
+export function readRegularFile(file: string): { text: string } | { missing: true } | { notFile: string } | { error: string } {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { missing: true };
+    if (code === 'ENXIO') return { notFile: 'a socket' }; // a socket cannot be opened
+    if (code === 'EISDIR') return { notFile: 'a folder' };
+    return { error: code ?? (e as Error).message };
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { notFile: kindOf(st) };
+    return { text: readFileSync(fd, 'utf8') };
+  } catch (e) {
+    return { error: (e as NodeJS.ErrnoException).code ?? (e as Error).message };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A regular file's text, else undefined (absent, or not a regular file: never blocks). */
+export function readTextIfFile(file: string): string | undefined {
+  const r = readRegularFile(file);
+  return 'text' in r ? r.text : undefined;
+}
+
+/** "<rel> is a folder, not a file: ..." for an app file that is there but not a regular file, else undefined. */
+export function notAFile(appDir: string, rel: string): string | undefined {
+  let st: Stats;
+  try { st = statSync(path.join(appDir, rel)); } catch { return undefined; }
+  return st.isFile() ? undefined : notAFileMessage(rel, kindOf(st));
+}
+
+const notAFileMessage = (rel: string, kind: string) => `${rel} is ${kind}, not a file: only regular files are read.`;
+
 /** Why a folder is not a Freshworks app, or undefined when it is one. */
 export async function notAnAppReason(appDir: string): Promise<string | undefined> {
-  return folderProblem(appDir) ?? notAnAppReasonFor(appDir, await fs.readFile(path.join(appDir, MANIFEST), 'utf8').catch(() => undefined));
+  const folder = folderProblem(appDir);
+  if (folder) return folder;
+  const manifest = readRegularFile(path.join(appDir, MANIFEST));
+  if ('notFile' in manifest) return `${appDir} is not a Freshworks app: its ${notAFileMessage(MANIFEST, manifest.notFile)}`;
+  return notAnAppReasonFor(appDir, 'text' in manifest ? manifest.text : undefined);
 }
 
 export async function loadAppFiles(appDir: string): Promise<AppFiles> {
-  const [manifest, script] = await Promise.all([
-    fs.readFile(path.join(appDir, MANIFEST), 'utf8'),
-    fs.readFile(path.join(appDir, SERVER_SCRIPT), 'utf8').catch(() => undefined),
-  ]);
+  const manifest = readRegularFile(path.join(appDir, MANIFEST));
+  if (!('text' in manifest)) {
+    throw new Error('notFile' in manifest ? notAFileMessage(MANIFEST, manifest.notFile) : `${MANIFEST} could not be read${'error' in manifest ? `: ${manifest.error}` : ''}.`);
+  }
+  const script = readTextIfFile(path.join(appDir, SERVER_SCRIPT));
   const testData = listTestData(appDir);
   return {
-    manifest: { path: MANIFEST, text: manifest },
+    manifest: { path: MANIFEST, text: manifest.text },
     serverScript: script === undefined ? undefined : { path: SERVER_SCRIPT, text: script },
     testData,
   };
 }
 
 /**
- * `server/test_data/*.json` and one level of product or module folders, relative, sorted. Links are listed
- * too (so a link out of the app is reported, not silently skipped: see `readAppFile`).
+ * `server/test_data/*.json` and one level of product or module folders, relative, sorted. Links, FIFOs and
+ * the like are listed too (so a link out of the app is reported, not silently skipped: see `readAppFile`).
  */
 export function listTestData(appDir: string): string[] {
   const out: string[] = [];
   const root = path.join(appDir, TEST_DATA_DIR);
-  const fileLike = (e: { isFile(): boolean; isSymbolicLink(): boolean; name: string }) => (e.isFile() || e.isSymbolicLink()) && e.name.endsWith('.json');
+  // A FIFO or other non-file named *.json is listed too, so that it is reported (readAppFile does not read it).
+  const fileLike = (e: { isDirectory(): boolean; name: string }) => !e.isDirectory() && e.name.endsWith('.json');
   for (const entry of readDir(root)) {
     if (fileLike(entry)) out.push(`${TEST_DATA_DIR}/${entry.name}`);
     if (entry.isDirectory()) {
@@ -70,11 +128,10 @@ export function readAppFile(appDir: string, rel: string): string | { unreadable:
   const file = path.join(appDir, rel);
   const outside = outsideApp(appDir, file);
   if (outside) return { unreadable: `${rel} is a link to ${outside}, outside the app: only files inside the app folder are read.` };
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    return { unreadable: `${rel} could not be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.` };
-  }
+  const r = readRegularFile(file);
+  if ('text' in r) return r.text;
+  if ('notFile' in r) return { unreadable: r.notFile === 'a folder' ? `${rel} could not be read: EISDIR.` : notAFileMessage(rel, r.notFile) };
+  return { unreadable: `${rel} could not be read: ${'error' in r ? r.error : 'ENOENT'}.` };
 }
 
 function readDir(dir: string) {

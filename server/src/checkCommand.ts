@@ -2,9 +2,10 @@
 // Formats: text (file:line:col severity code message, for people and the `$fsdev` problem matcher), json,
 // sarif (code scanning) and github (workflow annotations); see checkFormats.ts.
 import * as path from 'node:path';
-import { loadAppFiles, notAnAppReason, readAppFile } from './appFiles';
+import { loadAppFiles, notAFile, notAnAppReason, readAppFile } from './appFiles';
 import { FORMATS, toGithubAnnotations, toSarif, type CheckFormat, type CheckRow } from './checkFormats';
-import { diagnoseApp, sortDiagnostics } from './core/diagnoseApp';
+import { SERVER_SCRIPT } from './core/appLayout';
+import { diagnoseApp, sortDiagnostics, unreadableFile } from './core/diagnoseApp';
 
 /** `[appDir] [--json] [--format f | --format=f]`; `error` is a usage error (format is then the one asked, if valid). */
 function parseArgs(args: string[]): { appDir: string; format: CheckFormat; error?: string } {
@@ -50,6 +51,9 @@ async function checkApp(appDir: string, format: CheckFormat): Promise<number> {
   const files = await loadAppFiles(appDir);
   // A payload that cannot be read (permissions, a link out of the app) is a diagnostic on it, not a crash.
   const { diagnostics } = diagnoseApp(files, (p) => readAppFile(appDir, p));
+  // A server.js that is a folder or a FIFO is not read (it would hang the check): said on it.
+  const script = notAFile(appDir, SERVER_SCRIPT);
+  if (script) diagnostics.push(unreadableFile(SERVER_SCRIPT, script));
   const rows: CheckRow[] = sortDiagnostics(diagnostics).map((d) => ({
     file: d.file, line: d.range.start.line + 1, column: d.range.start.character + 1,
     endLine: d.range.end.line + 1, endColumn: d.range.end.character + 1, severity: d.severity === 'hint' ? 'information' : d.severity,

@@ -1,6 +1,6 @@
 // The server's view of the apps in the workspace: each app's files come from open documents first
 // (unsaved edits win) and from disk otherwise, read on demand and cached until a watcher says they changed.
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { readdirSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import { buildAppModel, SERVER_SCRIPT, type App } from './core/appModel';
@@ -8,7 +8,7 @@ import { checkApp } from './core/checks';
 import { checkPayloadFile, rememberedAnalysis } from './core/payloadChecks';
 import { TEST_DATA_DIR } from './core/testDataLayout';
 import { guardNesting } from './core/nesting';
-import { listTestData, readAppFile } from './appFiles';
+import { listTestData, readAppFile, readTextIfFile } from './appFiles';
 import { unreadableFile } from './core/diagnoseApp';
 import { looksLikeFreshworksManifest, MANIFEST } from './core/appLayout';
 import type { AppFiles, Diagnostic } from './core/types';
@@ -193,6 +193,7 @@ export function pathToUri(p: string): string {
 function safeReaddir(dir: string): string[] {
   try { return readdirSync(dir); } catch { return []; }
 }
+/** Only a regular file is read: a FIFO at manifest.json or server.js would block the server for good. */
 function safeRead(file: string): string | undefined {
-  try { return readFileSync(file, 'utf8'); } catch { return undefined; }
+  return readTextIfFile(file);
 }

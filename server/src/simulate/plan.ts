@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { looksLikeFreshworksManifest, MANIFEST, notAnAppReason, sameScope, SERVER_SCRIPT } from '../core/appLayout';
 import type { ManifestModel } from '../core/manifest';
 import { guardNesting } from '../core/nesting';
-import { folderProblem, outsideApp } from '../appFiles';
+import { folderProblem, notAFile, outsideApp, readRegularFile } from '../appFiles';
+import { outwardLink } from '../appLinks';
 import { manifestDependencies, type Dependencies } from './dependencies';
 import { REQUEST_STUBS_FILE } from '../core/testDataLayout';
 import type { Catalogue, CatalogueEvent, EventKind, Scope } from '../core/types';
@@ -47,14 +48,18 @@ const rel = (appDir: string, file: string) => {
 };
 
 // Synchronous reads: a handful of small files; under load every async fs call is a thread-pool round trip.
+// Only regular files are read: a FIFO would block this process (the language server) for good.
 function readText(file: string): string | undefined {
-  try { return fs.readFileSync(file, 'utf8'); } catch { return undefined; }
+  const r = readRegularFile(file);
+  return 'text' in r ? r.text : undefined;
 }
 
-function readJson(file: string, appDir?: string): { value?: unknown; error?: string; missing?: boolean; outside?: string } {
+function readJson(file: string, appDir?: string): { value?: unknown; error?: string; missing?: boolean; outside?: string; notFile?: string } {
   const outside = appDir === undefined ? undefined : outsideApp(appDir, file);
   if (outside) return { outside };
-  const text = readText(file);
+  const r = readRegularFile(file);
+  if ('notFile' in r) return { notFile: r.notFile };
+  const text = 'text' in r ? r.text : undefined;
   if (text === undefined) return { missing: true };
   try { return { value: JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as unknown }; } catch (e) {
     return { error: (e as Error).message };
@@ -88,6 +93,8 @@ function reader(reads?: PlanReads) {
     text: (file: string) => memo(`text ${file}`, () => readText(file)),
     json: (file: string, appDir?: string) => memo(`json ${appDir ?? ''} ${file}`, () => readJson(file, appDir)),
     exists: (file: string) => memo(`exists ${file}`, () => fs.existsSync(file)),
+    /** The first link out of the app (appLinks.ts), walked once per plan (once per test run with `reads`). */
+    outwardLink: (appDir: string) => memo(`links ${appDir}`, () => outwardLink(appDir)),
   };
 }
 
@@ -154,9 +161,14 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
 
   const manifestText = read.text(path.join(appDir, MANIFEST));
   if (manifestText === undefined && folderProblem(appDir)) return fail(folderProblem(appDir)!);
+  const manifestNotFile = manifestText === undefined ? notAFile(appDir, MANIFEST) : undefined;
+  if (manifestNotFile) return fail(`${appDir} is not a Freshworks app: its ${manifestNotFile}`);
   if (manifestText === undefined || !looksLikeFreshworksManifest(manifestText)) return fail(notAnAppReason(appDir, manifestText)!);
   // As check says (and fdk's JSON.parse does): a byte order mark makes manifest.json unreadable.
   if (manifestText.charCodeAt(0) === 0xfeff) return fail(`${MANIFEST} starts with a UTF-8 byte order mark, which JSON.parse (used by fdk) rejects: save it as UTF-8 without BOM.`);
+  // Node's permission model follows links: one leading out of the app would let the child read through it.
+  const link = read.outwardLink(appDir);
+  if (link) return fail(link);
   let manifest: ManifestModel;
   let raw: Record<string, unknown>;
   try {
@@ -195,6 +207,8 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
   }
   info.handler = reg?.handler;
   if (!read.exists(path.join(appDir, SERVER_SCRIPT))) return fail(`${SERVER_SCRIPT} does not exist.`);
+  const scriptNotFile = notAFile(appDir, SERVER_SCRIPT);
+  if (scriptNotFile) return fail(scriptNotFile);
 
   // Payload: an override, the test_data file of the dialect's layout, or the bundled default.
   let payload: unknown;
@@ -210,6 +224,7 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
     info.payloadFile = rel(appDir, file);
     const r = read.json(file, appDir);
     if (r.outside) return fail(`The payload file ${info.payloadFile} is outside the app (it resolves to ${r.outside}): only files inside the app folder are read.`);
+    if (r.notFile) return fail(`The payload file ${info.payloadFile} is ${r.notFile}, not a file: only regular files are read.`);
     if (r.missing) return fail(`The payload file ${info.payloadFile} does not exist.`);
     if (r.error) return fail(`The payload file ${info.payloadFile} is not valid JSON: ${r.error}`);
     payload = r.value;
@@ -217,6 +232,7 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
     const expected = core.layout.expectedTestDataPath(app, req.event, scope);
     const r = read.json(path.join(appDir, expected), appDir);
     if (r.outside) return fail(`${expected} is a link to ${r.outside}, outside the app: only files inside the app folder are read.`);
+    if (r.notFile) return fail(`${expected} is ${r.notFile}, not a file: only regular files are read.`);
     if (r.error) return fail(`${expected} is not valid JSON: ${r.error}`);
     if (!r.missing) {
       payload = r.value;
@@ -240,8 +256,9 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
     'config/iparam_test_data.json', 'config/iparams.json', 'config/requests.json', ...STUB_FILES,
   ].map((f) => {
     const r = read.json(path.join(appDir, f), appDir);
-    if (!r.outside) return r;
-    info.notes.push({ level: 'system', message: `Warning: ${f} is a link to ${r.outside}, outside the app: not read.` });
+    if (r.notFile) info.notes.push({ level: 'system', message: `Warning: ${f} is ${r.notFile}, not a file: not read.` });
+    if (!r.outside && !r.notFile) return r;
+    if (r.outside) info.notes.push({ level: 'system', message: `Warning: ${f} is a link to ${r.outside}, outside the app: not read.` });
     return { missing: true };
   });
   let iparams: Record<string, unknown> = {};

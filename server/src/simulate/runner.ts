@@ -20,10 +20,11 @@ import type { Readable, Writable } from 'node:stream';
 import { splitLines } from './channel';
 import { confinement, missingNode, startChild, watchMemory, type Confinement } from './childProcess';
 import { ensureDependencies, type InstallProgress } from './dependencies';
-import { add as addHistory } from './history';
+import { linkOutOnPath } from '../appLinks';
+import { add as addHistory, HISTORY_FILE } from './history';
 import type { ScriptCoverage } from './coverage';
 import { BOUNDS, checkChildMessage, clipText, type ChildMessage, type ChildOutcome, type ParentMessage } from './ipc';
-import { OUTPUT_LIMIT_BYTES, OUTPUT_LIMIT_LINES, planRun, type PlanInfo } from './plan';
+import { DB_FILE, OUTPUT_LIMIT_BYTES, OUTPUT_LIMIT_LINES, planRun, type PlanInfo } from './plan';
 import { runStoreOp } from './storeHost';
 import type { LogEntry, SimulationEffects, SimulationRequest, SimulationResult, SimulationStatus } from './types';
 
@@ -270,6 +271,9 @@ export class HandlerRunner {
   }
 
   private record(appDir: string, result: SimulationResult): void {
+    // Nothing is written through a link out of the app (.fsdev -> elsewhere): the run says so instead.
+    const blocked = linkOutOnPath(appDir, HISTORY_FILE);
+    if (blocked) { result.logs.push({ level: 'system', message: `This run was not recorded in ${HISTORY_FILE}: ${blocked}`, time: result.durationMs }); return; }
     const w = addHistory(appDir, result);
     this.historyWrites.add(w);
     void w.finally(() => this.historyWrites.delete(w));
@@ -357,7 +361,9 @@ export class HandlerRunner {
             break;
           case 'store': {
             const { id } = m;
-            void runStoreOp(plan.dbFile, m.op, m.args).then(({ warnings, ...answer }) => {
+            const blocked = linkOutOnPath(plan.appDir, DB_FILE);
+            const op = blocked ? Promise.resolve({ ok: false as const, error: { status: 500, message: blocked } }) : runStoreOp(plan.dbFile, m.op, m.args);
+            void op.then(({ warnings, ...answer }: Awaited<ReturnType<typeof runStoreOp>>) => {
               for (const w of warnings ?? []) push({ level: 'system', message: w, time: now() });
               if (!settled) sendToChild(proc, { type: 'store-result', id, ...answer } as ParentMessage);
             });

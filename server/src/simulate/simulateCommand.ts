@@ -148,7 +148,9 @@ export async function simulateCommand(argv: string[]): Promise<number> {
   runner.prestart(parsed.request.nodePath, parsed.request.appDir);
   try {
     if (parsed.fresh && isFreshworksApp(parsed.request.appDir)) {
-      process.stderr.write(`fsdev: --fresh: ${describeCleared(await resetLocalState(parsed.request.appDir))}. ${KEPT_NOTE}\n`);
+      let cleared;
+      try { cleared = await resetLocalState(parsed.request.appDir); } catch (e) { process.stderr.write(`fsdev: --fresh: ${(e as Error).message}\n`); return 1; }
+      process.stderr.write(`fsdev: --fresh: ${describeCleared(cleared)}. ${KEPT_NOTE}\n`);
     }
     // Progress of installing the manifest's dependencies goes to stderr: stdout stays the result (--json).
     const note = (m: string) => { process.stderr.write(`fsdev: ${m}\n`); };

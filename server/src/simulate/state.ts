@@ -4,6 +4,7 @@
 // Callers ask first (the CLI's --fresh, the editor's confirmation): nothing here runs on its own.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { linkOutOnPath } from '../appLinks';
 import { readStore, writeStore } from './db';
 import { withFileLock } from './lock';
 import { DB_FILE } from './plan';
@@ -29,6 +30,8 @@ export function describeLocalState(appDir: string): LocalState {
  */
 export async function resetLocalState(appDir: string): Promise<LocalState & { keptAside?: string }> {
   const file = path.join(appDir, DB_FILE);
+  const blocked = linkOutOnPath(appDir, DB_FILE);
+  if (blocked) throw new Error(blocked);
   if (!fs.existsSync(file)) return { file: DB_FILE, dbKeys: 0, schedules: 0 };
   return withFileLock(file, () => {
     let before: LocalState & { keptAside?: string };

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { createCoverageMap, type CoverageMap, type CoverageMapData } from 'istanbul-lib-coverage';
 import { createContext } from 'istanbul-lib-report';
+import { linkOutOnPath } from '../appLinks';
 import { toIstanbulCoverage, type IstanbulFileCoverage } from '../core/coverageMap';
 import type { ScriptCoverage } from './types';
 
@@ -61,6 +62,9 @@ export interface CoverageSummary {
 
 /** Merge new coverage into coverage/ and write every report. */
 export async function writeCoverage(appDir: string, scripts: ScriptCoverage[]): Promise<CoverageSummary> {
+  // Nothing is read or written through a coverage/ that links out of the app.
+  const blocked = linkOutOnPath(appDir, COVERAGE_DIR);
+  if (blocked) throw new Error(blocked);
   const notes: string[] = [];
   const map = stored(appDir);
   map.merge(convert(scripts, notes));
@@ -109,12 +113,16 @@ export function coverageCommand(argv: string[]): number {
     return 2;
   }
   const appDir = path.resolve(rest[0] ?? '.');
-  process.stdout.write(resetCoverage(appDir) ? `Cleared ${path.join(appDir, COVERAGE_DIR)}.\n` : 'No coverage to clear.\n');
+  let cleared: boolean;
+  try { cleared = resetCoverage(appDir); } catch (e) { process.stderr.write(`fsdev coverage: ${(e as Error).message}\n`); return 1; }
+  process.stdout.write(cleared ? `Cleared ${path.join(appDir, COVERAGE_DIR)}.\n` : 'No coverage to clear.\n');
   return 0;
 }
 
 /** Remove coverage/ if it is ours (it holds coverage-final.json); true when something was removed. */
 export function resetCoverage(appDir: string): boolean {
+  const blocked = linkOutOnPath(appDir, COVERAGE_DIR);
+  if (blocked) throw new Error(blocked);
   const dir = path.join(appDir, COVERAGE_DIR);
   if (!existsSync(path.join(dir, 'coverage-final.json'))) return false;
   rmSync(dir, { recursive: true, force: true });

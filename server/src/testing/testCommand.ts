@@ -85,7 +85,11 @@ export async function testCommand(argv: string[]): Promise<number> {
       return code || 1;
     }
     const { writeCoverage } = await import('./coverageReport');
-    const summary = await writeCoverage(plan.appDir, result.coverage);
+    let summary;
+    try { summary = await writeCoverage(plan.appDir, result.coverage); } catch (e) {
+      summaryStream.write(`\nNo coverage written: ${(e as Error).message}\n`);
+      return code || 1;
+    }
     summaryStream.write(`\n${summary.text}`);
     if (parsed.min !== undefined && code === 0 && summary.lowest < parsed.min) {
       summaryStream.write(`\nCoverage is under --min ${parsed.min} % (${summary.lowestMetric} ${summary.lowest.toFixed(2)} %).\n`);

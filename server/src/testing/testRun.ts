@@ -9,8 +9,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import * as path from 'node:path';
-import { loadAppFiles, notAnAppReason } from '../appFiles';
-import { buildAppModel } from '../core/appModel';
+import { loadAppFiles, notAFile, notAnAppReason } from '../appFiles';
+import { outwardLink } from '../appLinks';
+import { buildAppModel, SERVER_SCRIPT } from '../core/appModel';
 import { testDataFor } from '../core/testDataLayout';
 import { splitLines } from '../simulate/channel';
 import { BOUNDS, clipText } from '../simulate/ipc';
@@ -58,6 +59,12 @@ export interface PlanOptions { payloads?: 'both' | 'only' | 'none'; grep?: strin
 export async function planTests(appDir: string, o: PlanOptions = {}): Promise<{ plan: TestPlan; warning?: string } | { error: string; code: number }> {
   const notApp = await notAnAppReason(appDir);
   if (notApp) return { error: notApp, code: 2 };
+  // The test child runs unconfined, but an app whose links lead out of it is refused as a simulation is.
+  const link = outwardLink(appDir);
+  if (link) return { error: link, code: 2 };
+  // The test child reads server.js itself: a FIFO there would block it until the heartbeat gives up.
+  const script = notAFile(appDir, SERVER_SCRIPT);
+  if (script) return { error: script, code: 2 };
   const mode = o.payloads ?? 'both';
   const hasTestDir = existsSync(path.join(appDir, 'test'));
   if (!hasTestDir && mode !== 'only') return { error: NO_TESTS_MESSAGE, code: 1 };
