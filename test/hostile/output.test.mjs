@@ -117,3 +117,173 @@ for (const [what, plant] of [
     assert.ok(readFileSync(file).length > 10000, 'a regular cache file took its place');
   });
 }
+
+// ── Output: app text with control characters and lines that fake a problem or a workflow command ──────────
+
+/** OSC 52 (write the clipboard), CSI 2J (clear the screen), a C1 CSI, and three lines that fake ours. */
+const EVIL = '\u001b]52;c;cHduZWQ=\u0007clip\u001b[2J\u009b2J\r\n::error file=server/server.js,line=1::pwned\n'
+  + '  ##[error]old-style command\nserver/server.js:1:1 error fake-code injected problem';
+const js = (s) => JSON.stringify(s);
+const { pattern: { regexp: MATCHER } } = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).contributes.problemMatchers
+  .find((m) => m.name === 'fsdev');
+const matcher = new RegExp(MATCHER);
+
+/** `fsdev …` on the repository's build (the cache off: these cases are about output). */
+function fsdev(args, env = {}) {
+  const r = spawnSync(process.execPath, [path.join(CLI_DIR, 'cli.js'), ...args],
+    { encoding: 'utf8', timeout: 60000, env: { ...process.env, FSDEV_NO_CODE_CACHE: '1', NO_COLOR: '1', ...env } });
+  assert.ok(!r.error, String(r.error));
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Terminal text that holds app text: no control character but newline and tab, no line GitHub reads as a
+ * workflow command, and no line the `$fsdev` problem matcher reads beyond the `ours` first ones.
+ */
+function assertInert(text, what, ours = 0) {
+  const raw = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.exec(text);
+  assert.equal(raw, null, `${what}: a raw control character U+${raw?.[0].charCodeAt(0).toString(16).padStart(4, '0')} reached the terminal`);
+  for (const line of text.split('\n')) {
+    assert.doesNotMatch(line, /^\s*(::|##\[)/, `${what}: a line GitHub would run as a workflow command`);
+  }
+  const matched = text.split('\n').filter((l) => matcher.test(l));
+  assert.equal(matched.length, ours, `${what}: lines the $fsdev problem matcher reads:\n${matched.join('\n')}`);
+}
+
+function evilCheckApp() {
+  return app('exports = { h: function () {} };\n', {
+    manifest: {
+      'platform-version': '2.3',
+      product: { freshworks_crm: { events: { [`on${EVIL}`]: { handler: 'h' }, onContactCreate: { handler: `h${EVIL}` } } } },
+      engines: { node: '18.20.8', fdk: '9.6.0' },
+    },
+    files: { [`server/test_data/x${EVIL.replace(/\//g, '-')}.json`]: '{}' },
+  });
+}
+
+test('fsdev check, text: app text is escaped visibly and starts no line; each problem is one matcher line', () => {
+  const dir = evilCheckApp();
+  const rows = JSON.parse(fsdev(['check', dir, '--json']).stdout);
+  assert.ok(rows.some((r) => r.message.includes('\u001b]52')), 'the JSON output keeps the app text as it is (escaped by JSON)');
+  assert.ok(rows.some((r) => r.file.includes('\u001b[2J')), 'the payload with control characters in its name was checked');
+  const r = fsdev(['check', dir]);
+  assert.equal(r.code, 1, r.stderr);
+  assertInert(r.stdout, 'check text', rows.length);
+  assert.ok(r.stdout.includes('\\x1b]52;c;cHduZWQ=\\x07clip\\x1b[2J\\x9b2J\\x0d\\x0a::error'), `visible escapes:\n${r.stdout}`);
+});
+
+test('fsdev check --format github: one workflow command per problem, app text inside it; sarif and json stay valid', () => {
+  const dir = evilCheckApp();
+  const rows = JSON.parse(fsdev(['check', dir, '--format', 'json']).stdout);
+  const r = fsdev(['check', dir, '--format', 'github']);
+  assert.equal(r.code, 1, r.stderr);
+  const commands = r.stdout.split('\n').filter((l) => /^\s*(::|##\[)/.test(l));
+  assert.equal(commands.length, rows.length, r.stdout);
+  for (const c of commands) assert.match(c, /^::(error|warning|notice) file=[^:]*,line=\d+,endLine=\d+,col=\d+,endColumn=\d+,title=[a-z-]+::/, c);
+  assert.equal(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(r.stdout), false, 'no raw control character');
+  assert.ok(r.stdout.includes('\\x1b]52;c;cHduZWQ=\\x07clip\\x1b[2J\\x9b2J%0D%0A::error'), r.stdout);
+  const sarif = JSON.parse(fsdev(['check', dir, '--format', 'sarif']).stdout);
+  assert.equal(sarif.runs[0].results.length, rows.length);
+  assert.ok(sarif.runs[0].results.some((x) => x.message.text.includes(EVIL)), 'SARIF carries the text exactly, as JSON');
+});
+
+test('fsdev simulate: handler logs and its error message are escaped and start no line', () => {
+  const dir = app(`exports = { h: function () { console.log(${js(EVIL)}); console.error(${js(`second ${EVIL}`)}); throw new Error(${js(EVIL)}); } };\n`);
+  const r = fsdev(['simulate', 'onContactCreate', dir, '--offline']);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, /^✘ onContactCreate \(freshworks_crm\) → h: failed/);
+  assertInert(r.stdout + r.stderr, 'simulate text');
+  assert.ok(r.stdout.includes('\\x1b]52;c;cHduZWQ=\\x07clip'), r.stdout);
+  assert.match(r.stdout, /^\s*\\x3a:error file=server\/server\.js,line=1::pwned$/m, 'the fake command is shown, defused');
+  const json = JSON.parse(fsdev(['simulate', 'onContactCreate', dir, '--offline', '--json']).stdout);
+  assert.ok(json.logs.some((l) => l.message === EVIL), '--json keeps the log as it is');
+});
+
+/** `log`: the test itself also logs (to stdout, as under fdk: so not with --reporter junit, whose XML is there). */
+function evilTestApp({ log = true } = {}) {
+  return app('exports = { h: function () {} };\n', {
+    files: {
+      'test/evil.test.js': `describe(${js(`suite ${EVIL}`)}, function () {\n`
+        + `  it(${js(`passes ${EVIL}`)}, function () { ${log ? `console.log(${js(EVIL)});` : ''} });\n`
+        + `  it(${js(`fails ${EVIL}`)}, function () { throw new Error(${js(EVIL)}); });\n});\n`,
+    },
+  });
+}
+
+test('fsdev test: test names, logs and failure messages are escaped and start no line (spec)', () => {
+  const r = fsdev(['test', evilTestApp(), '--no-payloads']);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, /1 passing/);
+  assert.match(r.stdout, /1 failing/);
+  assertInert(r.stdout + r.stderr, 'test spec');
+  assert.ok(r.stdout.includes('\\x1b]52;c;cHduZWQ=\\x07clip'), r.stdout);
+});
+
+test('fsdev test --reporter junit: XML with no character XML forbids; logs on stderr escaped', () => {
+  const r = fsdev(['test', evilTestApp({ log: false }), '--no-payloads', '--reporter', 'junit']);
+  assert.equal(r.code, 1, r.stderr);
+  assert.equal(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/.test(r.stdout), false, 'only characters XML 1.0 allows');
+  // mocha's xunit writes ESC as `&#x1B;`, a reference to a character XML 1.0 forbids as well.
+  const ref = /&#(x0*([0-8bcef]|1[0-9a-f]|fffe|ffff)|0*([0-8]|1[124-9]|2\d|3[01]));/i.exec(r.stdout);
+  assert.equal(ref, null, `a reference to a character XML 1.0 forbids: ${ref?.[0]}`);
+  assert.match(r.stdout.trim(), /^<testsuite [^]*<\/testsuite>$/);
+  assert.equal((r.stdout.match(/<testcase /g) ?? []).length, 2);
+  assertInert(r.stdout + r.stderr, 'test junit');
+});
+
+// ── Hover: app names in markdown ──────────────────────────────────────────────────────────────────────────
+
+test('hover: event and handler names from the app render as text — no link, image or HTML', async () => {
+  const { startServer } = await import('../server/lspClient.mjs');
+  const MarkdownIt = (await import('markdown-it')).default;
+  const md = new MarkdownIt({ html: true, linkify: true });
+  const NAME = '[click](https://evil.example/a) ![i](https://evil.example/i.png) <img src="https://evil.example/h.png"> https://evil.example/auto *x*';
+  const dir = app('exports = { h: function () {} };\n', {
+    manifest: {
+      'platform-version': '2.3',
+      product: { freshworks_crm: { events: { [`on${NAME}`]: { handler: 'h' }, onContactCreate: { handler: `h${NAME}` } } } },
+      engines: { node: '18.20.8', fdk: '9.6.0' },
+    },
+  });
+  const manifest = path.join(dir, 'manifest.json');
+  const text = readFileSync(manifest, 'utf8');
+  const client = await startServer({ rootDir: dir });
+  try {
+    await client.open(manifest, text);
+    for (const needle of [`"on${NAME.slice(0, 6)}`, `"h${NAME.slice(0, 6)}`]) {
+      const offset = text.indexOf(needle) + 3;
+      const before = text.slice(0, offset);
+      const line = before.split('\n').length - 1;
+      const h = await client.request('textDocument/hover', client.at(manifest, line, offset - (before.lastIndexOf('\n') + 1)));
+      assert.ok(h?.contents?.value, `a hover at ${needle}`);
+      const html = md.render(h.contents.value);
+      assert.doesNotMatch(html, /<a |<img /, `rendered:\n${html}`);
+      assert.ok(html.includes('https://evil.example/auto'), `the name is shown as text:\n${html}`);
+      assert.ok(html.includes('&lt;img src=&quot;https://evil.example/h.png&quot;&gt;'), `the HTML is shown as text:\n${html}`);
+    }
+  } finally {
+    await client.stop();
+  }
+});
+
+// ── Empty option values ───────────────────────────────────────────────────────────────────────────────────
+
+test('empty option values (`--node ""`, `--payload=`, `--min ""`, …): a usage error, exit 2, never a stack trace', () => {
+  const dir = app('exports = { h: function () {} };\n');
+  for (const args of [
+    ['simulate', 'onContactCreate', dir, '--node', ''],
+    ['simulate', 'onContactCreate', dir, '--node='],
+    ['simulate', 'onContactCreate', dir, '--node', '  '],
+    ['simulate', 'onContactCreate', dir, '--payload='],
+    ['simulate', 'onContactCreate', dir, '--product', ''],
+    ['test', dir, '--min', ''],
+    ['test', dir, '--timeout='],
+  ]) {
+    const r = fsdev(args);
+    const what = `fsdev ${args.map((a) => a === dir ? '<app>' : JSON.stringify(a)).join(' ')}`;
+    assert.equal(r.code, 2, `${what}: exit ${r.code}\n${r.stdout}${r.stderr}`);
+    const flag = args.find((a) => a.startsWith('--')).replace(/=.*/, '');
+    assert.match(r.stderr, new RegExp(`^fsdev (simulate|test): ${flag} needs a value`), `${what}: ${r.stderr}`);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, `${what}: a stack trace`);
+  }
+});
