@@ -60,8 +60,11 @@ export class SafeLineWriter {
   end(): void { this.ended = true; this.push(''); }
 }
 
-/** Markdown that shows `text` literally: every ASCII punctuation character backslash-escaped, controls visible. */
+/**
+ * Markdown that shows `text` literally, within a line our own text begins: every ASCII punctuation character
+ * backslash-escaped (`.` and `:` too, which stops autolinks) but `-`, which means nothing there; controls visible.
+ */
 export function escapeMarkdown(text: string): string {
   // `\x1b` stays as it is: a backslash before a letter is no escape in markdown.
-  return escapeControl(text.replace(/[!-/:-@[-`{-~]/g, '\\$&'));
+  return escapeControl(text.replace(/[!-,./:-@[-`{-~]/g, '\\$&'));
 }
