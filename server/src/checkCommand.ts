@@ -3,8 +3,9 @@
 // sarif (code scanning) and github (workflow annotations); see checkFormats.ts.
 import * as path from 'node:path';
 import { loadAppFiles, notAFile, notAnAppReason, readAppFile } from './appFiles';
-import { FORMATS, toGithubAnnotations, toSarif, type CheckFormat, type CheckRow } from './checkFormats';
+import { FORMATS, toGithubAnnotations, toSarif, toText, type CheckFormat, type CheckRow } from './checkFormats';
 import { SERVER_SCRIPT } from './core/appLayout';
+import { escapeControl, safeTerminalText } from './core/safeText';
 import { diagnoseApp, sortDiagnostics, unreadableFile } from './core/diagnoseApp';
 
 /** `[appDir] [--json] [--format f | --format=f]`; `error` is a usage error (format is then the one asked, if valid). */
@@ -31,7 +32,7 @@ export async function checkCommand(args: string[]): Promise<number> {
   // A machine format prints its document whatever happens, exit 2 included: a script parsing stdout never
   // meets an empty one. The reason also goes to stderr for people.
   const fail = (code: string, message: string) => {
-    process.stderr.write(`fsdev check: ${message}\n`);
+    process.stderr.write(`fsdev check: ${safeTerminalText(message)}\n`);
     if (format !== 'text') {
       print([{ file: 'manifest.json', line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code, message }], appDir, format, '');
     }
@@ -60,7 +61,7 @@ async function checkApp(appDir: string, format: CheckFormat): Promise<number> {
     code: d.code, message: d.message,
   }));
   const count = (s: string) => rows.filter((r) => r.severity === s).length;
-  print(rows, appDir, format, `${path.relative(process.cwd(), appDir) || '.'}: ${count('error')} error(s), ${count('warning')} warning(s), ${count('information')} information.\n`);
+  print(rows, appDir, format, `${escapeControl(path.relative(process.cwd(), appDir) || '.')}: ${count('error')} error(s), ${count('warning')} warning(s), ${count('information')} information.\n`);
   return rows.some((r) => r.severity === 'error') ? 1 : 0;
 }
 
@@ -72,7 +73,6 @@ function print(rows: CheckRow[], appDir: string, format: CheckFormat, summary: s
   } else if (format === 'github') {
     process.stdout.write(toGithubAnnotations(rows, appDir, process.cwd()) + summary);
   } else {
-    for (const r of rows) process.stdout.write(`${r.file}:${r.line}:${r.column} ${r.severity} ${r.code} ${r.message}\n`);
-    process.stdout.write(`${rows.length ? '\n' : ''}${summary}`);
+    process.stdout.write(`${toText(rows)}${rows.length ? '\n' : ''}${summary}`);
   }
 }

@@ -3,6 +3,7 @@
 // in CI), which is what GitHub code scanning and workflow annotations resolve against.
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { escapeControl } from './core/safeText';
 
 export interface CheckRow {
   file: string; line: number; column: number; endLine: number; endColumn: number;
@@ -59,15 +60,28 @@ export function toSarif(rows: CheckRow[], appDir: string, cwd: string): object {
 }
 
 // Escaping as GitHub's own toolkit does it (@actions/core): data escapes %, CR, LF; properties also : and ,.
-const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+// Other control characters (app text: an event name, a file name) are written out visibly first (`\x1b`).
+const escapeData = (s: string) => escapeControl(s, '\r\n').replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 const GITHUB_COMMAND = { error: 'error', warning: 'warning', information: 'notice' } as const;
 
-/** GitHub Actions workflow commands: one `::error file=…,line=…,col=…::message` line per problem. */
+/**
+ * GitHub Actions workflow commands: one `::error file=…,line=…,col=…::message` line per problem. No app text
+ * can end the line, so no line but these is a command.
+ */
 export function toGithubAnnotations(rows: CheckRow[], appDir: string, cwd: string): string {
   return rows.map((r) => {
     const props = [`file=${fromCwd(appDir, r.file, cwd)}`, `line=${r.line}`, `endLine=${r.endLine}`, `col=${r.column}`,
       `endColumn=${r.endColumn}`, `title=${r.code}`].map((p) => { const i = p.indexOf('='); return p.slice(0, i + 1) + escapeProperty(p.slice(i + 1)); });
     return `::${GITHUB_COMMAND[r.severity]} ${props.join(',')}::${escapeData(r.message)}\n`;
   }).join('');
+}
+
+/**
+ * The text format, one line per problem (`file:line:col severity code message`, the `$fsdev` problem matcher's
+ * pattern): the app's text in it (file names, event and handler names in messages) has every control
+ * character written out visibly, newlines included, so no app text starts a line.
+ */
+export function toText(rows: CheckRow[]): string {
+  return rows.map((r) => `${escapeControl(r.file)}:${r.line}:${r.column} ${r.severity} ${escapeControl(r.code)} ${escapeControl(r.message)}\n`).join('');
 }

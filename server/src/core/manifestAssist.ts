@@ -5,6 +5,7 @@ import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, 
 import { catalogue, eventsFor, findEvent } from './catalogue';
 import { findCallback, SERVER_SCRIPT, type App } from './appModel';
 import { testDataFor } from './testDataLayout';
+import { escapeMarkdown } from './safeText';
 import { rangeContains, rangeOf } from './textPositions';
 import type { CatalogueEvent, ExportedCallback, Position, Range, Scope } from './types';
 
@@ -136,7 +137,7 @@ export function registrationHover(app: App, file: string, line: number, characte
     if (reg.file !== file) continue;
     if (rangeContains(reg.eventRange, { line, character })) {
       const e = findEvent(reg.event);
-      const value = e ? eventDocumentation(e) : `**${reg.event}** is not a Freshsales event.`;
+      const value = e ? eventDocumentation(e) : `**${escapeMarkdown(reg.event)}** is not a Freshsales event.`;
       return { contents: { kind: MarkupKind.Markdown, value }, range: reg.eventRange };
     }
     if (reg.handlerRange && reg.handler !== undefined && rangeContains(reg.handlerRange, { line, character })) {
@@ -147,7 +148,9 @@ export function registrationHover(app: App, file: string, line: number, characte
   return null;
 }
 
-function handlerHoverText(name: string, c: ExportedCallback | undefined): string {
+/** Markdown; `handler` is the app's text, escaped so that a name never renders as a link, image or HTML. */
+function handlerHoverText(handler: string, c: ExportedCallback | undefined): string {
+  const name = escapeMarkdown(handler);
   if (!c) return `**${name}** — not defined in server/server.js.`;
   const where = `server/server.js:${c.nameRange.start.line + 1}:${c.nameRange.start.character + 1}`;
   return c.visibleToPlatform

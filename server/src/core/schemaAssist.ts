@@ -3,6 +3,7 @@
 import { getLocation, findNodeAtOffset, getNodePath, parseTree, type Node } from 'jsonc-parser';
 import { CompletionItemKind, MarkupKind, type CompletionItem, type Hover } from 'vscode-languageserver-types';
 import { describe, enumValuesAt, propertiesAt, schemasAt, typeWords, type SchemaNode } from './schemaNavigation';
+import { escapeMarkdown } from './safeText';
 import { rangeOf } from './textPositions';
 
 export function schemaCompletions(text: string, offset: number, schema: SchemaNode | undefined): CompletionItem[] {
@@ -52,7 +53,8 @@ export function schemaHover(text: string, offset: number, schema: SchemaNode | u
   const description = describe(subs);
   if (!description) return null;
   const types = typeWords(subs);
-  const title = `**${path.length ? path[path.length - 1] : rootTitle}**${types ? ` \`${types}\`` : ''}`;
+  // The key and the title come from the payload and its file name: escaped, they never render as markdown.
+  const title = `**${escapeMarkdown(String(path.length ? path[path.length - 1] : rootTitle))}**${types ? ` \`${types}\`` : ''}`;
   return { contents: { kind: MarkupKind.Markdown, value: `${title}\n\n${description}` }, range: rangeOf(text, node.offset, node.offset + node.length) };
 }
 

@@ -4,6 +4,7 @@
 // 2 on a usage error.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { escapeControl, neutralizeLine, safeTerminalText } from '../core/safeText';
 import { HandlerRunner, MAX_TIMEOUT_MS } from './runner';
 import { describeCleared, KEPT_NOTE, resetLocalState } from './state';
 import type { LogEntry, SimulationRequest, SimulationResult } from './types';
@@ -24,6 +25,8 @@ export function parseSimulateArgs(argv: string[], cwd = process.cwd()): Parsed {
     const value = () => {
       const v = inline ?? argv[++i];
       if (v === undefined) throw new Error(`${flag} needs a value`);
+      // `--node ""` (an unset variable in a script) is a usage error, not a spawn of '' that throws.
+      if (v.trim() === '') throw new Error(`${flag} needs a value, not an empty string`);
       return v;
     };
     try {
@@ -77,20 +80,27 @@ const paint = (code: string, s: string) => (color ? `\u001b[${code}m${s}\u001b[0
 
 function show(v: unknown): string {
   if (v === undefined) return 'undefined';
-  const text = JSON.stringify(v, null, 2) ?? String(v);
+  const text = t(JSON.stringify(v, null, 2) ?? String(v));
   return text.length > 4000 ? `${text.slice(0, 4000)}… (${text.length} characters)` : text;
 }
 
+/** App text (names, logs, messages, values): control characters written out visibly, newlines kept. */
+const t = (s: string | undefined): string => escapeControl(s ?? '', '\n\t');
+
 function indent(text: string, by = '    '): string { return text.split('\n').map((l) => by + l).join('\n'); }
 
+/**
+ * The human report. Every piece of app text goes through `t` (or `show`), and no line of the result is one the
+ * `$fsdev` problem matcher or GitHub would read (a log line `::error …` is printed as `\x3a:error …`).
+ */
 export function formatHuman(r: SimulationResult): string {
   const out: string[] = [];
   const mark = r.status === 'success' ? paint('32', '✔') : paint('31', '✘');
-  const scope = r.scope ? ` (${r.scope.name})` : '';
-  const handler = r.handler ? ` → ${r.handler}` : '';
-  out.push(`${mark} ${r.event}${scope}${handler}: ${paint(r.status === 'success' ? '32' : '31', r.status)} in ${r.durationMs} ms`);
-  if (r.notRunnableReason) out.push(`  ${r.notRunnableReason}`);
-  if (r.payloadSource) out.push(`  payload: ${r.payloadFile ?? ''}${r.payloadFile ? ' ' : ''}(${r.payloadSource})`);
+  const scope = r.scope ? ` (${t(r.scope.name)})` : '';
+  const handler = r.handler ? ` → ${t(r.handler)}` : '';
+  out.push(`${mark} ${t(r.event)}${scope}${handler}: ${paint(r.status === 'success' ? '32' : '31', r.status)} in ${r.durationMs} ms`);
+  if (r.notRunnableReason) out.push(`  ${t(r.notRunnableReason)}`);
+  if (r.payloadSource) out.push(`  payload: ${t(r.payloadFile)}${r.payloadFile ? ' ' : ''}(${r.payloadSource})`);
   if (r.logs.length) {
     out.push('  logs:');
     for (const l of r.logs) out.push(formatLog(l));
@@ -102,33 +112,33 @@ export function formatHuman(r: SimulationResult): string {
       + `${r.renderData.data !== undefined ? ` with data ${show(r.renderData.data)}` : ''}` : 'not called'}`);
   }
   if (r.error) {
-    const where = r.error.file ? ` at ${r.error.file}${r.error.line ? `:${r.error.line}${r.error.column ? `:${r.error.column}` : ''}` : ''}` : '';
+    const where = r.error.file ? ` at ${t(r.error.file)}${r.error.line ? `:${r.error.line}${r.error.column ? `:${r.error.column}` : ''}` : ''}` : '';
     // The first line is the error; later lines (a hint, the state that caused it) go below it.
-    const [headline, ...more] = r.error.message.split('\n');
+    const [headline, ...more] = t(r.error.message).split('\n');
     out.push(`  error: ${paint('31', headline)}${where}`);
     for (const line of more) out.push(`    ${line}`);
     const frames = r.error.frames.slice(0, 8);
-    for (const f of frames) out.push(`    at ${f.functionName ? `${f.functionName} ` : ''}${f.file}:${f.line}:${f.column}`);
+    for (const f of frames) out.push(`    at ${f.functionName ? `${t(f.functionName)} ` : ''}${t(f.file)}:${f.line}:${f.column}`);
   }
   const e = r.effects;
   if (e.db.length + e.requests.length + e.schedules.length + e.targetUrls.length > 0) {
     out.push('  effects:');
-    for (const d of e.db) out.push(`    $db.${d.op} ${d.key}${d.ok ? '' : ` ✘ ${d.error ?? ''}`}`);
+    for (const d of e.db) out.push(`    $db.${d.op} ${t(d.key)}${d.ok ? '' : ` ✘ ${t(d.error)}`}`);
     for (const q of e.requests) {
-      out.push(`    $request ${q.template ? `${q.template}: ` : ''}${q.method} ${q.url} → ${q.status || 'no response'}`
-        + `${q.stubbed ? ' (stub)' : ''} ${q.durationMs} ms${q.error ? ` ✘ ${q.error}` : ''}`);
+      out.push(`    $request ${q.template ? `${t(q.template)}: ` : ''}${t(q.method)} ${t(q.url)} → ${q.status || 'no response'}`
+        + `${q.stubbed ? ' (stub)' : ''} ${q.durationMs} ms${q.error ? ` ✘ ${t(q.error)}` : ''}`);
     }
-    for (const s of e.schedules) out.push(`    $schedule.${s.op}${s.name ? ` ${s.name}` : ''}${s.ok ? '' : ` ✘ ${s.error ?? ''}`}`);
-    for (const t of e.targetUrls) out.push(`    generateTargetUrl → ${t.url}`);
+    for (const s of e.schedules) out.push(`    $schedule.${s.op}${s.name ? ` ${t(s.name)}` : ''}${s.ok ? '' : ` ✘ ${t(s.error)}`}`);
+    for (const u of e.targetUrls) out.push(`    generateTargetUrl → ${t(u.url)}`);
   }
-  return `${out.join('\n')}\n`;
+  return `${out.join('\n').split('\n').map(neutralizeLine).join('\n')}\n`;
 }
 
 function formatLog(l: LogEntry): string {
   const level = l.level.padEnd(6);
   const tint = l.level === 'error' ? '31' : l.level === 'warn' ? '33' : l.level === 'system' ? '36' : '0';
   const flag = l.unsupported ? paint('33', ' (not available on the platform)') : '';
-  const lines = l.message.split('\n');
+  const lines = t(l.message).split('\n');
   return `    ${paint(tint, `[${level}+${l.time}ms]`)} ${lines[0]}${flag}${lines.length > 1 ? `\n${indent(lines.slice(1).join('\n'), '      ')}` : ''}`;
 }
 
@@ -153,7 +163,7 @@ export async function simulateCommand(argv: string[]): Promise<number> {
       process.stderr.write(`fsdev: --fresh: ${describeCleared(cleared)}. ${KEPT_NOTE}\n`);
     }
     // Progress of installing the manifest's dependencies goes to stderr: stdout stays the result (--json).
-    const note = (m: string) => { process.stderr.write(`fsdev: ${m}\n`); };
+    const note = (m: string) => { process.stderr.write(`fsdev: ${safeTerminalText(m)}\n`); };
     const result = await runner.run(parsed.request, undefined, { install: { begin: note, report: (m) => note(`  ${m}`), end: note } });
     process.stdout.write(parsed.json ? `${JSON.stringify(toJsonOutput(result))}\n` : formatHuman(result));
     await runner.idle();

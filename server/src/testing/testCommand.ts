@@ -2,6 +2,7 @@
 // Runs the app's mocha tests (and one smoke test per registered event's test payload) as `fdk test` does.
 // Exit 0: all passed; 1: a test failed or the run broke; 2: usage error or not an app; 3: coverage under --min.
 import * as path from 'node:path';
+import { SafeLineWriter, safeTerminalText } from '../core/safeText';
 import { planTests, runTests, type PlanOptions } from './testRun';
 import type { TestRunResult } from './types';
 
@@ -18,6 +19,10 @@ export function parseTestArgs(argv: string[], cwd = process.cwd()): Parsed | { e
     const a = argv[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
     const value = (): string | undefined => inline ?? argv[++i];
+    const takesValue = ['--min', '--reporter', '--grep', '--timeout'].includes(flag);
+    if (takesValue && (inline ?? argv[i + 1] ?? '').trim() === '') {
+      return { error: `${flag} needs a value${(inline ?? argv[i + 1]) === undefined ? '' : ', not an empty string'}` };
+    }
     switch (flag) {
       case '--coverage': plan.coverage = true; break;
       case '--payloads': plan.payloads = 'only'; break;
@@ -74,10 +79,16 @@ export async function testCommand(argv: string[]): Promise<number> {
     process.stderr.write('No tests: test/ has no .js files and no registered event has a test payload.\n');
     return 1;
   }
-  const result = await runTests(plan).result;
+  // Test titles, assertion messages and the handlers' logs are the app's text: the reporter's output (and the
+  // test process's stderr) reach the terminal a line at a time through safeTerminalText.
+  const stdout = new SafeLineWriter((text) => process.stdout.write(plan.reporter === 'junit' ? xmlCharacterReferences(text) : text));
+  const stderr = new SafeLineWriter((text) => process.stderr.write(text));
+  const result = await runTests(plan, { output: { stdout: (text) => stdout.push(text), stderr: (text) => stderr.push(text) } }).result;
+  stdout.end();
+  stderr.end();
   // The reporter's own output is already printed; what mocha cannot say (a killed run) comes last.
   const summaryStream = plan.reporter === 'spec' ? process.stdout : process.stderr;
-  if (result.error) summaryStream.write(`\n  ✖ The test run broke off: ${result.error}.\n${brokenTests(result)}`);
+  if (result.error) summaryStream.write(safeTerminalText(`\n  ✖ The test run broke off: ${result.error}.\n${brokenTests(result)}`));
   let code = result.failed > 0 || result.error ? 1 : 0;
   if (plan.coverage) {
     if (!result.coverage) {
@@ -90,7 +101,7 @@ export async function testCommand(argv: string[]): Promise<number> {
       summaryStream.write(`\nNo coverage written: ${(e as Error).message}\n`);
       return code || 1;
     }
-    summaryStream.write(`\n${summary.text}`);
+    summaryStream.write(safeTerminalText(`\n${summary.text}`));
     if (parsed.min !== undefined && code === 0 && summary.lowest < parsed.min) {
       summaryStream.write(`\nCoverage is under --min ${parsed.min} % (${summary.lowestMetric} ${summary.lowest.toFixed(2)} %).\n`);
       code = EXIT_COVERAGE_LOW;
@@ -105,4 +116,16 @@ function brokenTests(r: TestRunResult): string {
     const where = t.failure!.file ? ` (${t.failure!.file}:${t.failure!.line})` : t.file ? ` (${t.file})` : '';
     return `\n  ${i + 1}) ${[...t.path, t.title].join(' › ')}${where}:\n     ${t.failure!.message.split('\n').join('\n     ')}\n`;
   }).join('');
+}
+
+/**
+ * mocha's xunit reporter writes a control character of a test's title or message as a character reference
+ * (`&#x1B;`), which XML 1.0 forbids as much as the character itself: written out visibly instead (`\x1b`).
+ */
+function xmlCharacterReferences(xml: string): string {
+  return xml.replace(/&#(x[0-9a-f]+|[0-9]+);/gi, (ref, n: string) => {
+    const code = n[0] === 'x' || n[0] === 'X' ? parseInt(n.slice(1), 16) : Number(n);
+    const allowed = code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+    return allowed ? ref : `\\x${code.toString(16).padStart(2, '0')}`;
+  });
 }
