@@ -42,6 +42,8 @@ export interface RunnerOptions {
   outputLimitLines?: number;
   /** Append every result to `<appDir>/.fsdev/history.json` (default true). */
   recordHistory?: boolean;
+  /** Told when a result could not be added to the history (its lock is a folder, or held too long, …). */
+  onHistoryError?: (message: string) => void;
 }
 
 export interface RunHooks {
@@ -86,7 +88,7 @@ function newId(): string {
 function emptyEffects(): SimulationEffects { return { db: [], requests: [], schedules: [], targetUrls: [] }; }
 
 export class HandlerRunner {
-  private readonly opts: Required<Omit<RunnerOptions, 'nodePath'>> & { nodePath: string };
+  private readonly opts: Required<Omit<RunnerOptions, 'nodePath' | 'onHistoryError'>> & { nodePath: string } & Pick<RunnerOptions, 'onHistoryError'>;
   private warmChild?: Child;
   private disposed = false;
   private readonly live = new Set<ChildProcess>();
@@ -102,6 +104,7 @@ export class HandlerRunner {
       outputLimitBytes: options.outputLimitBytes ?? OUTPUT_LIMIT_BYTES,
       outputLimitLines: options.outputLimitLines ?? OUTPUT_LIMIT_LINES,
       recordHistory: options.recordHistory ?? true,
+      onHistoryError: options.onHistoryError,
     };
     if (this.opts.warm) this.refill();
   }
@@ -270,7 +273,7 @@ export class HandlerRunner {
   }
 
   private record(appDir: string, result: SimulationResult): void {
-    const w = addHistory(appDir, result);
+    const w = addHistory(appDir, result).then((problem) => { if (problem) this.opts.onHistoryError?.(problem); });
     this.historyWrites.add(w);
     void w.finally(() => this.historyWrites.delete(w));
   }
