@@ -185,6 +185,25 @@ test('a lock planted with a live pid and a date far in the future is no lock fsd
     assert.equal(existsSync(`${file}.lock`), false, 'released');
   }));
 
+test('fsdev test and fsdev simulate at once (four processes) lose no $db key: fsdev test writes under the store\'s lock', async () => {
+  const keys = 60;
+  const app = tracked(makeApp(`exports = { h: async function () {
+    var p = Math.random().toString(36).slice(2) + '-';
+    for (var i = 0; i < ${keys}; i++) await $db.set(p + i, i);
+    return p;
+  } };\n`, { files: { 'test/keys.test.js': "describe('keys', function () { it('sets keys', async function () { this.timeout(120000); await this.invoke('onContactCreate', {}); }); });\n" } }));
+  // Before: fsdev test read and rewrote db.json without the lock, so writes of the other runs were lost (146 of 200).
+  const runs = await Promise.all([
+    fsdev(['test', app, '--no-payloads'], { timeoutMs: 120_000 }),
+    fsdev(['simulate', 'onContactCreate', app, '--offline'], { timeoutMs: 120_000 }),
+    fsdev(['test', app, '--no-payloads'], { timeoutMs: 120_000 }),
+    fsdev(['simulate', 'onContactCreate', app, '--offline'], { timeoutMs: 120_000 }),
+  ]);
+  for (const r of runs) assert.equal(r.code, 0, r.out + r.err);
+  const store = JSON.parse(readFileSync(path.join(app, '.fsdev/db.json'), 'utf8'));
+  assert.equal(Object.keys(store.db).length, 4 * keys);
+});
+
 test('a 500 MB db.json is not read: $db.set fails at once naming the file, its size, the limit and the reset; the file is untouched', async () => {
   const app = setOneKey();
   const file = path.join(app, '.fsdev/db.json');
