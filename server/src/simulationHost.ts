@@ -38,7 +38,7 @@ export interface SimulationHost { prewarm(appDir: string): void; dispose(): void
 export function registerSimulation(connection: Connection, knownApp: (appDir: string) => unknown): SimulationHost {
   let runner: HandlerRunner | undefined;
   // Started on first need (a Simulate lens shown, or a run), so opening a manifest costs no process.
-  const ensure = () => (runner ??= new HandlerRunner({ warm: true }));
+  const ensure = () => (runner ??= new HandlerRunner({ warm: true, onHistoryError: (m) => connection.console.error(m) }));
   let coverageWrites: Promise<void> = Promise.resolve();
 
   connection.onRequest(SimulateRequest, async (request) => {

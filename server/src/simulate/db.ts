@@ -5,6 +5,7 @@
 // over the pipe. Writes are atomic renames. A store that exists but cannot be read is never overwritten.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readBounded, sizeText, type BoundedRead } from './localFile';
 
 export const DB_KEY_MAX = 60;
 export const DB_SIZE_MAX = 40 * 1024;
@@ -21,18 +22,41 @@ export interface DbError { status: number; message: string; stateNote?: string }
 function err(status: number, message: string, stateNote?: string): DbError { return stateNote ? { status, message, stateNote } : { status, message }; }
 
 /**
+ * fsdev's bound on the local store (`.fsdev/db.json`; the platform documents none for an app's whole store):
+ * 16 MB holds every one-time schedule the platform allows (1,000, each with at most 4 KB of data) and some 290
+ * records at the platform's largest (key + value 40 KB), or some 100,000 small ones. A store over it is never
+ * read (a `$db` call fails at once, naming the file, its size and the reset), and a write that would take the
+ * store over it is refused: each `$db` write reads and rewrites the whole file, in the runner.
+ */
+export const STORE_MAX_BYTES = 16 * 1024 * 1024;
+
+/** How to start over from a store fsdev cannot use; the reset keeps the old file aside, unread (state.ts). */
+export const RESET_ADVICE = 'Reset it with `fsdev simulate --fresh` or the command "Freshsales: Reset Local Simulation State", '
+  + 'which keeps the file aside, renamed, without reading it';
+
+/**
  * The store, or an empty one when the file does not exist yet. A file that exists but does not parse (a
  * hand edit with a trailing comma) or has the wrong shape throws a 500 DbError naming the file: reading it as
- * empty would let the next write wipe every stored key and schedule.
+ * empty would let the next write wipe every stored key and schedule. So does a file over STORE_MAX_BYTES, a link
+ * or anything else that is not a regular file, none of which is read.
  */
 export function readStore(file: string): StoreFile {
-  let text: string;
+  let read: BoundedRead;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    read = readBounded(file, STORE_MAX_BYTES);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, db: Object.create(null) as StoreFile['db'], schedules: Object.create(null) as StoreFile['schedules'] };
     throw err(500, `${file} could not be read (${(e as Error).message}); nothing was written to it`);
   }
+  if ('missing' in read) return { version: 1, db: Object.create(null) as StoreFile['db'], schedules: Object.create(null) as StoreFile['schedules'] };
+  if ('notFile' in read) {
+    const link = read.notFile === 'a symbolic link' ? ' (fsdev does not follow links in .fsdev/)' : '';
+    throw err(500, `${file} is ${read.notFile}, not a file: it was not read${link} and nothing was written to it. Remove it to start an empty store`);
+  }
+  if ('tooLarge' in read) {
+    throw err(500, `${file} is ${sizeText(read.tooLarge)}, over fsdev's limit of ${sizeText(STORE_MAX_BYTES)} for the local store: `
+      + `it was not read and nothing was written to it. ${RESET_ADVICE}`);
+  }
+  const { text } = read;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
@@ -50,10 +74,18 @@ export function readStore(file: string): StoreFile {
   return { version: 1, db: Object.assign(Object.create(null), p.db), schedules: Object.assign(Object.create(null), p.schedules) };
 }
 
+/** Write the store (atomically: a temp file, then a rename); one that would be over STORE_MAX_BYTES is refused. */
 export function writeStore(file: string, store: StoreFile): void {
+  const text = JSON.stringify(store, null, 2);
+  const size = Buffer.byteLength(text);
+  if (size > STORE_MAX_BYTES) {
+    throw err(500, `This write would make ${file} ${sizeText(size)}, over fsdev's limit of ${sizeText(STORE_MAX_BYTES)} for the local store; `
+      + `nothing was written. Delete $db keys or schedules the app no longer needs, or reset the store (\`fsdev simulate --fresh\`, `
+      + 'the command "Freshsales: Reset Local Simulation State")');
+  }
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(store, null, 2));
+  fs.writeFileSync(tmp, text);
   fs.renameSync(tmp, file);
 }
 

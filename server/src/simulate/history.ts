@@ -4,9 +4,10 @@
 // Bounded: an entry over HISTORY_MAX_ENTRY bytes of JSON keeps only its first logs (`truncatedLogs`), and the
 // file keeps only as many runs as fit in HISTORY_MAX_FILE. Writes are serialized per app, across processes
 // too (lock.ts), and atomic (write + rename). A file that does not parse is kept (renamed aside, never
-// silently overwritten) and a new history starts.
+// silently overwritten) and a new history starts; so is one over HISTORY_READ_MAX, a link or a folder, unread.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { readBounded } from './localFile';
 import { withFileLock } from './lock';
 import type { SimulationResult } from './types';
 
@@ -15,6 +16,8 @@ export const HISTORY_MAX_RUNS = 50;
 export const HISTORY_MAX_PAYLOAD = 256 * 1024;
 export const HISTORY_MAX_ENTRY = 512 * 1024;
 export const HISTORY_MAX_FILE = 4 * 1024 * 1024;
+/** A history.json over this (twice what fsdev writes) was not written by fsdev: it is never read. */
+export const HISTORY_READ_MAX = 2 * HISTORY_MAX_FILE;
 
 const chains = new Map<string, Promise<unknown>>();
 
@@ -23,7 +26,9 @@ function historyPath(appDir: string): string { return path.join(appDir, HISTORY_
 export async function list(appDir: string): Promise<SimulationResult[]> {
   await chains.get(path.resolve(appDir));
   try {
-    const parsed = JSON.parse(await fs.readFile(historyPath(appDir), 'utf8')) as { runs?: unknown };
+    const read = readBounded(historyPath(appDir), HISTORY_READ_MAX);
+    if (!('text' in read)) return [];
+    const parsed = JSON.parse(read.text) as { runs?: unknown };
     return Array.isArray(parsed.runs) ? parsed.runs as SimulationResult[] : [];
   } catch {
     return [];
@@ -64,18 +69,22 @@ function fileText(runs: SimulationResult[]): string {
   return `{"version":1,"runs":[${kept.join(',')}]}`;
 }
 
-export function add(appDir: string, result: SimulationResult): Promise<void> {
+/**
+ * Add a run to the app's history. Never rejects: resolves with what went wrong (a lock that is not a lock file,
+ * or held too long; a file that cannot be written), for the caller to say, or undefined.
+ */
+export function add(appDir: string, result: SimulationResult): Promise<string | undefined> {
   const key = path.resolve(appDir);
   const previous = chains.get(key) ?? Promise.resolve();
   const file = historyPath(key);
   const next = previous.then(async () => {
     await withFileLock(file, async () => {
       let runs: SimulationResult[] = [];
-      let text: string | undefined;
-      try { text = await fs.readFile(file, 'utf8'); } catch { /* no history yet */ }
-      if (text !== undefined) {
+      const read = readBounded(file, HISTORY_READ_MAX);
+      if (!('missing' in read)) {
         try {
-          const parsed = JSON.parse(text) as { runs?: unknown };
+          if (!('text' in read)) throw new Error('not read');
+          const parsed = JSON.parse(read.text) as { runs?: unknown };
           if (!Array.isArray(parsed.runs)) throw new Error('no runs array');
           runs = parsed.runs as SimulationResult[];
         } catch {
@@ -88,7 +97,8 @@ export function add(appDir: string, result: SimulationResult): Promise<void> {
       await fs.writeFile(tmp, updated);
       await fs.rename(tmp, file);
     });
-  }).catch(() => undefined);
+    return undefined;
+  }).catch((e: unknown) => `The run was not added to ${file}: ${e instanceof Error ? e.message : String(e)}`);
   chains.set(key, next);
   void next.then(() => { if (chains.get(key) === next) chains.delete(key); });
   return next;

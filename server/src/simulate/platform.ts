@@ -19,10 +19,10 @@ export interface PlatformHooks {
   /** Whether renderData answers the current invocation (default: app set-up events; the test child adds server methods). */
   renderAnswers?(): boolean;
   /**
-   * Runs a `$db`/`$schedule` write elsewhere (the simulate child, which may not write files, asks its parent);
-   * without it writes run here on the local store (the test child). Reads (`$db.get`, `$schedule.fetch`) run
-   * here either way, with no round trip: the store is inside the app, which the child may read, and every
-   * write is an atomic rename, so a read sees the store before or after it.
+   * Runs a `$db`/`$schedule` write under the store's lock: the simulate child, which may not write files, asks
+   * its parent; the test child runs storeHost's `lockedStore`. Without it writes would run here, unlocked. Reads
+   * (`$db.get`, `$schedule.fetch`) run here either way, with no round trip: the store is inside the app, which
+   * the child may read, and every write is an atomic rename, so a read sees the store before or after it.
    */
   store?(op: StoreOp, args: unknown[]): Promise<unknown>;
 }

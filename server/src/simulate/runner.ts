@@ -43,6 +43,8 @@ export interface RunnerOptions {
   outputLimitLines?: number;
   /** Append every result to `<appDir>/.fsdev/history.json` (default true). */
   recordHistory?: boolean;
+  /** Told when a result could not be added to the history (its lock is a folder, or held too long, …). */
+  onHistoryError?: (message: string) => void;
 }
 
 export interface RunHooks {
@@ -87,7 +89,7 @@ function newId(): string {
 function emptyEffects(): SimulationEffects { return { db: [], requests: [], schedules: [], targetUrls: [] }; }
 
 export class HandlerRunner {
-  private readonly opts: Required<Omit<RunnerOptions, 'nodePath'>> & { nodePath: string };
+  private readonly opts: Required<Omit<RunnerOptions, 'nodePath' | 'onHistoryError'>> & { nodePath: string } & Pick<RunnerOptions, 'onHistoryError'>;
   private warmChild?: Child;
   private disposed = false;
   private readonly live = new Set<ChildProcess>();
@@ -103,6 +105,7 @@ export class HandlerRunner {
       outputLimitBytes: options.outputLimitBytes ?? OUTPUT_LIMIT_BYTES,
       outputLimitLines: options.outputLimitLines ?? OUTPUT_LIMIT_LINES,
       recordHistory: options.recordHistory ?? true,
+      onHistoryError: options.onHistoryError,
     };
     if (this.opts.warm) this.refill();
   }
@@ -274,7 +277,7 @@ export class HandlerRunner {
     // Nothing is written through a link out of the app (.fsdev -> elsewhere): the run says so instead.
     const blocked = linkOutOnPath(appDir, HISTORY_FILE);
     if (blocked) { result.logs.push({ level: 'system', message: `This run was not recorded in ${HISTORY_FILE}: ${blocked}`, time: result.durationMs }); return; }
-    const w = addHistory(appDir, result);
+    const w = addHistory(appDir, result).then((problem) => { if (problem) this.opts.onHistoryError?.(problem); });
     this.historyWrites.add(w);
     void w.finally(() => this.historyWrites.delete(w));
   }

@@ -154,7 +154,7 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     process.stderr.write(`fsdev simulate: ${parsed.error}\n${USAGE}`);
     return 2;
   }
-  const runner = new HandlerRunner({ warm: false });
+  const runner = new HandlerRunner({ warm: false, onHistoryError: (m) => { process.stderr.write(`fsdev: ${m}\n`); } });
   runner.prestart(parsed.request.nodePath, parsed.request.appDir);
   try {
     if (parsed.fresh && isFreshworksApp(parsed.request.appDir)) {

@@ -1,7 +1,8 @@
 // The parent's side of `$db` and `$schedule`: the child may not write files (Node's permission model), so it
 // sends each write here; we run it on `<appDir>/.fsdev/db.json` while holding the store's lock file, so
 // concurrent runs in any number of processes never lose an update. Reads ($db.get, $schedule.fetch) the child
-// does itself (platform.ts); one that arrives here anyway is answered without the lock.
+// does itself (platform.ts); one that arrives here anyway is answered without the lock. `fsdev test`'s child,
+// which may write, runs its writes through the same function (`lockedStore`), under the same lock.
 import { LocalDb } from './db';
 import type { StoreOp } from './ipc';
 import { withFileLock } from './lock';
@@ -33,4 +34,17 @@ export async function runStoreOp(dbFile: string, op: StoreOp, args: unknown[]): 
   } catch (e) {
     return withWarnings({ ok: false, error: asError(e) });
   }
+}
+
+/**
+ * A platform `store` hook for a process that writes the store itself (`fsdev test`'s child): each write runs
+ * here under the store's lock, exactly as the runner runs the simulate child's; `warn` gets $schedule's notes.
+ */
+export function lockedStore(dbFile: string, warn: (message: string) => void): (op: StoreOp, args: unknown[]) => Promise<unknown> {
+  return async (op, args) => {
+    const { warnings, ...answer } = await runStoreOp(dbFile, op, args);
+    for (const w of warnings ?? []) warn(w);
+    if (answer.ok) return answer.value;
+    throw answer.error;
+  };
 }

@@ -22,6 +22,7 @@ import type { RunPlan } from '../simulate/ipc';
 import { planRun, type PlanReads } from '../simulate/plan';
 import { createPlatform, findHandler, jsonSafe, type RenderRecord } from '../simulate/platform';
 import { Sandbox } from '../simulate/sandbox';
+import { lockedStore } from '../simulate/storeHost';
 import type { LogLevel } from '../simulate/types';
 
 export const STUBBABLE = ['$db', '$request', '$schedule', '$hook', 'generateTargetUrl'];
@@ -44,7 +45,10 @@ export class AppUnderTest {
       appDir, serverScript: path.join(appDir, SERVER_SCRIPT), event: '', kind: 'product', payloadJson: '{}', iparams: {},
       offline, dbFile: path.join(appDir, '.fsdev/db.json'), outputLimitBytes: Infinity, outputLimitLines: Infinity,
     };
-    const platform = createPlatform(this.sandbox, this.plan, { log, effect: () => undefined, renderAnswers: () => this.answersWithRender });
+    // $db and $schedule writes go through the store's lock, as a simulation's do: `fsdev test` and `fsdev simulate`
+    // (or the editor) at once never lose each other's keys.
+    const platform = createPlatform(this.sandbox, this.plan, { log, effect: () => undefined, renderAnswers: () => this.answersWithRender,
+      store: lockedStore(this.plan.dbFile, (message) => log('system', message)) });
     this.render = platform.render;
     this.sandbox.install({
       appDir, serverDir: path.dirname(this.plan.serverScript), log,
