@@ -1,7 +1,7 @@
 // Shared set-up for the simulation tests: the runner module (bundled from TypeScript with loadTs), a fresh
 // build of the child entry (server/src/simulate/child.ts → a temp runner.js), and throw-away apps.
 import { buildSync } from 'esbuild';
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadTs, repoRoot } from '../helpers/loadCore.mjs';
@@ -69,4 +69,20 @@ export function copyApp(name) {
   const dir = mkdtempSync(path.join(tmpdir(), `fsdev-${name}-`));
   cpSync(path.join(repoRoot, 'test/fixtures/apps', name), dir, { recursive: true });
   return dir;
+}
+
+/** Whether a process is alive (Linux /proc; a zombie is dead: it only waits to be reaped). */
+export function alive(pid) {
+  try { return !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return false; }
+}
+
+/** Poll `fn` every 50 ms until it returns something truthy (returned), or throw after `ms`. */
+export async function waitFor(what, fn, ms = 30000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { bundle, makeApp, runnerScriptPath } from './helpers.mjs';
+import { alive, bundle, makeApp, runnerScriptPath, waitFor } from './helpers.mjs';
 
 const linux = process.platform === 'linux';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -37,23 +37,6 @@ function cpuTicks(pid) {
 async function spinning(pid) {
   const start = cpuTicks(pid);
   await waitFor(`child ${pid} to run the handler's loop`, () => cpuTicks(pid) - start > 50, 60000);
-}
-
-function alive(pid) {
-  try {
-    // A zombie is dead: it only waits to be reaped.
-    return !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch { return false; }
-}
-
-async function waitFor(what, fn, ms = 30000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
 }
 
 const hang = () => makeApp('exports = { h: function () { while (true) {} } };\n');
