@@ -60,11 +60,14 @@ export function registerTesting(connection: Connection, knownApp: (appDir: strin
       if (result.coverage) {
         const report = await import('./testing/coverageReport');
         // The run's own coverage for the editor; coverage/ accumulates it with earlier runs, as fdk does.
-        const data = report.convert(result.coverage);
-        await report.writeCoverage(params.appDir, result.coverage).catch(() => undefined);
+        const data = report.convert(result.coverage, params.appDir);
+        const notes: string[] = [];
+        await report.writeCoverage(params.appDir, result.coverage).catch((e: unknown) => {
+          notes.push(`No coverage report in coverage/: ${e instanceof report.CoverageDataError ? e.message : String(e)}`);
+        });
         out.coverage = Object.values(data) as unknown as FileCoverageData[];
         const map = (await import('istanbul-lib-coverage')).createCoverageMap(data);
-        out.coverageSummary = report.summarize(map, params.appDir);
+        out.coverageSummary = report.summarize(map, params.appDir, notes);
       }
       return out;
     } finally {
