@@ -16,6 +16,8 @@ import {
 import { findPayloadTests, findTestFiles, planTests, runTests } from './testing/testRun';
 import type { FileCoverageData } from './testing/types';
 
+export const UNTRUSTED_TESTS = "Running tests runs your app's code, so it needs a trusted workspace.";
+
 interface KnownApp { app(): App; text(rel: string): string | undefined }
 
 export function registerTesting(connection: Connection, knownApp: (appDir: string) => KnownApp | undefined): { dispose(): void } {
@@ -35,6 +37,8 @@ export function registerTesting(connection: Connection, knownApp: (appDir: strin
 
   connection.onRequest(RunTestsRequest, async (params): Promise<RunTestsResult> => {
     known(params.appDir);
+    // The tests run the app's code unconfined: only for a workspace the client says is trusted.
+    if (params.trusted !== true) return { passed: 0, failed: 0, skipped: 0, error: UNTRUSTED_TESTS };
     const planned = await planTests(params.appDir, {
       reporter: 'none', coverage: params.coverage, grep: params.grep,
       payloads: params.payloadEvents?.length === 0 ? 'none' : existsSync(path.join(params.appDir, 'test')) ? 'both' : 'only',
