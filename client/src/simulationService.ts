@@ -22,9 +22,9 @@ const DEBUG_READY_TIMEOUT_MS = 30_000;
 export const UNTRUSTED_MESSAGE = "Simulation runs your app's code, so it needs a trusted workspace.";
 
 /** Asks for trust when needed; true when the workspace is trusted. */
-export async function ensureTrusted(): Promise<boolean> {
+export async function ensureTrusted(message = UNTRUSTED_MESSAGE): Promise<boolean> {
   if (vscode.workspace.isTrusted) return true;
-  const choice = await vscode.window.showWarningMessage(UNTRUSTED_MESSAGE, 'Manage Workspace Trust');
+  const choice = await vscode.window.showWarningMessage(message, 'Manage Workspace Trust');
   if (choice === 'Manage Workspace Trust') await vscode.commands.executeCommand('workbench.trust.manage');
   return false;
 }

@@ -10,10 +10,13 @@ import {
   TestDebugReadyNotification, TestEventNotification, testId, type DiscoveredTest, type TestChildMessage,
 } from '../../server/src/protocol';
 import { simulationNodePath } from './config';
+import { ensureTrusted } from './simulationService';
 import { coverageDetails } from './testCoverage';
 
 interface ItemInfo { appDir: string; kind: 'app' | 'file' | 'suite' | 'test' | 'payloads' | 'payload'; file?: string; titles?: string[]; event?: string }
 interface ActiveRun { run: vscode.TestRun; appDir: string; items: Map<string, vscode.TestItem> }
+
+export const UNTRUSTED_TESTS_MESSAGE = "Running tests runs your app's code, so it needs a trusted workspace.";
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -123,6 +126,15 @@ export class TestsView implements vscode.Disposable {
   }
 
   private async run(request: vscode.TestRunRequest, token: vscode.CancellationToken, kind: vscode.TestRunProfileKind): Promise<void> {
+    // The tests run the app's code (unconfined): never in a workspace that is not trusted (the manifest's
+    // untrustedWorkspaces "limited" leaves this check to us; the server refuses too).
+    if (!vscode.workspace.isTrusted) {
+      const run = this.ctrl.createTestRun(request, undefined, false);
+      run.appendOutput(`${UNTRUSTED_TESTS_MESSAGE}\r\n`);
+      run.end();
+      void ensureTrusted(UNTRUSTED_TESTS_MESSAGE);
+      return;
+    }
     if (this.ctrl.items.size === 0) await this.discoverAll();
     const included = request.include ?? [...this.ctrl.items].map(([, it]) => it);
     const byApp = new Map<string, vscode.TestItem[]>();
@@ -176,6 +188,7 @@ export class TestsView implements vscode.Disposable {
         files: files && (files.size || payloadEvents) ? [...files] : files?.size === 0 && !payloadEvents ? [] : undefined,
         payloadEvents: payloadEvents ? [...payloadEvents] : undefined,
         coverage: kind === vscode.TestRunProfileKind.Coverage, debug, nodePath: simulationNodePath(vscode.Uri.file(appDir)),
+        trusted: vscode.workspace.isTrusted,
       });
       if (result.error) run.appendOutput(`\r\nThe test run broke off: ${result.error}\r\n`);
       for (const data of result.coverage ?? []) {

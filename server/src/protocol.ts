@@ -146,6 +146,8 @@ export interface RunTestsParams {
   coverage?: boolean;
   debug?: boolean;
   nodePath?: string;
+  /** The client's word that the workspace is trusted: without it the server runs nothing. */
+  trusted?: boolean;
 }
 export interface RunTestsResult {
   passed: number;

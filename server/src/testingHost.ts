@@ -16,6 +16,8 @@ import {
 import { findPayloadTests, findTestFiles, planTests, runTests } from './testing/testRun';
 import type { FileCoverageData } from './testing/types';
 
+export const UNTRUSTED_TESTS = "Running tests runs your app's code, so it needs a trusted workspace.";
+
 interface KnownApp { app(): App; text(rel: string): string | undefined }
 
 export function registerTesting(connection: Connection, knownApp: (appDir: string) => KnownApp | undefined): { dispose(): void } {
@@ -35,6 +37,8 @@ export function registerTesting(connection: Connection, knownApp: (appDir: strin
 
   connection.onRequest(RunTestsRequest, async (params): Promise<RunTestsResult> => {
     known(params.appDir);
+    // The tests run the app's code unconfined: only for a workspace the client says is trusted.
+    if (params.trusted !== true) return { passed: 0, failed: 0, skipped: 0, error: UNTRUSTED_TESTS };
     const planned = await planTests(params.appDir, {
       reporter: 'none', coverage: params.coverage, grep: params.grep,
       payloads: params.payloadEvents?.length === 0 ? 'none' : existsSync(path.join(params.appDir, 'test')) ? 'both' : 'only',
@@ -60,11 +64,14 @@ export function registerTesting(connection: Connection, knownApp: (appDir: strin
       if (result.coverage) {
         const report = await import('./testing/coverageReport');
         // The run's own coverage for the editor; coverage/ accumulates it with earlier runs, as fdk does.
-        const data = report.convert(result.coverage);
-        await report.writeCoverage(params.appDir, result.coverage).catch(() => undefined);
+        const data = report.convert(result.coverage, params.appDir);
+        const notes: string[] = [];
+        await report.writeCoverage(params.appDir, result.coverage).catch((e: unknown) => {
+          notes.push(`No coverage report in coverage/: ${e instanceof report.CoverageDataError ? e.message : String(e)}`);
+        });
         out.coverage = Object.values(data) as unknown as FileCoverageData[];
         const map = (await import('istanbul-lib-coverage')).createCoverageMap(data);
-        out.coverageSummary = report.summarize(map, params.appDir);
+        out.coverageSummary = report.summarize(map, params.appDir, notes);
       }
       return out;
     } finally {

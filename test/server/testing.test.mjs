@@ -42,7 +42,7 @@ test('a run streams begin/end per test with the ids the view builds; failures ca
     '  });',
     '});',
   ].join('\n'));
-  const result = await s.client.request('freshsales/runTests', { runId: 'r1', appDir: s.app, coverage: true });
+  const result = await s.client.request('freshsales/runTests', { runId: 'r1', appDir: s.app, coverage: true, trusted: true });
   assert.deepEqual([result.passed, result.failed, result.error], [9, 1, undefined]);
   const ev = events(s, 'r1');
   const ends = ev.filter((e) => e.message?.type === 'end').map((e) => e.message.result);
@@ -61,10 +61,10 @@ test('a run streams begin/end per test with the ids the view builds; failures ca
   assert.match(result.coverageSummary.text, /We recommend a coverage of 80%/);
 
   // A single test by grep, and payload tests only.
-  const one = await s.client.request('freshsales/runTests', { runId: 'r2', appDir: s.app, files: [s.f('test/methods.test.js')], payloadEvents: [],
+  const one = await s.client.request('freshsales/runTests', { runId: 'r2', appDir: s.app, files: [s.f('test/methods.test.js')], payloadEvents: [], trusted: true,
     grep: '^createUser \\(server method\\) answers with the data given to renderData$' });
   assert.deepEqual([one.passed, one.failed], [1, 0]);
-  const payloads = await s.client.request('freshsales/runTests', { runId: 'r3', appDir: s.app, files: [], payloadEvents: ['onDealUpdate'] });
+  const payloads = await s.client.request('freshsales/runTests', { runId: 'r3', appDir: s.app, files: [], payloadEvents: ['onDealUpdate'], trusted: true });
   assert.deepEqual([payloads.passed, payloads.failed], [1, 0]);
 });
 
@@ -78,7 +78,7 @@ test('Create test drafts test/<event>.test.js in the app\'s style (chai here) wi
   assert.match(draft.text, /this\.invoke\('onContactCreate', payload\)/);
   assert.match(draft.text, /require\('\.\.\/server\/test_data\/onContactCreate\.json'\)/);
   writeFileSync(draft.file, draft.text);
-  const r = await s.client.request('freshsales/runTests', { runId: 'c1', appDir: s.app, files: [draft.file], payloadEvents: [] });
+  const r = await s.client.request('freshsales/runTests', { runId: 'c1', appDir: s.app, files: [draft.file], payloadEvents: [], trusted: true });
   assert.deepEqual([r.passed, r.failed], [1, 0], JSON.stringify(events(s, 'c1').map((e) => e.message?.result?.failure).filter(Boolean)));
   assert.equal((await s.client.request('freshsales/createTest', { appDir: s.app, event: 'onContactCreate' })).exists, true);
 });

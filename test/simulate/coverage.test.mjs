@@ -115,7 +115,7 @@ test('a simulation with coverage on reports the block coverage of server.js (wha
     assert.equal(r.status, 'success', JSON.stringify(r.error ?? r.notRunnableReason));
     assert.equal(r.value, 'vip.');
     assert.deepEqual(scripts.map((s) => s.url), [path.join(app, 'server/server.js')]);
-    const fc = Object.values(convert(scripts))[0];
+    const fc = Object.values(convert(scripts, app))[0];
     assert.deepEqual(Object.values(fc.b), [[0, 1], [1, 0], [0, 1], [1, 0]]);
     // Without the setting, nothing is recorded.
     let again;

@@ -50,12 +50,13 @@ export function safeTerminalText(text: string): string {
 export class SafeLineWriter {
   private held = '';
   private ended = false;
-  constructor(private readonly write: (text: string) => void) {}
-  push(text: string): void {
+  constructor(private readonly write: (text: string) => boolean | void) {}
+  /** What the write returned (false: the reader wants a pause), or true when a part line is only held. */
+  push(text: string): boolean | void {
     const all = this.held + text;
     const cut = this.ended ? all.length : all.lastIndexOf('\n') + 1;
     this.held = all.slice(cut);
-    if (cut > 0) this.write(safeTerminalText(all.slice(0, cut)));
+    return cut > 0 ? this.write(safeTerminalText(all.slice(0, cut))) : true;
   }
   end(): void { this.ended = true; this.push(''); }
 }

@@ -4,11 +4,12 @@
 // format; istanbul-lib-coverage merges and istanbul-reports writes the reports. A file whose text changed
 // since its counts were stored starts over (old offsets would land on the wrong code).
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { createCoverageMap, type CoverageMap, type CoverageMapData } from 'istanbul-lib-coverage';
 import { createContext } from 'istanbul-lib-report';
 import { linkOutOnPath } from '../appLinks';
+import { outsideApp } from '../appFiles';
 import { toIstanbulCoverage, type IstanbulFileCoverage } from '../core/coverageMap';
 import type { ScriptCoverage } from './types';
 
@@ -18,14 +19,52 @@ export const MARKETPLACE_MIN = 80;
 const METRICS = ['statements', 'branches', 'functions', 'lines'] as const;
 export type Metric = typeof METRICS[number];
 
+/** One source file of the app: larger ones get no coverage. */
+export const MAX_SOURCE_BYTES = 8 * 1024 * 1024;
+/** coverage/coverage-final.json: a larger one is refused (a large app's is a few MB). */
+export const MAX_STORED_BYTES = 64 * 1024 * 1024;
+const FINAL_JSON = `${COVERAGE_DIR}/coverage-final.json`;
+
 const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
 
-/** Istanbul data of the scripts (files that cannot be read or parsed are skipped, with a note). */
-export function convert(scripts: ScriptCoverage[], notes: string[] = []): CoverageMapData {
+/** coverage/coverage-final.json cannot be used: the tests' verdict stands, the coverage part reports this. */
+export class CoverageDataError extends Error {}
+
+/**
+ * The text of a regular file inside the app (links resolved), at most `max` bytes; undefined for anything
+ * else (outside the app, a FIFO, a device such as /dev/zero, a folder, too large, unreadable). A FIFO is opened
+ * without blocking and refused, so no path in the coverage data can make this wait or read without end.
+ */
+export function readRegularAppFile(appDir: string, file: string, max: number): string | undefined {
+  if (!path.isAbsolute(file) || outsideApp(appDir, file) !== undefined) return undefined;
+  const rel = path.relative(appDir, file);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size > max) return undefined;
+    const buf = Buffer.alloc(st.size);
+    let n = 0;
+    while (n < buf.length) {
+      const got = readSync(fd, buf, n, buf.length - n, n);
+      if (got === 0) break;
+      n += got;
+    }
+    return buf.toString('utf8', 0, n);
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Istanbul data of the scripts: regular files inside the app (others are skipped; files that do not parse, with a note). */
+export function convert(scripts: ScriptCoverage[], appDir: string, notes: string[] = []): CoverageMapData {
   const data: CoverageMapData = {};
   for (const script of scripts) {
-    let source: string;
-    try { source = readFileSync(script.url, 'utf8'); } catch { continue; }
+    const source = readRegularAppFile(appDir, script.url, MAX_SOURCE_BYTES);
+    if (source === undefined) continue;
     try {
       const fc: IstanbulFileCoverage = toIstanbulCoverage(script.url, source, script.functions);
       fc.hash = sha1(source);
@@ -37,15 +76,44 @@ export function convert(scripts: ScriptCoverage[], notes: string[] = []): Covera
   return data;
 }
 
-/** The stored coverage, without files that changed since (or disappeared). */
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isCount = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+const isLoc = (v: unknown) => isObj(v) && isObj(v.start) && isObj(v.end) && [v.start.line, v.start.column, v.end.line, v.end.column].every((n) => n === null || typeof n === 'number');
+
+/** Why one file's entry of coverage-final.json is not Istanbul's shape, or undefined when it is. */
+function fileCoverageProblem(key: string, fc: unknown): string | undefined {
+  if (!isObj(fc)) return 'is not an object';
+  if (fc.path !== key) return 'names another path';
+  for (const k of ['statementMap', 'fnMap', 'branchMap', 's', 'f', 'b']) if (!isObj(fc[k])) return `has no ${k} object`;
+  const { statementMap, fnMap, branchMap, s, f, b } = fc as Record<string, Record<string, unknown>>;
+  if (!Object.values(s).every(isCount) || !Object.values(f).every(isCount)) return 'has a count that is not a number';
+  if (!Object.values(b).every((v) => Array.isArray(v) && v.every(isCount))) return 'has a branch count that is not a list of numbers';
+  if (!Object.keys(s).every((k) => isLoc(statementMap[k]))) return 'has a statement without a location';
+  if (!Object.keys(f).every((k) => isObj(fnMap[k]) && isLoc(fnMap[k].loc))) return 'has a function without a location';
+  if (!Object.keys(b).every((k) => isObj(branchMap[k]) && Array.isArray(branchMap[k].locations)
+    && (branchMap[k].locations as unknown[]).length === (b[k] as unknown[]).length)) return 'has a branch without locations';
+  return undefined;
+}
+
+/**
+ * The stored coverage, without files that changed since (or disappeared), or are not regular files inside
+ * the app. A coverage-final.json that is not Istanbul's data throws CoverageDataError (it is not overwritten).
+ */
 function stored(appDir: string): CoverageMap {
   const map = createCoverageMap({});
-  let data: CoverageMapData;
-  try { data = JSON.parse(readFileSync(path.join(appDir, COVERAGE_DIR, 'coverage-final.json'), 'utf8')) as CoverageMapData; } catch { return map; }
-  for (const [file, fc] of Object.entries(data)) {
-    let text: string | undefined;
-    try { text = readFileSync(file, 'utf8'); } catch { /* gone */ }
-    if (text !== undefined && (fc as { hash?: string }).hash === sha1(text)) map.addFileCoverage(fc);
+  const file = path.join(appDir, COVERAGE_DIR, 'coverage-final.json');
+  if (!existsSync(file)) return map;
+  const text = readRegularAppFile(appDir, file, MAX_STORED_BYTES);
+  const fix = `nothing was written; \`fsdev coverage --reset\` clears coverage/`;
+  if (text === undefined) throw new CoverageDataError(`${FINAL_JSON} is not valid coverage data (not a regular file of the app up to ${MAX_STORED_BYTES / 1024 / 1024} MB): ${fix}.`);
+  let data: unknown;
+  try { data = JSON.parse(text); } catch (e) { throw new CoverageDataError(`${FINAL_JSON} is not valid coverage data (${(e as Error).message}): ${fix}.`); }
+  if (!isObj(data)) throw new CoverageDataError(`${FINAL_JSON} is not valid coverage data (not an object of files): ${fix}.`);
+  for (const [key, fc] of Object.entries(data)) {
+    const problem = fileCoverageProblem(key, fc);
+    if (problem) throw new CoverageDataError(`${FINAL_JSON} is not valid coverage data (its entry for ${key.slice(0, 200)} ${problem}): ${fix}.`);
+    const source = readRegularAppFile(appDir, key, MAX_SOURCE_BYTES);
+    if (source !== undefined && (fc as { hash?: string }).hash === sha1(source)) map.addFileCoverage(fc as unknown as CoverageMapData[string]);
   }
   return map;
 }
@@ -67,7 +135,7 @@ export async function writeCoverage(appDir: string, scripts: ScriptCoverage[]): 
   if (blocked) throw new Error(blocked);
   const notes: string[] = [];
   const map = stored(appDir);
-  map.merge(convert(scripts, notes));
+  map.merge(convert(scripts, appDir, notes));
   const dir = path.join(appDir, COVERAGE_DIR);
   const context = createContext({ dir, coverageMap: map, defaultSummarizer: 'nested', watermarks: { statements: [50, 80], branches: [50, 80], functions: [50, 80], lines: [50, 80] } });
   // The reporters are required one by one (istanbul-reports' create() loads them by computed path, which a bundle cannot follow).

@@ -12,9 +12,13 @@ import { CoverageRecorder } from '../simulate/coverage';
 import { toSimulationError } from '../simulate/stackMap';
 import type { LogEntry, LogLevel } from '../simulate/types';
 import { AppUnderTest } from './invoke';
-import { PAYLOAD_SUITE, payloadTestTitle, testId, type TestCaseResult, type TestChildMessage, type TestFailure, type TestInfo, type TestPlan } from './types';
+import { LOGS_PER_TEST, OUTPUT_LIMIT_BYTES, PAYLOAD_SUITE, payloadTestTitle, testId, type TestCaseResult, type TestChildMessage, type TestFailure, type TestInfo, type TestPlan } from './types';
 
 const realExit = process.exit.bind(process);
+// stdout and stderr block when the pipe is full, as on a terminal: the parent's back-pressure (it stops reading
+// while its own reader stalls) then pauses the tests instead of growing this process, and no output queued
+// in memory is lost when the run ends with process.exit.
+for (const s of [process.stdout, process.stderr]) (s as unknown as { _handle?: { setBlocking?(on: boolean): void } })._handle?.setBlocking?.(true);
 let exiting = false;
 const channel = openChannel();
 /**
@@ -22,9 +26,12 @@ const channel = openChannel();
  * makes one write per test, not two (a write to a pipe is a system call, a good part of a quick test's cost).
  */
 let held = '';
-const flushHeld = (): void => { if (held) channel?.write(held); held = ''; };
+/** The channel was ended (the run finished): a later write (a heartbeat) would fail the socket and end this process before what is queued is written. */
+let closed = false;
+const flushHeld = (): void => { if (held && !closed) channel?.write(held); held = ''; };
 process.on('exit', flushHeld);
 const send = (m: TestChildMessage, hold = false): void => {
+  if (closed) return;
   const line = `${JSON.stringify(m)}\n`;
   if (hold) {
     if (!held) setTimeout(flushHeld, 20).unref();
@@ -67,12 +74,15 @@ function finish(failures: number): void {
   void (coverage && plan ? coverage.take(plan.appDir) : Promise.resolve(undefined)).then((scripts) => {
     if (scripts) send({ type: 'coverage', scripts });
     send({ type: 'finished', failures });
+    closed = true;
     if (channel) channel.end(() => realExit(0)); else realExit(0);
   });
 }
 
 let plan: TestPlan | undefined;
-let current: { test: Mocha.Runnable; info: TestInfo; logs: LogEntry[] } | undefined;
+let current: { test: Mocha.Runnable; info: TestInfo; logs: LogEntry[]; logChars: number } | undefined;
+/** The text of the handler log entries kept per test: an `end` message stays under the pipe's 8 MB. */
+const TEST_LOG_CHARS = 4 * 1024 * 1024;
 
 async function main(p: TestPlan): Promise<void> {
   plan = p;
@@ -81,11 +91,14 @@ async function main(p: TestPlan): Promise<void> {
     await coverage.start();
   }
   const echo = p.reporter === 'spec' ? process.stdout : process.stderr;
+  // Logs kept per test and sent per run are bounded here too (the parent bounds them whatever this sends):
+  // an `end` message stays under the pipe's message bound, and a flood is not sent only to be dropped.
+  let sentLogChars = 0;
   const log = (level: LogLevel, message: string, unsupported?: boolean): void => {
     const entry: LogEntry = { level, message, time: 0 };
     if (unsupported) entry.unsupported = true;
-    current?.logs.push(entry);
-    send({ type: 'log', testId: current?.info.id, entry });
+    if (current && current.logs.length < LOGS_PER_TEST && (current.logChars += message.length) <= TEST_LOG_CHARS) current.logs.push(entry);
+    if ((sentLogChars += message.length) <= OUTPUT_LIMIT_BYTES) send({ type: 'log', testId: current?.info.id, entry });
     if (p.reporter !== 'none') echo.write(message.split('\n').map((l) => `      ${level === 'system' ? '[fsdev] ' : ''}${l}\n`).join(''));
   };
   const app = new AppUnderTest(p.appDir, sinon, p.offline, log);
@@ -102,12 +115,22 @@ async function main(p: TestPlan): Promise<void> {
     ui: 'bdd', timeout: p.timeoutMs, reporter: p.reporter === 'junit' ? 'xunit' : p.reporter === 'none' ? 'base' : p.reporter,
     ...(p.grep ? { grep: p.grep } : {}),
   });
-  for (const f of p.files) mocha.addFile(f);
-  await mocha.loadFilesAsync().catch((e: unknown) => {
-    // A test file that does not load (syntax error, missing module) is a failed test, as with mocha itself.
-    const file = (e as { filename?: string }).filename;
-    mocha.suite.addTest(new Mocha.Test(`load ${file ? path.relative(p.appDir, file) : 'test files'}`, () => { throw e; }));
-  });
+  // One file at a time: a file that does not load (a syntax error, a missing module) is a failed test naming
+  // its file and line, and the other files' tests still load and run.
+  for (const f of p.files) {
+    mocha.files = [f];
+    await mocha.loadFilesAsync().catch((e: unknown) => {
+      const rel = path.relative(p.appDir, f).split(path.sep).join('/');
+      const line = loadLine(e, f);
+      const err = new Error(`${rel}${line ? `:${line}` : ''} does not load: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+      err.stack = `${err.message}${line ? `\n    at ${f}:${line}` : ''}`;
+      if (line) loadErrors.set(err, { file: f, line });
+      const t = new Mocha.Test(`load ${rel}`, () => { throw err; });
+      t.file = f;
+      mocha.suite.addTest(t);
+    });
+  }
+  mocha.files = [...p.files];
   if (p.payloadTests.length) {
     const suite = Mocha.Suite.create(mocha.suite, PAYLOAD_SUITE);
     for (const t of p.payloadTests) {
@@ -116,7 +139,7 @@ async function main(p: TestPlan): Promise<void> {
   }
   const runner = mocha.run((failures) => finish(failures));
   runner.on('test', (t: Mocha.Test) => {
-    current = { test: t, info: info(t), logs: [] };
+    current = { test: t, info: info(t), logs: [], logChars: 0 };
     send({ type: 'begin', test: current.info });
   });
   runner.on('test end', (t: Mocha.Test) => report(t));
@@ -130,6 +153,17 @@ async function main(p: TestPlan): Promise<void> {
 }
 
 const failures = new WeakMap<Mocha.Runnable, unknown>();
+/** Where a test file that did not load failed. */
+const loadErrors = new WeakMap<object, { file: string; line: number }>();
+
+/** The line of `file` a load error points at: a SyntaxError's first stack line (`<file>:<line>`), else a frame. */
+function loadLine(e: unknown, file: string): number | undefined {
+  const stack = typeof (e as { stack?: unknown })?.stack === 'string' ? (e as { stack: string }).stack : '';
+  const first = stack.split('\n', 1)[0];
+  if (first.startsWith(`${file}:`) && /^\d+$/.test(first.slice(file.length + 1))) return Number(first.slice(file.length + 1));
+  for (const m of stack.matchAll(/\(?([^\s()]+):(\d+):\d+\)?/g)) if (m[1] === file || m[1] === `file://${file}`) return Number(m[2]);
+  return undefined;
+}
 
 function info(t: Mocha.Runnable): TestInfo {
   const titles = t.titlePath();
@@ -156,6 +190,8 @@ function toFailure(err: unknown, testFile: string | undefined): TestFailure {
     failure.expected = show(e.expected);
     failure.actual = show(e.actual);
   }
+  const load = typeof err === 'object' && err !== null ? loadErrors.get(err) : undefined;
+  if (load) return Object.assign(failure, { file: load.file, line: load.line, column: 1 });
   // Where: the test file's own line if the stack has it, else the first frame in server/.
   const mapped = toSimulationError(err, plan!.appDir);
   const inTest = testFile ? mapped.frames.find((f) => path.resolve(plan!.appDir, f.file) === testFile) : undefined;

@@ -1,9 +1,8 @@
 // The test child runs the app's tests and their packages: as untrusted as the handler child. Each message it
 // sends is checked field by field and bounded here (the same helpers as simulate/ipc.ts), or dropped.
 import { BOUNDS, bad, checkCoverage, checkLogEntry, clipText, Invalid, isInt, isNum, isObj, oneOf, optStr, str } from '../simulate/ipc';
-import type { TestCaseResult, TestChildMessage, TestFailure, TestInfo } from './types';
+import { LOGS_PER_TEST, type TestCaseResult, type TestChildMessage, type TestFailure, type TestInfo } from './types';
 
-const LOGS_PER_TEST = 1000;
 const OUTCOMES = ['passed', 'failed', 'skipped'] as const;
 
 function checkInfo(v: unknown): TestInfo {

@@ -14,14 +14,26 @@ import { outwardLink } from '../appLinks';
 import { buildAppModel, SERVER_SCRIPT } from '../core/appModel';
 import { testDataFor } from '../core/testDataLayout';
 import { splitLines } from '../simulate/channel';
+import { watchMemory } from '../simulate/childProcess';
 import { BOUNDS, clipText } from '../simulate/ipc';
 import { guard, release } from '../simulate/reaper';
 import { checkTestChildMessage } from './testMessages';
-import type { PayloadTest, TestCaseResult, TestChildMessage, TestInfo, TestPlan, TestRunResult } from './types';
+import { OUTPUT_LIMIT_BYTES, type PayloadTest, type TestCaseResult, type TestChildMessage, type TestInfo, type TestPlan, type TestRunResult } from './types';
 
 /** fdk's message when an app has no test/ folder. */
 export const NO_TESTS_MESSAGE = 'Please add tests under the "test/" folder in your app\'s root.';
 export const FDK_TIMEOUT_MS = 5000;
+/** `--timeout` at most (mocha reads a larger one, up to 2^31 - 1, as "no limit"). */
+export const MAX_TEST_TIMEOUT_MS = 3_600_000;
+/** The whole run, unless `--run-timeout` says otherwise (a test with `this.timeout(0)` that never settles). */
+export const DEFAULT_RUN_TIMEOUT_MS = 30 * 60_000;
+export const MAX_RUN_TIMEOUT_MS = 24 * 3_600_000;
+/** As the simulator's child: a heap cap, and (Linux) its resident memory watched from here. */
+export const HEAP_LIMIT_MB = 512;
+export const MEMORY_LIMIT_MB = 1024;
+/** Said at the start of every run, on stderr (the CLI) or in the run's output (the Testing view). */
+export const UNCONFINED_NOTE = 'The test process runs unconfined: mocha and the app\'s test files need to read and require freely, '
+  + 'so Node\'s permission model is off and the tests and their packages may read and write any file you can and start processes.';
 
 /** Every `.js` under test/ (not node_modules), sorted, as fdk collects them. */
 export function findTestFiles(appDir: string): string[] {
@@ -83,12 +95,41 @@ export interface RunOptions {
   nodePath?: string;
   /** Kill the child after this long without a heartbeat (a blocked event loop). Default 10 s. */
   stallMs?: number;
-  /** Where the reporter's output goes (default: this process's stdout/stderr). */
-  output?: { stdout(text: string): void; stderr(text: string): void };
+  /** The whole run's time limit (default 30 min; none under the inspector unless given). */
+  runTimeoutMs?: number;
+  /**
+   * Where the reporter's output goes (default: this process's stdout/stderr, with back-pressure). A write that
+   * returns false pauses the reading of the child's output until `whenDrained` calls back.
+   */
+  output?: TestOutput;
   onMessage?(m: TestChildMessage): void;
   /** Run under the inspector (Debug profile): the child waits for a debugger on this port (0: any). */
   inspectPort?: number;
   onDebugReady?(port: number): void;
+}
+
+export interface TestOutput {
+  stdout(text: string): boolean | void;
+  stderr(text: string): boolean | void;
+  whenDrained?(go: () => void): void;
+}
+
+/** This process's stdout and stderr: a write the stream cannot take yet makes the run wait for its 'drain'. */
+export function processOutput(): TestOutput {
+  let full: NodeJS.WriteStream | undefined;
+  const to = (s: NodeJS.WriteStream) => (t: string) => {
+    const ok = s.write(t);
+    if (!ok) full = s;
+    return ok;
+  };
+  return {
+    stdout: to(process.stdout), stderr: to(process.stderr),
+    whenDrained: (go) => {
+      const s = full;
+      full = undefined;
+      if (s?.writableNeedDrain) s.once('drain', go); else go();
+    },
+  };
 }
 
 export function defaultTestScript(): string {
@@ -101,15 +142,49 @@ export function runTests(plan: TestPlan, o: RunOptions = {}): { result: Promise<
   const env = { ...process.env };
   delete env.NODE_OPTIONS;
   const debugArgs = o.inspectPort !== undefined ? [`--inspect-brk=127.0.0.1:${o.inspectPort}`] : [];
-  const proc: ChildProcess = spawn(o.nodePath ?? process.execPath, ['--max-old-space-size=1024', ...debugArgs, o.script ?? defaultTestScript()], {
-    stdio: ['ignore', 'pipe', 'pipe', 'pipe'], env, cwd: plan.appDir, windowsHide: true,
+  // Its own process group (POSIX): every process the tests start (unless it leaves the group) is killed with
+  // the group when the run ends, and by the watchdog if this process dies first.
+  const group = process.platform !== 'win32';
+  const proc: ChildProcess = spawn(o.nodePath ?? process.execPath, [`--max-old-space-size=${HEAP_LIMIT_MB}`, ...debugArgs, o.script ?? defaultTestScript()], {
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'], env, cwd: plan.appDir, windowsHide: true, detached: group,
   });
-  guard(proc.pid);
-  proc.once('exit', () => release(proc.pid));
+  const target = group && proc.pid ? -proc.pid : proc.pid;
+  guard(target);
+  const killAll = (): void => {
+    if (!target) return;
+    try { process.kill(target, 'SIGKILL'); } catch { /* gone */ }
+  };
   const pipe = proc.stdio[3] as Duplex | undefined;
   pipe?.on('error', () => undefined);
-  const out = o.output ?? { stdout: (t: string) => process.stdout.write(t), stderr: (t: string) => process.stderr.write(t) };
-  proc.stdout?.setEncoding('utf8').on('data', (t: string) => out.stdout(t));
+  const out = o.output ?? processOutput();
+  out.stderr(`${UNCONFINED_NOTE}\n`);
+
+  // The child's output, bounded per run and passed on with back-pressure: when the reader cannot take more,
+  // the child's pipes are not read (the child then blocks in its own writes) until it drains.
+  let outputBytes = 0;
+  let outputCutAt: number | undefined;
+  let paused = false;
+  const pass = (which: 'stdout' | 'stderr', text: string): void => {
+    if (outputCutAt !== undefined) return;
+    if (outputBytes + text.length > OUTPUT_LIMIT_BYTES) {
+      outputCutAt = OUTPUT_LIMIT_BYTES;
+      out[which](`${text.slice(0, OUTPUT_LIMIT_BYTES - outputBytes)}\n(output cut at ${OUTPUT_LIMIT_BYTES / 1024 / 1024} MB)\n`);
+      return;
+    }
+    outputBytes += text.length;
+    if (out[which](text) === false && out.whenDrained && !paused) {
+      paused = true;
+      proc.stdout?.pause();
+      proc.stderr?.pause();
+      out.whenDrained(() => {
+        paused = false;
+        lastBeat = Date.now();
+        proc.stdout?.resume();
+        proc.stderr?.resume();
+      });
+    }
+  };
+  proc.stdout?.setEncoding('utf8').on('data', (t: string) => pass('stdout', t));
   let stderrTail = '';
   proc.stderr?.setEncoding('utf8').on('data', (t: string) => {
     if (o.inspectPort !== undefined) {
@@ -118,7 +193,7 @@ export function runTests(plan: TestPlan, o: RunOptions = {}): { result: Promise<
       if (/Debugger (listening|attached)|For help, see|Waiting for the debugger/.test(t)) return;
     }
     stderrTail = (stderrTail + t).slice(-8192);
-    out.stderr(t);
+    pass('stderr', t);
   });
 
   const tests: TestCaseResult[] = [];
@@ -128,15 +203,29 @@ export function runTests(plan: TestPlan, o: RunOptions = {}): { result: Promise<
   let stopReason: string | undefined;
   const stallMs = o.stallMs ?? 10000;
   let lastBeat = Date.now();
+  const every = Math.min(1000, stallMs / 4);
+  let lastTick = Date.now();
   const watchdog = setInterval(() => {
+    const now = Date.now();
+    // Waiting for our reader (paused, or blocked in a synchronous write to a full pipe) is not the child's hang.
+    if (paused || now - lastTick > 2 * every) lastBeat = now;
+    lastTick = now;
     if (o.inspectPort !== undefined) return; // paused at a breakpoint is not a hang
-    if (Date.now() - lastBeat > stallMs) stop(`the test process did not respond for ${Math.round(stallMs / 1000)} s (an endless synchronous loop?) and was stopped`);
-  }, Math.min(1000, stallMs / 4));
+    if (now - lastBeat > stallMs) stop(`the test process did not respond for ${Math.round(stallMs / 1000)} s (an endless synchronous loop?) and was stopped`);
+  }, every);
+  const runTimeoutMs = o.runTimeoutMs ?? (o.inspectPort !== undefined ? undefined : DEFAULT_RUN_TIMEOUT_MS);
+  const runTimer = runTimeoutMs === undefined ? undefined : setTimeout(() => {
+    const what = running ? `while running "${[...running.info.path, running.info.title].join(' › ')}"` : 'between tests';
+    stop(`the run went over its time limit of ${Math.round(runTimeoutMs / 1000)} s ${what} and was stopped`);
+  }, runTimeoutMs);
+  const stopWatchingMemory = watchMemory(proc, MEMORY_LIMIT_MB, (mb) => {
+    stop(`the test process ran out of memory (over ${MEMORY_LIMIT_MB} MB: ${mb} MB resident) and was stopped`);
+  });
 
   function stop(reason: string): void {
     if (finished || stopReason) return;
     stopReason = reason;
-    proc.kill('SIGKILL');
+    killAll();
   }
 
   let dropped = false;
@@ -156,12 +245,30 @@ export function runTests(plan: TestPlan, o: RunOptions = {}): { result: Promise<
     });
   }
 
+  // The handler logs reported as messages: bounded per run as the output is (then dropped, with a note).
+  let logBytes = 0;
+  let logsCut = false;
+  const logFits = (entries: { message: string }[]): boolean => {
+    const size = entries.reduce((n, e) => n + e.message.length, 0);
+    if (!logsCut && logBytes + size <= OUTPUT_LIMIT_BYTES) { logBytes += size; return true; }
+    if (!logsCut) out.stderr(`(handler logs cut at ${OUTPUT_LIMIT_BYTES / 1024 / 1024} MB)\n`);
+    logsCut = true;
+    return false;
+  };
+
   function onChildMessage(m: TestChildMessage): void {
     lastBeat = Date.now();
     switch (m.type) {
       case 'begin': running = { info: m.test, logs: [] }; break;
-      case 'log': running?.logs.push(m.entry); break;
-      case 'end': tests.push(m.result); running = undefined; break;
+      case 'log':
+        if (!logFits([m.entry])) return;
+        running?.logs.push(m.entry);
+        break;
+      case 'end':
+        if (!logFits(m.result.logs)) m.result.logs = [];
+        tests.push(m.result);
+        running = undefined;
+        break;
       case 'coverage': coverage = m.scripts; break;
       case 'finished': finished = true; break;
       default: break;
@@ -175,6 +282,11 @@ export function runTests(plan: TestPlan, o: RunOptions = {}): { result: Promise<
       if (ended) return;
       ended = true;
       clearInterval(watchdog);
+      clearTimeout(runTimer);
+      stopWatchingMemory();
+      // A process the tests started that left the group may still hold a pipe: it keeps nothing waiting.
+      for (const s of [proc.stdout, proc.stderr, pipe]) s?.destroy();
+      release(target);
       let error: string | undefined;
       if (!finished) {
         error = stopReason ?? (signal ? `the test process was killed (${signal})` : `the test process exited with code ${code}`)
@@ -187,14 +299,20 @@ export function runTests(plan: TestPlan, o: RunOptions = {}): { result: Promise<
       }
       const count = (k: TestCaseResult['outcome']) => tests.filter((t) => t.outcome === k).length;
       resolve({ tests, passed: count('passed'), failed: count('failed'), skipped: count('skipped'), durationMs: Date.now() - started,
-        ...(error ? { error } : {}), ...(coverage ? { coverage } : {}) });
+        ...(error ? { error } : {}), ...(coverage ? { coverage } : {}), ...(outputCutAt !== undefined ? { outputCutAt } : {}) });
     };
-    // 'exit' can come before the last lines on the message pipe are read (the child wrote 'finished', then
-    // exited): wait for the pipe to end, or a second at most if a process the tests started still holds it.
+    // The run ends with the test child: every process it started dies with its group. 'exit' can come before
+    // the last output and messages are read (the child wrote 'finished', then exited): wait for the pipes to
+    // end, or a second at most (not counting time paused for our reader) if a process that left the group
+    // still holds one.
     proc.once('exit', (code, signal) => {
-      if (!pipe || pipe.readableEnded || pipe.destroyed) { done(code, signal); return; }
-      const late = setTimeout(() => done(code, signal), 1000);
-      pipe.once('close', () => { clearTimeout(late); done(code, signal); });
+      killAll();
+      const streams = [proc.stdout, proc.stderr, pipe].filter((s): s is NonNullable<typeof s> => !!s && !s.readableEnded && !s.destroyed);
+      let open = streams.length;
+      if (open === 0) { done(code, signal); return; }
+      let waited = 0;
+      const late = setInterval(() => { if (!paused && (waited += 100) >= 1000) { clearInterval(late); done(code, signal); } }, 100);
+      for (const s of streams) s.once('close', () => { if (--open === 0) { clearInterval(late); done(code, signal); } });
     });
     proc.once('error', (e) => { stopReason ??= `the test process could not start: ${e.message}`; done(null, null); });
   });

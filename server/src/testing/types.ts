@@ -74,6 +74,8 @@ export interface TestRunResult {
   /** Why the run ended early or did not start (hang, exit, crash), if it did. */
   error?: string;
   durationMs: number;
+  /** The test output passed its bound (bytes) and the rest was dropped. */
+  outputCutAt?: number;
   coverage?: ScriptCoverage[];
 }
 
@@ -88,6 +90,11 @@ export interface CoverageSummaryText {
   lowestMetric: string;
   text: string;
 }
+
+/** The test child's stdout + stderr per run, and separately the handler logs it reports: more is cut, with a note. */
+export const OUTPUT_LIMIT_BYTES = 8 * 1024 * 1024;
+/** Handler log entries kept per test, by the child and by the parent. */
+export const LOGS_PER_TEST = 1000;
 
 /** The title of the suite that holds the payload smoke tests, and of each payload test in it. */
 export const PAYLOAD_SUITE = 'Test payloads (server/test_data)';
