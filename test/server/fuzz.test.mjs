@@ -64,3 +64,88 @@ test('regression: code actions survive a broken arrow, a non-JSON stray block an
   await s.client.request('textDocument/codeAction', { textDocument: { uri }, range: all, context: { diagnostics: [] } });
   assert.deepEqual(guarded, []);
 });
+
+// Documents far beyond what the platform accepts (its payload limit is 256 KB) are not analysed as they are typed:
+// one information says so, and every request answers at once with nothing. Seed 1's case 9499 was such a
+// manifest: alone, one completion took 10–12 s; in the fuzz, the requests queued behind it waited 25–50 s.
+const FAST_MS = 2000; // the fuzz test's bound, for the same reason (npm test runs files side by side)
+
+/** Like seed 1's case 9499: a 3.0 manifest on one line, `product` a 4.9 MB array, a few random bytes and a lone \r inside a string. */
+function hugeManifest(base) {
+  const v = JSON.parse(base);
+  const item = { label: 'Field', type: 'text', value: 'v'.repeat(200) };
+  v.product = Array.from({ length: 20250 }, () => item);
+  const text = JSON.stringify(v);
+  const at = text.indexOf('v'.repeat(200), text.length >> 2) + 40;
+  return text.slice(0, at) + '⋲:⁦exportsNaN}:\r' + text.slice(at + 16);
+}
+
+test('regression: a 4.9 MB manifest (like seed 1, case 9499) answers at once, with one information saying why', async () => {
+  const s = await serverOn('v30-app');
+  clients.push(s.client);
+  const guarded = [];
+  s.client.conn.onNotification('window/logMessage', (p) => { if (p.type === 1) guarded.push(p.message); });
+  const text = hugeManifest(s.read('manifest.json'));
+  assert.ok(text.length > 4.8e6 && /"[^"\n]*\r[^"\n]*"/.test(text) && !text.includes('\n'), 'one line, a lone \\r inside a string');
+  await s.client.open(s.f('manifest.json'), text);
+  const timed = async (method, params) => {
+    const t0 = performance.now();
+    const r = await s.client.request(method, params);
+    return { r, ms: performance.now() - t0 };
+  };
+  const completion = await timed('textDocument/completion', s.client.at(s.f('manifest.json'), 0, 105476));
+  assert.ok(completion.ms < FAST_MS, `completion took ${completion.ms.toFixed(0)} ms`);
+  assert.deepEqual(completion.r, []);
+  const hover = await timed('textDocument/hover', s.client.at(s.f('manifest.json'), 0, 2000000));
+  assert.ok(hover.ms < FAST_MS, `hover took ${hover.ms.toFixed(0)} ms`);
+  assert.equal(hover.r, null);
+  const ds = await s.client.waitForDiagnostics(s.f('manifest.json'), (d) => d.some((x) => x.code === 'too-large-to-analyse'));
+  assert.equal(ds.length, 1, JSON.stringify(ds.map((d) => d.code)));
+  assert.equal(ds[0].severity, 3); // information
+  assert.match(ds[0].message, /^manifest\.json is 4\.\d MB: too large to analyse as you type \(the limit is 1 MB\)/);
+  assert.deepEqual(ds[0].data, { size: Buffer.byteLength(text), limit: 1024 * 1024 });
+  // The app cannot be modelled from it: server.js offers nothing either until the manifest is smaller.
+  assert.deepEqual(await s.client.request('textDocument/codeLens', { textDocument: { uri: uriOf(s.f('server/server.js')) } }), []);
+  await s.client.change(s.f('manifest.json'), s.read('manifest.json'));
+  assert.ok((await s.client.request('textDocument/codeLens', { textDocument: { uri: uriOf(s.f('server/server.js')) } })).length > 0, 'back under the limit');
+  await s.client.waitForDiagnostics(s.f('manifest.json'), (d) => !d.some((x) => x.code === 'too-large-to-analyse'));
+  assert.deepEqual(guarded, []);
+});
+
+test('regression: a 2 MB payload gets one information and empty answers at once; back under the limit it is checked again', async () => {
+  const s = await serverOn('v23-app');
+  clients.push(s.client);
+  const rel = 'server/test_data/onContactCreate.json';
+  const v = JSON.parse(s.read(rel));
+  v.data.padding = Array.from({ length: 8000 }, () => ({ label: 'Field', value: 'v'.repeat(250) }));
+  const text = JSON.stringify(v).replace('"MARS"', '"MARS').replace('"region": "US"', '"region": 1');
+  await s.client.open(s.f(rel), text.slice(0, 5000) + '"' + text.slice(5000)); // a stray quote: every later string inside out
+  const t0 = performance.now();
+  assert.equal(await s.client.request('textDocument/hover', s.client.at(s.f(rel), 0, 1500000)), null);
+  assert.deepEqual(await s.client.request('textDocument/completion', s.client.at(s.f(rel), 0, 1000000)), []);
+  assert.ok(performance.now() - t0 < FAST_MS, `hover + completion took ${(performance.now() - t0).toFixed(0)} ms`);
+  const ds = await s.client.waitForDiagnostics(s.f(rel), (d) => d.some((x) => x.code === 'too-large-to-analyse'));
+  assert.deepEqual(ds.map((d) => d.code), ['too-large-to-analyse']);
+  assert.match(ds[0].message, /^This payload is 2\.\d MB: too large to analyse as you type \(the limit is 1 MB; the platform accepts at most 256 KB for a product event\)/);
+  // Under the limit (here 300 KB, still over the platform's 256 KB) everything is checked again.
+  v.data.padding = v.data.padding.slice(0, 1150);
+  await s.client.change(s.f(rel), JSON.stringify(v, null, 2).replace('"region": "US"', '"region": 1'));
+  const back = await s.client.waitForDiagnostics(s.f(rel), (d) => d.some((x) => x.code === 'payload-too-large'));
+  assert.ok(!back.some((d) => d.code === 'too-large-to-analyse'), JSON.stringify(back.map((d) => d.code)));
+});
+
+test('regression: a manifest repeating a key 40,000 times is checked at once; 100 warnings listed, then one saying how many', async () => {
+  const s = await serverOn('v23-app');
+  clients.push(s.client);
+  const base = s.read('manifest.json');
+  const text = base.replace('"platform-version"', `${Array.from({ length: 40001 }, (_, i) => `"k${i % 7}": 1`).join(', ')}, "platform-version"`);
+  await s.client.open(s.f('manifest.json'), text);
+  const t0 = performance.now();
+  const items = (await s.client.request('textDocument/diagnostic', { textDocument: { uri: uriOf(s.f('manifest.json')) } })).items;
+  assert.ok(performance.now() - t0 < FAST_MS, `diagnostics took ${(performance.now() - t0).toFixed(0)} ms`);
+  const dups = items.filter((d) => d.code === 'duplicate-key');
+  assert.equal(dups.length, 101);
+  assert.match(dups[100].message, /^More keys are given twice: 39,994 in this file, only the first 100 are listed/);
+  const p = posOf(text, '"onContactCreate"', 2);
+  assert.match((await s.client.request('textDocument/hover', s.client.at(s.f('manifest.json'), p.line, p.character))).contents.value, /onContactCreate/);
+});
