@@ -55,7 +55,7 @@ export function parseManifest(text: string, file = 'manifest.json'): ManifestMod
     if (seen.has(key)) continue;
     seen.add(key);
     if (problems.length === MAX_REPORTED) {
-      problems.push(reportCut(problems[0], text, start, errors.length, 'Malformed JSON: more syntax errors follow'));
+      problems.push(reportCut(problems[0], text, start, errors.length, 'Malformed JSON: the parser reports more errors'));
       break;
     }
     problems.push({ file, range: rangeOf(text, start, start + (comma !== undefined ? 1 : Math.max(1, e.length))), severity: 'error', code: 'json-syntax', message });

@@ -215,7 +215,7 @@ export function analysePayload(text: string, file: string, opts: PayloadValidati
     for (const e of errors) {
       if (offsets.has(e.offset)) continue; // jsonc reports e.g. "Property name expected" and "Value expected" at one comma
       offsets.add(e.offset);
-      if (out.length === MAX_REPORTED) { out.push(reportCut(out[0], text, Math.min(e.offset, text.length), errors.length, 'Malformed JSON: more syntax errors follow')); break; }
+      if (out.length === MAX_REPORTED) { out.push(reportCut(out[0], text, Math.min(e.offset, text.length), errors.length, 'Malformed JSON: the parser reports more errors')); break; }
       const end = Math.min(text.length, e.offset + Math.max(e.length, 1));
       out.push(diagnostic(file, rangeOf(text, Math.min(e.offset, text.length), end), 'error', 'json-syntax',
         syntaxMessage(printParseErrorCode(e.error))));
