@@ -10,9 +10,7 @@ after(async () => { await Promise.all(clients.map((c) => c.stop())); cleanupTemp
 
 // Every request is timed from send to answer. The bound here is 2 s, not `npm run fuzz`'s 1 s: `npm test` runs
 // this beside the other test files (and CI beside other jobs) on 2 cores, where a 0.5 s answer can take twice that.
-// Requests are awaited one by one, so the run takes longer than a pipelined one: 300 s allowed (on a machine at
-// load 18 on 2 cores it ran 84 ms a case).
-test('fuzz: 3,000 seeded cases; the server never crashes, hangs or throws, and answers every request within 2 s', { timeout: 300000 }, async (t) => {
+test('fuzz: 3,000 seeded cases; the server never crashes, hangs or throws, and answers every request within 2 s', { timeout: 120000 }, async (t) => {
   const res = await runFuzz({ count: 3000, seed: 20240601, hugeEvery: 1000, latencyBoundMs: 2000, log: (m) => t.diagnostic(m) });
   const l = res.latency;
   console.log(`# fuzz: ${res.cases} cases, ${res.requests} requests in ${(res.ms / 1000).toFixed(1)} s; answers: median ${l.medianMs.toFixed(1)} ms, p99 ${l.p99Ms.toFixed(0)} ms, slowest ${l.maxMs.toFixed(0)} ms (${l.slowest?.what}); peak RSS ${(res.rssPeakKb / 1024).toFixed(0)} MB`);
