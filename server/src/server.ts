@@ -61,6 +61,12 @@ export function startServer(connection: Connection): void {
     return state && abs ? { state, rel: state.rel(abs), abs } : undefined;
   };
 
+  /** locate, for the features a file too large to analyse as it is typed (or any file of an app whose manifest is) goes without. */
+  const locateLive = (uri: string) => {
+    const at = locate(uri);
+    return at && !at.state.limited(at.rel) ? at : undefined;
+  };
+
   const publish = (state: AppState) => {
     pending.delete(state);
     const byFile = state.diagnostics();
@@ -120,7 +126,7 @@ export function startServer(connection: Connection): void {
   }));
 
   connection.onCompletion(guard('completion', [], ({ textDocument, position }) => {
-    const at = locate(textDocument.uri);
+    const at = locateLive(textDocument.uri);
     if (!at) return [];
     const app = at.state.app();
     if (at.rel === MANIFEST) {
@@ -135,7 +141,7 @@ export function startServer(connection: Connection): void {
   }));
 
   connection.onHover(guard('hover', null, ({ textDocument, position }) => {
-    const at = locate(textDocument.uri);
+    const at = locateLive(textDocument.uri);
     if (!at) return null;
     if (at.rel === SERVER_SCRIPT) return registrationHover(at.state.app(), at.rel, position.line, position.character);
     if (at.rel === MANIFEST) {
@@ -149,13 +155,13 @@ export function startServer(connection: Connection): void {
   }));
 
   connection.onDefinition(guard('definition', null, ({ textDocument, position }) => {
-    const at = locate(textDocument.uri);
+    const at = locateLive(textDocument.uri);
     const target = at && definitionAt(at.state.app(), at.rel, position);
     return target ? { uri: pathToUri(at.state.abs(target.file)), range: target.range } : null;
   }));
 
   connection.onCodeAction(guard('code actions', [] as CodeAction[], ({ textDocument, range }) => {
-    const at = locate(textDocument.uri);
+    const at = locateLive(textDocument.uri);
     // Fixes are computed on the model's text; where over-deep nesting was blanked for the parsers, that is
     // not the user's text, and a whole-file rewrite would drop the blanked part.
     if (!at || [MANIFEST, SERVER_SCRIPT, at.rel].some((rel) => at.state.flattened(rel))) return [];
@@ -171,7 +177,7 @@ export function startServer(connection: Connection): void {
   }));
 
   connection.onCodeLens(guard('code lens', [], ({ textDocument }) => {
-    const at = locate(textDocument.uri);
+    const at = locateLive(textDocument.uri);
     if (!at) return [];
     const app = at.state.app();
     const target = (event: string, scope: SimulateTarget['scope'], payloadFile?: string): SimulateTarget =>

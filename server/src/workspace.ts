@@ -8,6 +8,7 @@ import { checkApp } from './core/checks';
 import { checkPayloadFile, rememberedAnalysis } from './core/payloadChecks';
 import { TEST_DATA_DIR } from './core/testDataLayout';
 import { guardNesting } from './core/nesting';
+import { liveSizeLimit } from './core/documentSize';
 import { listTestData, readAppFile, readTextIfFile } from './appFiles';
 import { unreadableFile } from './core/diagnoseApp';
 import { looksLikeFreshworksManifest, MANIFEST } from './core/appLayout';
@@ -66,6 +67,26 @@ export class AppState {
     return g.text;
   }
 
+  private sizes = new Map<string, { text: string; found?: Diagnostic }>();
+
+  /** The information for the manifest or a payload too large to analyse as it is typed (cached per text). */
+  tooLarge(rel: string): Diagnostic | undefined {
+    if (rel !== MANIFEST && !(rel.startsWith(TEST_DATA_DIR + '/') && rel.endsWith('.json'))) return undefined;
+    const text = this.text(rel);
+    if (text === undefined) return undefined;
+    let s = this.sizes.get(rel);
+    if (s?.text !== text) {
+      s = { text, found: liveSizeLimit(rel, text) };
+      this.sizes.set(rel, s);
+    }
+    return s.found;
+  }
+
+  /** Why a file's features are off: it is too large, or the app's manifest is (the app cannot be modelled). */
+  limited(rel: string): Diagnostic | undefined {
+    return this.tooLarge(MANIFEST) ?? this.tooLarge(rel);
+  }
+
   /** True when a file's text was flattened for the parsers: edits computed from the model must not be offered. */
   flattened(rel: string): boolean {
     this.safeText(rel);
@@ -94,7 +115,8 @@ export class AppState {
   files(): AppFiles {
     const script = this.safeText(SERVER_SCRIPT);
     return {
-      manifest: { path: MANIFEST, text: this.safeText(MANIFEST) ?? '' },
+      // A manifest too large to analyse is modelled as empty: the app has no events until it is smaller.
+      manifest: { path: MANIFEST, text: this.tooLarge(MANIFEST) ? '' : this.safeText(MANIFEST) ?? '' },
       serverScript: script === undefined ? undefined : { path: SERVER_SCRIPT, text: script },
       testData: this.testData(),
     };
@@ -106,13 +128,15 @@ export class AppState {
     const key = `${files.testData.join('\n')}\u0000`;
     const m = this.model;
     if (m && m.key === key && m.app.files.manifest.text === files.manifest.text && m.app.files.serverScript?.text === files.serverScript?.text) return m.app;
-    const app = buildAppModel(files);
+    const app = buildAppModel(files, m?.app);
     this.model = { key, app };
     return app;
   }
 
   /** Diagnostics of the whole app by file; a payload is re-checked only when its text or the app changed. */
   diagnostics(): Map<string, Diagnostic[]> {
+    const big = this.tooLarge(MANIFEST);
+    if (big) return new Map([[MANIFEST, [big]]]);
     const app = this.app();
     if (this.appDiagnostics?.app !== app) this.appDiagnostics = { app, list: checkApp(app) };
     const byFile = new Map<string, Diagnostic[]>();
@@ -125,6 +149,8 @@ export class AppState {
 
   /** Diagnostics of one file only (pull requests): a payload does not need the other payloads checked. */
   diagnosticsOf(rel: string): Diagnostic[] {
+    const big = this.tooLarge(MANIFEST);
+    if (big) return rel === MANIFEST ? [big] : [];
     const app = this.app();
     if (rel.startsWith(TEST_DATA_DIR + '/')) return this.payloadDiagnosticsOf(app, rel);
     if (this.appDiagnostics?.app !== app) this.appDiagnostics = { app, list: checkApp(app) };
@@ -132,6 +158,8 @@ export class AppState {
   }
 
   private payloadDiagnosticsOf(app: App, rel: string): Diagnostic[] {
+    const big = this.tooLarge(rel);
+    if (big) return [big];
     const text = this.safeText(rel);
     const why = this.unreadable.get(rel);
     if (text === undefined) return why ? [unreadableFile(rel, why)] : [];

@@ -155,12 +155,19 @@ const withTimeout = (p, ms, what) => {
   return Promise.race([p.finally(() => clearTimeout(timer)), new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms); })]);
 };
 
+/** What a report says about a case: where it is, how big and how it was made. */
+const describeCase = (c) => `case ${c.index} (${c.app}/${c.file}, ${c.text.length.toLocaleString('en')} chars, ${c.mutations.join('+')})`;
+
 /**
- * Runs `count` cases in batches on one server process over a temp copy of every fixture app.
- * Returns { cases, batches, ms, pingMaxMs, guarded: [server-logged errors] }; throws on a crash, a hang or
- * an uncaught exception, naming the seed and the case indexes of the failing batch.
+ * Runs `count` cases on one server process over a temp copy of every fixture app. Each case's document is
+ * opened or changed, then its requests are sent one at a time, each awaited and timed from send to answer:
+ * a request that blocks the server is charged to itself (and whatever the server did just before it, such
+ * as a debounced diagnostics run), never to the requests queued behind it.
+ * Returns { cases, requests, ms, latency: { maxMs, p99Ms, slowest }, slow: [answers over latencyBoundMs],
+ * guarded: [server-logged errors], rssPeakKb }; throws on a crash, a hang (no answer within requestTimeoutMs)
+ * or an uncaught exception, naming the seed and the case.
  */
-export async function runFuzz({ count, seed = 1, batch = 20, pingBoundMs = 5000, hugeEvery = 500, log = () => {}, serverArgs } = {}) {
+export async function runFuzz({ count, seed = 1, batch = 20, latencyBoundMs = 1000, requestTimeoutMs = 60000, hugeEvery = 500, log = () => {}, serverArgs } = {}) {
   const root = mkdtempSync(path.join(tmpdir(), 'fs-fuzz-'));
   for (const app of APPS) cpSync(path.join(repoRoot, 'test/fixtures/apps', app), path.join(root, app), { recursive: true });
   const bases = loadBases();
@@ -169,35 +176,42 @@ export async function runFuzz({ count, seed = 1, batch = 20, pingBoundMs = 5000,
   client.conn.onNotification('window/logMessage', (p) => { if (p.type === 1) guarded.push(p.message); });
   const opened = new Set();
   const start = performance.now();
-  let pingMaxMs = 0;
+  const times = [];
+  const slow = [];
+  let slowest;
   let done = 0;
   try {
     for (let b = 0; done < count; b++) {
-      const cases = [];
-      for (let k = 0; k < batch && done < count; k++, done++) cases.push(makeCase(seed, done, bases, { hugeEvery }));
-      const pending = [];
-      for (const c of cases) {
+      const first = done;
+      for (let k = 0; k < batch && done < count; k++, done++) {
+        const c = makeCase(seed, done, bases, { hugeEvery });
         const abs = path.join(root, c.app, c.file);
         const uri = uriOf(abs);
         if (opened.has(abs)) await client.change(abs, c.text); else { await client.open(abs, c.text); opened.add(abs); }
-        for (const q of c.requests) pending.push(lspRequest(client, q.method, uri, q).then(() => null, (e) => ({ c, q, e })));
+        for (const q of c.requests) {
+          const what = `seed ${seed}, ${describeCase(c)}: ${q.method} at ${q.line}:${q.character}`;
+          const t0 = performance.now();
+          const e = await withTimeout(lspRequest(client, q.method, uri, q).then(() => null, (err) => err ?? new Error('rejected')), requestTimeoutMs, what);
+          const ms = performance.now() - t0;
+          // A request may fail only with a JSON-RPC error the server chose (e.g. cancelled); never a dead connection.
+          if (e && !(typeof e.code === 'number' && e.code !== -32097)) throw new Error(`${what} failed: ${e.message ?? e}`);
+          times.push(ms);
+          const answer = { ms, seed, index: c.index, app: c.app, file: c.file, chars: c.text.length, mutations: c.mutations, method: q.method, what };
+          if (!slowest || ms > slowest.ms) slowest = answer;
+          if (ms > latencyBoundMs) slow.push(answer);
+        }
         if (c.close) { await client.close(abs); opened.delete(abs); }
       }
-      const what = () => `seed ${seed}, cases ${cases[0].index}..${cases[cases.length - 1].index} (${cases.map((c) => `${c.app}/${c.file}:${c.mutations.join('+')}`).join(', ')})`;
-      const failures = (await withTimeout(Promise.all(pending), 60000, `batch ${b}: ${what()}`)).filter(Boolean);
-      // A request may fail only with a JSON-RPC error the server chose (e.g. cancelled); never a dead connection.
-      const fatal = failures.find((f) => !(typeof f.e?.code === 'number' && f.e.code !== -32097));
-      if (fatal) throw new Error(`${fatal.q.method} failed on case ${fatal.c.index} (${what()}): ${fatal.e?.message ?? fatal.e}`);
-      const t0 = performance.now();
-      await withTimeout(client.request('textDocument/hover', { textDocument: { uri: uriOf(path.join(root, 'v23-app/manifest.json')) }, position: { line: 0, character: 0 } }), pingBoundMs, `ping after batch ${b}: ${what()}`);
-      pingMaxMs = Math.max(pingMaxMs, performance.now() - t0);
-      if (!client.alive) throw new Error(`server exited (${client.proc.exitCode ?? client.proc.signalCode}) after ${what()}\n${client.stderr}`);
+      const what = () => `seed ${seed}, cases ${first}..${done - 1}`;
+      if (!client.alive) throw new Error(`server exited (${client.proc.exitCode ?? client.proc.signalCode}) during ${what()}\n${client.stderr}`);
       if (/uncaught|unhandled|FATAL|RangeError|Maximum call stack/i.test(client.stderr)) throw new Error(`server stderr after ${what()}:\n${client.stderr.slice(-4000)}`);
-      if ((b + 1) % 25 === 0) log(`${done} cases, ${((performance.now() - start) / 1000).toFixed(1)} s, ping max ${pingMaxMs.toFixed(0)} ms`);
+      if ((b + 1) % 25 === 0) log(`${done} cases, ${((performance.now() - start) / 1000).toFixed(1)} s, slowest answer so far ${slowest ? `${slowest.ms.toFixed(0)} ms` : '-'}, ${slow.length} over ${latencyBoundMs} ms`);
     }
     const ms = performance.now() - start;
     if (!client.alive) throw new Error(`server exited at the end\n${client.stderr}`);
-    return { cases: done, ms, pingMaxMs, guarded, rssPeakKb: peakRss(client.proc.pid) };
+    const sorted = [...times].sort((x, y) => x - y);
+    const latency = { maxMs: slowest?.ms ?? 0, p99Ms: sorted[Math.floor(sorted.length * 0.99)] ?? 0, medianMs: sorted[Math.floor(sorted.length / 2)] ?? 0, slowest };
+    return { cases: done, requests: times.length, ms, latency, latencyBoundMs, slow, guarded, rssPeakKb: peakRss(client.proc.pid) };
   } finally {
     await client.stop();
     rmSync(root, { recursive: true, force: true });

@@ -12,9 +12,15 @@ export interface App extends AppModel {
   files: AppFiles;
 }
 
-export function buildAppModel(files: AppFiles): App {
-  const manifest = parseManifest(files.manifest.text, files.manifest.path);
-  const script = files.serverScript ? parseServerScript(files.serverScript.text) : undefined;
+/**
+ * `previous`: the model this one replaces. Its parsed manifest and server.js are kept when their text is the same,
+ * so an edit of one file (or a payload added) does not parse a large other file again.
+ */
+export function buildAppModel(files: AppFiles, previous?: App): App {
+  const manifest = previous && previous.files.manifest.text === files.manifest.text && previous.files.manifest.path === files.manifest.path
+    ? previous.manifest : parseManifest(files.manifest.text, files.manifest.path);
+  const script = !files.serverScript ? undefined
+    : previous?.script && previous.files.serverScript?.text === files.serverScript.text ? previous.script : parseServerScript(files.serverScript.text);
   const registrations = [...manifest.registrations];
   let scopes = manifest.scopes;
   if (manifest.dialect === '2.0') {

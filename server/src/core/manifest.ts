@@ -1,7 +1,8 @@
 // Reads manifest.json into registrations with exact source ranges. jsonc-parser's tree survives
 // half-typed text, so a manifest in the middle of an edit still yields every registration it can.
 import { parseTree, findNodeAtLocation, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
-import { rangeOf } from './textPositions';
+import { positionAt, rangeOf } from './textPositions';
+import { MAX_REPORTED, reportCut } from './reportCap';
 import type { Diagnostic, Dialect, EventRegistration, Range, Scope } from './types';
 
 export interface ManifestModel {
@@ -53,6 +54,10 @@ export function parseManifest(text: string, file = 'manifest.json'): ManifestMod
     const key = `${start}\u0000${comma !== undefined ? 'comma' : e.error}`;
     if (seen.has(key)) continue;
     seen.add(key);
+    if (problems.length === MAX_REPORTED) {
+      problems.push(reportCut(problems[0], text, start, errors.length, 'Malformed JSON: the parser reports more errors'));
+      break;
+    }
     problems.push({ file, range: rangeOf(text, start, start + (comma !== undefined ? 1 : Math.max(1, e.length))), severity: 'error', code: 'json-syntax', message });
   }
   problems.push(...duplicateKeys(root, text, file));
@@ -127,6 +132,8 @@ export function lastProperty(node: Node | undefined, key: string): Node | undefi
  */
 function duplicateKeys(root: Node | undefined, text: string, file: string): Diagnostic[] {
   const out: Diagnostic[] = [];
+  let total = 0;
+  let cut: number | undefined;
   const stack: { node: Node; events: boolean }[] = root ? [{ node: root, events: false }] : [];
   while (stack.length > 0) {
     const { node, events } = stack.pop()!;
@@ -135,8 +142,10 @@ function duplicateKeys(root: Node | undefined, text: string, file: string): Diag
       const seen = new Map<string, PropertyView>();
       for (const p of props) {
         const earlier = seen.get(p.key);
-        if (earlier) {
-          const line = text.slice(0, p.keyNode.offset).split('\n').length;
+        if (earlier && ++total > MAX_REPORTED) cut ??= earlier.keyNode.offset;
+        else if (earlier) {
+          // The line from the cached line table: counting line breaks before each duplicate was O(n²) over a file of them.
+          const line = positionAt(text, p.keyNode.offset).line + 1;
           out.push({ file, range: rangeOf(text, earlier.keyNode.offset, earlier.keyNode.offset + earlier.keyNode.length), severity: 'warning',
             code: 'duplicate-key', message: `"${p.key}" is given again on line ${line}: JSON.parse (which the platform uses) keeps the last one and ignores this one.` });
         }
@@ -150,6 +159,7 @@ function duplicateKeys(root: Node | undefined, text: string, file: string): Diag
       }
     }
   }
+  if (cut !== undefined) out.push(reportCut(out[0], text, cut, total, 'More keys are given twice'));
   return out;
 }
 

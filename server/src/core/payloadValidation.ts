@@ -8,6 +8,7 @@ import { catalogue, findEvent, payloadSchema, suggestEvent } from './catalogue';
 import { locateAll, pointerSegments, type JsonSpan } from './jsonLocate';
 import { schemaWalker, type SchemaError } from './schemaValidator';
 import { rangeOf } from './textPositions';
+import { MAX_REPORTED, reportCut } from './reportCap';
 import type { CatalogueEvent, Diagnostic, ProductName, Range, Severity } from './types';
 
 export interface PayloadValidationOptions {
@@ -142,7 +143,8 @@ function messageOf(e: SchemaError): string {
   }
 }
 
-function utf8Length(text: string): number {
+/** Bytes of `text` in UTF-8 (the platform's limits are in bytes). */
+export function utf8Length(text: string): number {
   if (typeof Buffer !== 'undefined') return Buffer.byteLength(text, 'utf8');
   let n = 0;
   for (let i = 0; i < text.length; i++) {
@@ -154,7 +156,7 @@ function utf8Length(text: string): number {
   return n;
 }
 
-const kb = (bytes: number) => `${Math.round(bytes / 102.4) / 10} KB`;
+export const kb = (bytes: number) => `${Math.round(bytes / 102.4) / 10} KB`;
 
 function sizeDiagnostics(text: string, file: string, ev: CatalogueEvent, spans: Spans, value: unknown): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -213,6 +215,7 @@ export function analysePayload(text: string, file: string, opts: PayloadValidati
     for (const e of errors) {
       if (offsets.has(e.offset)) continue; // jsonc reports e.g. "Property name expected" and "Value expected" at one comma
       offsets.add(e.offset);
+      if (out.length === MAX_REPORTED) { out.push(reportCut(out[0], text, Math.min(e.offset, text.length), errors.length, 'Malformed JSON: the parser reports more errors')); break; }
       const end = Math.min(text.length, e.offset + Math.max(e.length, 1));
       out.push(diagnostic(file, rangeOf(text, Math.min(e.offset, text.length), end), 'error', 'json-syntax',
         syntaxMessage(printParseErrorCode(e.error))));
