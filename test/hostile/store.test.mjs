@@ -57,21 +57,23 @@ const simulateJson = async (app, extra = [], opts) => {
   return { ...r, result: JSON.parse(r.out) };
 };
 
-test('a db.json.lock that is a folder, a dangling link, a link to a file outside or a FIFO: refused at once, named, never followed', async () => {
+test('a db.json.lock that is a folder, a dangling link, a link to a file or a FIFO: refused at once, named, never followed', async () => {
   const home = baitHome();
   tracked(home.dir);
-  const nowhere = path.join(tracked(mkdtempSync(path.join(tmpdir(), 'fsdev-nowhere-'))), 'not-there');
+  // Links that stay inside the app: one that leaves it is refused before the run (test/hostile/links.test.mjs),
+  // so only a link made during a run reaches the lock; the lock refuses every link the same way.
   const kinds = [
     ['a directory', (lock) => mkdirSync(lock)],
-    ['a symbolic link', (lock) => symlinkSync(nowhere, lock)],
-    ['a symbolic link', (lock) => symlinkSync(path.join(home.dir, '.bashrc'), lock)],
+    ['a symbolic link', (lock, app) => symlinkSync(path.join(app, 'not-there'), lock)],
+    ['a symbolic link', (lock, app) => symlinkSync(path.join(app, 'manifest.json'), lock)],
     ...(process.platform === 'win32' ? [] : [['a named pipe (FIFO)', (lock) => execFileSync('mkfifo', [lock])]]),
   ];
   for (const [what, make] of kinds) {
     const app = setOneKey();
+    const manifest = readFileSync(path.join(app, 'manifest.json'), 'utf8');
     const lock = path.join(app, '.fsdev/db.json.lock');
     mkdirSync(path.dirname(lock), { recursive: true });
-    make(lock);
+    make(lock, app);
     // Before: fsdev spun at 100 % CPU here forever (a FIFO: blocked in a read forever).
     const { result, code, ms } = await simulateJson(app, [], { timeoutMs: 40_000, env: home.env });
     assert.equal(code, 1);
@@ -82,8 +84,16 @@ test('a db.json.lock that is a folder, a dangling link, a link to a file outside
     assert.ok(ms < 12_000, `${what}: ${Math.round(ms)} ms`);
     assert.ok(lstatSync(lock, { throwIfNoEntry: false }), `${what}: the lock's path is left as it was`);
     assert.equal(existsSync(path.join(app, '.fsdev/db.json')), false, `${what}: nothing written without the lock`);
+    assert.equal(existsSync(path.join(app, 'not-there')), false, 'the dangling link was not followed');
+    assert.equal(readFileSync(path.join(app, 'manifest.json'), 'utf8'), manifest, 'the file a link pointed at is untouched');
   }
-  assert.equal(existsSync(nowhere), false, 'the dangling link was not followed');
+  // A lock linked out of the app: the run never starts, and the file outside is untouched.
+  const app = setOneKey();
+  mkdirSync(path.join(app, '.fsdev'));
+  symlinkSync(path.join(home.dir, '.bashrc'), path.join(app, '.fsdev/db.json.lock'));
+  const { result } = await simulateJson(app, [], { timeoutMs: 40_000, env: home.env });
+  assert.equal(result.status, 'not-runnable');
+  assert.match(result.error.message, /\.fsdev\/db\.json\.lock is a link to .*outside the app/);
   assert.ok(home.intact(), 'the file a link pointed at is untouched');
 });
 
