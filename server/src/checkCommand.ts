@@ -3,7 +3,7 @@
 // sarif (code scanning) and github (workflow annotations); see checkFormats.ts.
 import * as path from 'node:path';
 import { loadAppFiles, notAnAppReason, readAppFile } from './appFiles';
-import { FORMATS, toGithubAnnotations, toSarif, type CheckFormat, type CheckRow } from './checkFormats';
+import { FORMATS, hintLines, toGithubAnnotations, toSarif, type CheckFormat, type CheckRow } from './checkFormats';
 import { diagnoseApp, sortDiagnostics } from './core/diagnoseApp';
 
 /** `[appDir] [--json] [--format f | --format=f]`; `error` is a usage error (format is then the one asked, if valid). */
@@ -52,11 +52,14 @@ async function checkApp(appDir: string, format: CheckFormat): Promise<number> {
   const { diagnostics } = diagnoseApp(files, (p) => readAppFile(appDir, p));
   const rows: CheckRow[] = sortDiagnostics(diagnostics).map((d) => ({
     file: d.file, line: d.range.start.line + 1, column: d.range.start.character + 1,
-    endLine: d.range.end.line + 1, endColumn: d.range.end.character + 1, severity: d.severity === 'hint' ? 'information' : d.severity,
+    endLine: d.range.end.line + 1, endColumn: d.range.end.character + 1, severity: d.severity,
     code: d.code, message: d.message,
   }));
   const count = (s: string) => rows.filter((r) => r.severity === s).length;
-  print(rows, appDir, format, `${path.relative(process.cwd(), appDir) || '.'}: ${count('error')} error(s), ${count('warning')} warning(s), ${count('information')} information.\n`);
+  // The app as seen from here; run in the app's own folder (the editor's task), its folder's name, not '.'.
+  const name = path.relative(process.cwd(), appDir) || path.basename(appDir);
+  const hints = count('hint') ? `, ${count('hint')} hint(s)` : '';
+  print(rows, appDir, format, `${name}: ${count('error')} error(s), ${count('warning')} warning(s), ${count('information')} information${hints}.\n`);
   return rows.some((r) => r.severity === 'error') ? 1 : 0;
 }
 
@@ -66,9 +69,11 @@ function print(rows: CheckRow[], appDir: string, format: CheckFormat, summary: s
   } else if (format === 'sarif') {
     process.stdout.write(JSON.stringify(toSarif(rows, appDir, process.cwd()), null, 2) + '\n');
   } else if (format === 'github') {
-    process.stdout.write(toGithubAnnotations(rows, appDir, process.cwd()) + summary);
+    process.stdout.write(toGithubAnnotations(rows, appDir, process.cwd()) + hintLines(rows).map((l) => `${l}\n`).join('') + summary);
   } else {
-    for (const r of rows) process.stdout.write(`${r.file}:${r.line}:${r.column} ${r.severity} ${r.code} ${r.message}\n`);
+    // Hints (the Problems panel lists none) are folded into one line per code, after the problems.
+    for (const r of rows) if (r.severity !== 'hint') process.stdout.write(`${r.file}:${r.line}:${r.column} ${r.severity} ${r.code} ${r.message}\n`);
+    for (const l of hintLines(rows)) process.stdout.write(`${l}\n`);
     process.stdout.write(`${rows.length ? '\n' : ''}${summary}`);
   }
 }

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 
 export interface CheckRow {
   file: string; line: number; column: number; endLine: number; endColumn: number;
-  severity: 'error' | 'warning' | 'information'; code: string; message: string;
+  severity: 'error' | 'warning' | 'information' | 'hint'; code: string; message: string;
 }
 
 export const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
@@ -21,7 +21,7 @@ function fromCwd(appDir: string, file: string, cwd: string): string {
   return (rel.startsWith('..') || path.isAbsolute(rel) ? abs : rel).split(path.sep).join('/');
 }
 
-const SARIF_LEVEL = { error: 'error', warning: 'warning', information: 'note' } as const;
+const SARIF_LEVEL = { error: 'error', warning: 'warning', information: 'note', hint: 'none' } as const;
 
 /**
  * SARIF 2.1.0, one run. Columns are UTF-16 code units (LSP positions, `columnKind`); URIs are relative to
@@ -61,13 +61,28 @@ export function toSarif(rows: CheckRow[], appDir: string, cwd: string): object {
 // Escaping as GitHub's own toolkit does it (@actions/core): data escapes %, CR, LF; properties also : and ,.
 const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
-const GITHUB_COMMAND = { error: 'error', warning: 'warning', information: 'notice' } as const;
+const GITHUB_COMMAND = { error: 'error', warning: 'warning', information: 'notice', hint: 'notice' } as const;
 
-/** GitHub Actions workflow commands: one `::error file=…,line=…,col=…::message` line per problem. */
+/**
+ * GitHub Actions workflow commands: one `::error file=…,line=…,col=…::message` line per problem. Hints are no
+ * annotations (the editor's Problems panel does not list them either): `hintLines` says them in one line per code.
+ */
 export function toGithubAnnotations(rows: CheckRow[], appDir: string, cwd: string): string {
-  return rows.map((r) => {
+  return rows.filter((r) => r.severity !== 'hint').map((r) => {
     const props = [`file=${fromCwd(appDir, r.file, cwd)}`, `line=${r.line}`, `endLine=${r.endLine}`, `col=${r.column}`,
       `endColumn=${r.endColumn}`, `title=${r.code}`].map((p) => { const i = p.indexOf('='); return p.slice(0, i + 1) + escapeProperty(p.slice(i + 1)); });
     return `::${GITHUB_COMMAND[r.severity]} ${props.join(',')}::${escapeData(r.message)}\n`;
   }).join('');
+}
+
+/**
+ * The hints of a check, one line per code however many there are (fdk writes a payload for every event: a new
+ * app has about 20 payload-not-registered hints): `20 hints payload-not-registered, e.g. <file>: <message>`.
+ */
+export function hintLines(rows: CheckRow[]): string[] {
+  const byCode = new Map<string, CheckRow[]>();
+  for (const r of rows) if (r.severity === 'hint') byCode.set(r.code, [...byCode.get(r.code) ?? [], r]);
+  return [...byCode].map(([code, [first, ...more]]) => more.length
+    ? `${more.length + 1} hints ${code}, e.g. ${first.file}: ${first.message} (--format json lists them all)`
+    : `1 hint ${code}: ${first.file}: ${first.message}`);
 }
