@@ -17,7 +17,7 @@ let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   // Before the app check: a tasks.json `fsdev` task resolves even while no app is found (it then says so).
-  context.subscriptions.push(registerTaskProvider(context));
+  context.subscriptions.push(registerTaskProvider(context, () => client?.isRunning() ?? false));
   if ((await findAppManifests()).length > 0) {
     start(context);
     return;
