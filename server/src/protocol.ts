@@ -154,7 +154,7 @@ export interface RunTestsResult {
   /** The run broke off (a hang, an exit, a crash) or could not start. */
   error?: string;
   /** Coverage of this run (Istanbul data per absolute file) and its summary against the 80 % line. */
-  coverage?: FileCoverageData[];
+  coverage?: (FileCoverageData & { /** fnMap key → the name the editor's outline gives the function. */ fnNames?: Record<string, string> })[];
   coverageSummary?: CoverageSummaryText;
 }
 /** Client → server: run tests; messages stream as TestEventNotification; resolves when the run ended. */

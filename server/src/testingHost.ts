@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Connection } from 'vscode-languageserver/node';
 import type { App } from './core/appModel';
+import { functionNamesInEditor } from './core/coverageMap';
 import { findEvent } from './core/catalogue';
 import { firstTestText } from './core/firstTest';
 import { discoverTests } from './core/testDiscovery';
@@ -62,7 +63,14 @@ export function registerTesting(connection: Connection, knownApp: (appDir: strin
         // The run's own coverage for the editor; coverage/ accumulates it with earlier runs, as fdk does.
         const data = report.convert(result.coverage);
         await report.writeCoverage(params.appDir, result.coverage).catch(() => undefined);
-        out.coverage = Object.values(data) as unknown as FileCoverageData[];
+        // The editor names functions as its outline does (the Istanbul files keep Istanbul's `(anonymous_0)`).
+        out.coverage = (Object.values(data) as unknown as FileCoverageData[]).map((fc) => {
+          try {
+            return { ...fc, fnNames: functionNamesInEditor(readFileSync(fc.path, 'utf8'), fc.fnMap) };
+          } catch {
+            return fc; // gone or changed since the run: Istanbul's names
+          }
+        });
         const map = (await import('istanbul-lib-coverage')).createCoverageMap(data);
         out.coverageSummary = report.summarize(map, params.appDir);
       }
