@@ -68,7 +68,10 @@ export function renderPanelHtml(o: PanelHtmlOptions): string {
       <label for="payload">Payload</label>
       <span id="payload-source" class="badge muted"></span>
     </div>
-    <textarea id="payload" spellcheck="false" autocomplete="off" rows="16" aria-describedby="payload-source problems-summary"></textarea>
+    <div class="code-box">
+      <pre id="payload-gutter" class="gutter" aria-hidden="true"></pre>
+      <textarea id="payload" spellcheck="false" autocomplete="off" wrap="off" rows="16" aria-describedby="payload-source problems-summary"></textarea>
+    </div>
     <p id="problems-summary" class="muted" aria-live="polite"></p>
     <ul id="problems" class="problems"></ul>
     <div class="row buttons">

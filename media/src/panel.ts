@@ -131,8 +131,24 @@ function scheduleValidate(delay = 250): void {
   validateTimer = setTimeout(() => post({ type: 'validate', payloadText: payload.value, seq: ++validateSeq }), delay);
 }
 
+// Line numbers: one per line of the (unwrapped) text, scrolled with it.
+const gutter = $('payload-gutter');
+let gutterLines = 0;
+function renderGutter(): void {
+  const lines = payload.value.split('\n').length;
+  if (lines !== gutterLines) {
+    gutterLines = lines;
+    gutter.textContent = Array.from({ length: lines }, (_, i) => String(i + 1)).join('\n');
+    gutter.style.width = `${Math.max(2, String(lines).length)}ch`;
+  }
+  gutter.scrollTop = payload.scrollTop;
+}
+payload.addEventListener('scroll', () => { gutter.scrollTop = payload.scrollTop; });
+renderGutter();
+
 payload.addEventListener('input', () => {
   state = { ...state, payloadText: payload.value, payloadEdited: true };
+  renderGutter();
   saveState();
   scheduleValidate();
 });
@@ -145,7 +161,8 @@ function renderProblems(problems: PayloadProblem[]): void {
   list.replaceChildren(...problems.map((p) => {
     const li = el('li', `problem problem-${p.severity}`);
     const where = `${p.range.start.line + 1}:${p.range.start.character + 1}`;
-    li.append(button(`${where}  ${p.message}`, 'link', () => {
+    // The attribute it is about (data.contact.is_active), so the message says where without counting lines.
+    li.append(button(`${where}  ${p.path ? `${p.path}: ` : ''}${p.message}`, 'link', () => {
       const text = payload.value;
       payload.focus();
       payload.setSelectionRange(offsetAt(text, p.range.start), offsetAt(text, p.range.end));
@@ -334,6 +351,7 @@ window.addEventListener('message', (ev: MessageEvent<ToPanel>) => {
       selection = m.selection;
       renderEvents();
       payload.value = keep ? state.payloadText ?? '' : m.text;
+      renderGutter();
       $('payload-source').textContent = keep ? `${m.label} — edited in the panel` : m.label;
       state = { ...state, selection, payloadText: payload.value, payloadEdited: keep || m.reason === 'rerun' };
       saveState(true);

@@ -54,6 +54,8 @@ export const DefaultPayloadRequest = new RequestType<DefaultPayloadParams, Defau
 export interface ValidatePayloadParams { text: string; event: string; scope?: { kind: 'product' | 'module'; name: string } }
 export interface PayloadProblem {
   message: string; severity: 'error' | 'warning' | 'information' | 'hint'; code: string;
+  /** The attribute a schema finding is about, as people write it (`data.contact.is_active`); absent for the whole payload. */
+  path?: string;
   range: { start: { line: number; character: number }; end: { line: number; character: number } };
 }
 
