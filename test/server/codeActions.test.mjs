@@ -93,6 +93,7 @@ test('create the missing callback when server.js does not exist: CreateFile + th
   const s = await open('v23-app', { remove: ['server/server.js'] });
   const fix = only(await s.fixes('manifest.json', 'server-script-missing'));
   assert.deepEqual(fix.created, ['server/server.js']);
+  assert.deepEqual(fix.command, { title: 'Open server/server.js', command: 'freshsales.openCreatedFile', arguments: [uriOf(s.f('server/server.js'))] });
   assert.equal(fix.files['server/server.js'], "exports = {\n  onAppInstallHandler: function (args) {\n    console.log('onAppInstallHandler received ' + args.event);\n  }\n};\n");
 });
 
