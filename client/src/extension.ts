@@ -5,6 +5,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { findAppManifests } from './appDetection';
 import { registerCommands } from './commands';
 import { trackHandlerContext } from './editorTargets';
+import { openFilesFixesCreate } from './editCommands';
 import { EventsTreeProvider } from './eventsTree';
 import { createLanguageClient, refreshCodeLensOnSettingChange } from './languageClient';
 import { SimulationService } from './simulationService';
@@ -56,6 +57,7 @@ function start(context: vscode.ExtensionContext): void {
     SimulatorPanel.registerSerializer(context, service, client),
     trackHandlerContext(() => tree.getApps(), tree.onDidChangeTreeData),
     registerWalkthroughSignals(service),
+    openFilesFixesCreate(),
     refreshCodeLensOnSettingChange(client),
     // CodeLens and diagnostics work untrusted; trust only unlocks runs, so the views just re-render.
     vscode.workspace.onDidGrantWorkspaceTrust(() => tree.refresh()),

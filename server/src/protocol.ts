@@ -172,8 +172,6 @@ export interface CreateTestParams { appDir: string; event: string; scope?: { kin
 /** Client → server: a first test file for an event (`test/<event>.test.js`), in the style of the app's tests. */
 export const CreateTestRequest = new RequestType<CreateTestParams, { file: string; text: string; exists: boolean }, void>('freshsales/createTest');
 export const CreateTestCommand = 'freshsales.createTest';
-/** Run by a quick fix that creates a file, after its edit: the client opens the file (its URI, a string). */
-export const OpenCreatedFileCommand = 'freshsales.openCreatedFile';
 
 /** Client → server: delete the app's accumulated coverage (coverage/). */
 export const ResetCoverageRequest = new RequestType<{ appDir: string }, boolean, void>('freshsales/resetCoverage');

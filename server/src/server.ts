@@ -23,7 +23,7 @@ import { classifyTestData, TEST_DATA_DIR } from './core/testDataLayout';
 import { offsetAt } from './core/textPositions';
 import type { Diagnostic } from './core/types';
 import {
-  AppChangedNotification, AppEventsRequest, CreateTestCommand, DebugCommand, DefaultPayloadRequest, OpenCreatedFileCommand, SimulateCommand, ValidatePayloadRequest,
+  AppChangedNotification, AppEventsRequest, CreateTestCommand, DebugCommand, DefaultPayloadRequest, SimulateCommand, ValidatePayloadRequest,
   type AppSummary, type SimulateTarget,
 } from './protocol';
 import { registerSimulation } from './simulationHost';
@@ -165,10 +165,7 @@ export function startServer(connection: Connection): void {
     const actions: CodeAction[] = [];
     for (const d of at.state.diagnosticsOf(at.rel).filter(overlaps)) {
       for (const fix of quickFixesFor(app, d, at.state.safeText(at.rel))) {
-        // A fix that creates a file opens it afterwards (the client's command), so you see what it wrote.
-        const created = fix.edits.find((e) => e.create && at.state.text(e.file) === undefined);
-        actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [toLsp(d)], isPreferred: fix.preferred, edit: toWorkspaceEdit(at.state, fix.edits),
-          ...(created ? { command: { title: `Open ${created.file}`, command: OpenCreatedFileCommand, arguments: [pathToUri(at.state.abs(created.file))] } } : {}) });
+        actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [toLsp(d)], isPreferred: fix.preferred, edit: toWorkspaceEdit(at.state, fix.edits) });
       }
     }
     return actions;

@@ -25,7 +25,7 @@ async function open(name, { remove = [] } = {}) {
     return actions.filter((a) => a.diagnostics?.[0]?.code === code && JSON.stringify(a.diagnostics[0].range) === JSON.stringify(d.range)).map((a) => {
       const { files, created } = applyWorkspaceEdit(a.edit, s.textOf);
       const byRel = Object.fromEntries([...files].map(([u, t]) => [path.relative(s.app, new URL(u).pathname).split(path.sep).join('/'), t]));
-      return { title: a.title, kind: a.kind, preferred: a.isPreferred, files: byRel, created: created.map((u) => path.relative(s.app, new URL(u).pathname)), command: a.command };
+      return { title: a.title, kind: a.kind, preferred: a.isPreferred, files: byRel, created: created.map((u) => path.relative(s.app, new URL(u).pathname)) };
     });
   };
   return s;
@@ -62,7 +62,6 @@ test('create the missing callback: default house style (blank line between, no t
   await s.openText('manifest.json');
   const fix = only(await s.fixes('manifest.json', 'handler-not-defined', 1));
   assert.equal(fix.title, "Create callback 'onTaskUpdateHandler' in server/server.js");
-  assert.equal(fix.command, undefined, 'server.js exists: nothing to open');
   assert.equal(fix.files['server/server.js'], js.replace(
     "    console.log('Contact updated: ' + args.data.contact.id);\n  }\n};",
     "    console.log('Contact updated: ' + args.data.contact.id);\n  },\n\n  onTaskUpdateHandler: function (args) {\n    console.log('onTaskUpdateHandler received ' + args.event);\n  }\n};"));
@@ -93,7 +92,6 @@ test('create the missing callback when server.js does not exist: CreateFile + th
   const s = await open('v23-app', { remove: ['server/server.js'] });
   const fix = only(await s.fixes('manifest.json', 'server-script-missing'));
   assert.deepEqual(fix.created, ['server/server.js']);
-  assert.deepEqual(fix.command, { title: 'Open server/server.js', command: 'freshsales.openCreatedFile', arguments: [uriOf(s.f('server/server.js'))] });
   assert.equal(fix.files['server/server.js'], "exports = {\n  onAppInstallHandler: function (args) {\n    console.log('onAppInstallHandler received ' + args.event);\n  }\n};\n");
 });
 
@@ -159,8 +157,6 @@ async function expectCreatedPayload(s, rel, diagFile, event, product, nth = 0) {
   const fix = only(fixes);
   assert.equal(fix.title, `Create ${rel} from the bundled default payload`);
   assert.deepEqual(fix.created, [rel]);
-  // Applied, the fix opens the file it created.
-  assert.deepEqual(fix.command, { title: `Open ${rel}`, command: 'freshsales.openCreatedFile', arguments: [uriOf(s.f(rel))] });
   const def = await s.client.request('freshsales/defaultPayload', { event, product });
   assert.equal(fix.files[rel], def.text);
   const expected = JSON.parse(readFileSync(path.join(repoRoot, 'schemas/defaults', product, `${event}.json`), 'utf8'));
