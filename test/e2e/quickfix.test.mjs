@@ -55,7 +55,10 @@ describe('a quick fix that creates a file opens it', () => {
     await e.applyQuickFix(fix);
     await e.waitForActiveTab('onDealUpdate.json');
     await waitFor(() => existsSync(path.join(e.appDir, 'server/test_data/onDealUpdate.json')), { timeout: 10_000, message: 'onDealUpdate.json on disk' });
-    await waitFor(async () => (await e.editorText()).includes('"event": "onDealUpdate"'), { timeout: 10_000,
-      message: async () => `the editor to show the new payload; it shows:\n${(await e.editorText()).slice(0, 300)}` });
+    assert.equal(JSON.parse(e.readAppFile('server/test_data/onDealUpdate.json')).event, 'onDealUpdate');
+    // The editor shows the new file (its first lines; the rest is scrolled out of view).
+    const head = e.readAppFile('server/test_data/onDealUpdate.json').split('\n').slice(0, 3).join('\n');
+    await waitFor(async () => (await e.editorText()).startsWith(head), { timeout: 10_000,
+      message: async () => `the editor to show the new payload (starting ${JSON.stringify(head)}); it shows:\n${(await e.editorText()).slice(0, 300)}` });
   });
 });
