@@ -57,7 +57,9 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       const found = targetForFile(await tree.getApps(), arg);
       if (typeof found === 'string') { void vscode.window.showInformationMessage(found); return undefined; }
       if (!('app' in found)) return found;
-      apps = [found.app];
+      // Only the events of the handler under the cursor, when it serves several (recently run first).
+      apps = [found.events ? { ...found.app, events: found.events } : found.app];
+      if (found.events) title = `${title}: ${found.events[0].handler ?? 'this handler'} handles ${found.events.length} events`;
     }
     const picked = await pickRegistered(title, apps);
     return picked && { appDir: picked.app.appDir, event: picked.item.event, scope: picked.item.scope };

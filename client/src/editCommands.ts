@@ -1,6 +1,7 @@
 // "Register Event", "Create Test Payload" and "Create test": workspace edits through vscode.workspace.applyEdit, so they
 // apply to the document's current (possibly unsaved) text and can be undone. The edit computation itself is
 // pure (manifestEdits.ts).
+import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { CreateTestRequest, DefaultPayloadRequest } from '../../server/src/protocol';
@@ -97,4 +98,33 @@ export async function createTest(client: LanguageClient, target: { appDir: strin
     await doc.save();
   }
   await vscode.window.showTextDocument(uri, { preview: false });
+}
+
+// Quick fixes of the language server that create a file (a test payload, server.js) open it once created. A
+// command on the code action cannot do it: VS Code drops a code action's command arguments when the diagnostics
+// under it change (the fix removes its own diagnostic), and the command then fails. So the files the offered fixes
+// would create are noted here (languageClient.ts), and the file-create event of the applied one opens it.
+const offeredCreations = new Map<string, number>();
+const OFFER_KEEPS_MS = 5 * 60_000;
+
+/** Notes the files these code actions would create (those that do not exist yet). */
+export function noteFilesFixesCreate(actions: readonly (vscode.Command | vscode.CodeAction)[] | null | undefined): void {
+  const now = Date.now();
+  for (const [key, at] of offeredCreations) if (now - at > OFFER_KEEPS_MS) offeredCreations.delete(key);
+  for (const a of actions ?? []) {
+    if (!('edit' in a) || !a.edit) continue;
+    for (const [uri] of a.edit.entries()) {
+      if (uri.scheme === 'file' && !existsSync(uri.fsPath)) offeredCreations.set(uri.toString(), now);
+    }
+  }
+}
+
+/** Opens a file a noted quick fix has just created. */
+export function openFilesFixesCreate(): vscode.Disposable {
+  return vscode.workspace.onDidCreateFiles(async (e) => {
+    for (const uri of e.files) {
+      if (!offeredCreations.delete(uri.toString())) continue;
+      await vscode.window.showTextDocument(uri, { preview: false });
+    }
+  });
 }

@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AppEventItem, AppSummary, SimulateTarget } from '../../server/src/protocol';
+import { eventsAtLine } from './eventItems';
 
 const same = (a: string, b: string) => path.relative(a, b) === '';
 
@@ -12,28 +13,24 @@ function appOf(apps: AppSummary[], file: string): AppSummary | undefined {
     .sort((a, b) => b.appDir.length - a.appDir.length)[0];
 }
 
-/** The registered event whose handler spans `line` (0-based) of the app's server.js. */
-export function handlerAtLine(app: AppSummary, line: number): AppEventItem | undefined {
-  return app.events.find((e) => e.registered && e.handlerLocation
-    && line >= e.handlerLocation.line && line <= e.handlerLocation.endLine);
-}
-
 const targetOf = (app: AppSummary, e: AppEventItem, payloadFile?: string): SimulateTarget =>
   ({ appDir: app.appDir, event: e.event, scope: e.scope, ...(payloadFile ? { payloadFile } : {}) });
 
 /**
  * For a file URI (the editor title or context menu's argument): a target, `{ app }` when the user should pick
- * among that app's events, or a message saying why nothing can run.
+ * among that app's events (`{ app, events }`: among these, the events the handler under the cursor serves), or a
+ * message saying why nothing can run.
  */
-export function targetForFile(apps: AppSummary[], uri: vscode.Uri): SimulateTarget | { app: AppSummary } | string {
+export function targetForFile(apps: AppSummary[], uri: vscode.Uri): SimulateTarget | { app: AppSummary; events?: AppEventItem[] } | string {
   const file = uri.fsPath;
   const app = appOf(apps, file);
   if (!app) return `${path.basename(file)} is not inside a Freshworks app.`;
   const rel = path.relative(app.appDir, file).split(path.sep).join('/');
   if (rel === 'server/server.js') {
     const editor = vscode.window.activeTextEditor;
-    const here = editor && same(editor.document.uri.fsPath, file) ? handlerAtLine(app, editor.selection.active.line) : undefined;
-    return here ? targetOf(app, here) : { app };
+    const here = editor && same(editor.document.uri.fsPath, file) ? eventsAtLine(app, editor.selection.active.line) : [];
+    // A handler that serves several events (onDealCreate and onDealUpdate → one callback): ask which.
+    return here.length === 1 ? targetOf(app, here[0]) : here.length > 1 ? { app, events: here } : { app };
   }
   const payloadOf = app.events.filter((e) => e.payloadFile === rel);
   const registered = payloadOf.find((e) => e.registered);
@@ -52,7 +49,7 @@ export function trackHandlerContext(getApps: () => Promise<AppSummary[]>, appsCh
     let inHandler = false;
     if (editor && editor.document.uri.scheme === 'file' && /[\\/]server[\\/]server\.js$/.test(editor.document.uri.fsPath)) {
       const app = appOf(await getApps(), editor.document.uri.fsPath);
-      inHandler = !!app && !!handlerAtLine(app, editor.selection.active.line);
+      inHandler = !!app && eventsAtLine(app, editor.selection.active.line).length > 0;
     }
     if (mine !== seq || inHandler === current) return; // a newer update won, or nothing changed
     current = inHandler;

@@ -7,6 +7,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   AppChangedNotification, AppEventsRequest, type AppEventItem, type AppSummary, type RunStatus, type SimulateTarget,
 } from '../../server/src/protocol';
+import { eventContextValue } from './eventItems';
 import type { SimulationService } from './simulationService';
 
 type Scope = AppEventItem['scope'];
@@ -173,7 +174,7 @@ export class EventsTreeProvider implements vscode.TreeDataProvider<EventsNode>, 
       t.iconPath = new vscode.ThemeIcon(ev.payloadFile ? 'symbol-event' : 'circle-large-outline');
     }
     // Context flags drive the inline menus (package.json `view/item/context`, `viewItem =~ /…/`).
-    t.contextValue = ['freshsalesEvent', ev.payloadFile ? 'payload' : 'noPayload', ev.handlerLocation ? 'handler' : 'noHandler'].join(';');
+    t.contextValue = eventContextValue(ev);
     t.command = { command: 'freshsales.openSimulator', title: 'Open Simulator', arguments: [targetOf(node)] };
     return t;
   }

@@ -5,6 +5,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { findAppManifests } from './appDetection';
 import { registerCommands } from './commands';
 import { trackHandlerContext } from './editorTargets';
+import { openFilesFixesCreate } from './editCommands';
 import { EventsTreeProvider } from './eventsTree';
 import { createLanguageClient, refreshCodeLensOnSettingChange } from './languageClient';
 import { SimulationService } from './simulationService';
@@ -17,7 +18,7 @@ let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   // Before the app check: a tasks.json `fsdev` task resolves even while no app is found (it then says so).
-  context.subscriptions.push(registerTaskProvider(context));
+  context.subscriptions.push(registerTaskProvider(context, () => client?.isRunning() ?? false));
   if ((await findAppManifests()).length > 0) {
     start(context);
     return;
@@ -56,6 +57,7 @@ function start(context: vscode.ExtensionContext): void {
     SimulatorPanel.registerSerializer(context, service, client),
     trackHandlerContext(() => tree.getApps(), tree.onDidChangeTreeData),
     registerWalkthroughSignals(service),
+    openFilesFixesCreate(),
     refreshCodeLensOnSettingChange(client),
     // CodeLens and diagnostics work untrusted; trust only unlocks runs, so the views just re-render.
     vscode.workspace.onDidGrantWorkspaceTrust(() => tree.refresh()),

@@ -5,6 +5,7 @@ import {
   CodeLensRequest, LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions,
 } from 'vscode-languageclient/node';
 import { codeLensEnabled, Settings } from './config';
+import { noteFilesFixesCreate } from './editCommands';
 import { markQuickFix } from './walkthrough';
 
 /**
@@ -38,8 +39,13 @@ export function createLanguageClient(context: vscode.ExtensionContext, outputCha
     middleware: {
       // The server always computes lenses; the setting hides them without a server round-trip.
       provideCodeLenses: (document, token, next) => (codeLensEnabled(document.uri) ? next(document, token) : []),
-      // Applying one of our quick fixes ticks the walkthrough's "quick fix" step (walkthrough.ts).
-      provideCodeActions: async (document, range, context, token, next) => (await next(document, range, context, token))?.map(markQuickFix),
+      // Applying one of our quick fixes ticks the walkthrough's "quick fix" step (walkthrough.ts); one that creates
+      // a file opens it (editCommands.ts).
+      provideCodeActions: async (document, range, context, token, next) => {
+        const actions = await next(document, range, context, token);
+        noteFilesFixesCreate(actions);
+        return actions?.map(markQuickFix);
+      },
     },
   };
   return new LanguageClient(CLIENT_ID, 'Freshsales DevTools', serverOptions, clientOptions);

@@ -68,7 +68,10 @@ export function renderPanelHtml(o: PanelHtmlOptions): string {
       <label for="payload">Payload</label>
       <span id="payload-source" class="badge muted"></span>
     </div>
-    <textarea id="payload" spellcheck="false" autocomplete="off" rows="16" aria-describedby="payload-source problems-summary"></textarea>
+    <div class="code-box">
+      <pre id="payload-gutter" class="gutter" aria-hidden="true"></pre>
+      <textarea id="payload" spellcheck="false" autocomplete="off" wrap="off" rows="16" aria-describedby="payload-source problems-summary"></textarea>
+    </div>
     <p id="problems-summary" class="muted" aria-live="polite"></p>
     <ul id="problems" class="problems"></ul>
     <div class="row buttons">
@@ -83,8 +86,9 @@ export function renderPanelHtml(o: PanelHtmlOptions): string {
   <details class="iparams" id="iparams-section">
     <summary>Test iparams <span id="iparams-source" class="muted"></span></summary>
     <label for="iparams">config/iparam_test_data.json (a JSON object, read by the next run once saved)</label>
+    <ul id="iparams-guide" class="iparams-guide muted"></ul>
     <textarea id="iparams" spellcheck="false" autocomplete="off" rows="6"></textarea>
-    <p id="iparams-error" class="error-text" aria-live="polite"></p>
+    <ul id="iparams-error" class="error-text" aria-live="polite"></ul>
     <button type="button" id="save-iparams" class="secondary">Save iparams</button>
   </details>
 
@@ -96,6 +100,10 @@ export function renderPanelHtml(o: PanelHtmlOptions): string {
     </div>
     <p id="notice" class="notice" aria-live="polite" hidden></p>
     <div id="result" hidden>
+      <div id="iparams-missing" class="iparams-missing" hidden>
+        <p id="iparams-missing-text" class="error-text"></p>
+        <div id="iparams-missing-actions" class="row"></div>
+      </div>
       <h2>Logs</h2>
       <ol id="logs" class="logs"></ol>
       <div id="error-box" hidden>

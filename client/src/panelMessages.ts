@@ -3,6 +3,7 @@
 // Messages from the webview are untrusted input (the webview renders workspace data), so the extension
 // checks every field with isFromPanelMessage before acting; only types cross this file into the webview
 // bundle, plus the small pure helpers below.
+import type { IparamDef } from '../../server/src/core/iparamsForm';
 import type { AppSummary, PayloadProblem, SimulationResult, LogEntry } from '../../server/src/protocol';
 
 export interface PanelScope { kind: 'product' | 'module'; name: string }
@@ -48,7 +49,7 @@ export type ToPanel =
    */
   | { type: 'payload'; selection: PanelSelection; text: string; source: PanelPayloadSource; label: string;
       file?: string; reason: 'select' | 'reload' | 'restore' | 'rerun' }
-  | { type: 'iparams'; text: string; label: string; exists: boolean }
+  | { type: 'iparams'; text: string; label: string; exists: boolean; /** config/iparams.json's parameters (the box's guide). */ defs: IparamDef[] }
   | { type: 'validation'; seq: number; problems: PayloadProblem[] }
   | { type: 'runStarted'; runId: string; event: string; scope?: PanelScope; debug: boolean; startedAt: number }
   | { type: 'log'; runId: string; entry: LogEntry }

@@ -16,11 +16,13 @@ import {
   isFromPanelMessage, selectionFromState,
   type FromPanel, type ToPanel, type PanelSelection, type HistoryItem,
 } from './panelMessages';
+import { iparamDefs, iparamsTemplate, type IparamDef } from '../../server/src/core/iparamsForm';
 import { diffRunResults, previousRunOf } from './panelDiff';
 import { saveTextToWorkspaceFile, openOrCreateInEditor } from './panelPayloadSave';
 
 const MAX_BUFFERED_LOGS = 5000;
 const IPARAMS_FILE = 'config/iparam_test_data.json';
+const IPARAM_DEFS_FILE = 'config/iparams.json';
 
 export class SimulatorPanel {
   static readonly viewType = 'freshsales.simulator';
@@ -275,11 +277,15 @@ export class SimulatorPanel {
     const sel = this.selection;
     if (!sel) return;
     const uri = vscode.Uri.file(path.join(sel.appDir, IPARAMS_FILE));
+    // config/iparams.json says what each parameter is: the box starts from it and checks against it.
+    let defs: IparamDef[] = [];
+    try { defs = iparamDefs(JSON.parse(await fs.readFile(path.join(sel.appDir, IPARAM_DEFS_FILE), 'utf8'))); } catch { /* none, or not JSON */ }
     if (await exists(uri)) {
       const doc = await vscode.workspace.openTextDocument(uri);
-      this.post({ type: 'iparams', text: doc.getText(), exists: true, label: IPARAMS_FILE + (doc.isDirty ? ' (unsaved editor text)' : '') });
+      this.post({ type: 'iparams', text: doc.getText(), exists: true, label: IPARAMS_FILE + (doc.isDirty ? ' (unsaved editor text)' : ''), defs });
     } else {
-      this.post({ type: 'iparams', text: '{}\n', exists: false, label: `${IPARAMS_FILE} does not exist yet` });
+      this.post({ type: 'iparams', text: defs.length ? iparamsTemplate(defs) : '{}\n', exists: false, defs,
+        label: `${IPARAMS_FILE} does not exist yet${defs.length ? `: each parameter of ${IPARAM_DEFS_FILE}, with its default` : ''}` });
     }
   }
 

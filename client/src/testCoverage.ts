@@ -16,7 +16,7 @@ const LABELS: Record<string, (i: number) => string> = {
   switch: (i) => `case ${i + 1}`,
 };
 
-export function coverageDetails(fc: FileCoverageData): vscode.FileCoverageDetail[] {
+export function coverageDetails(fc: FileCoverageData & { fnNames?: Record<string, string> }): vscode.FileCoverageDetail[] {
   const statements = Object.keys(fc.statementMap).map((k) => ({ loc: fc.statementMap[k], count: fc.s[k] ?? 0, branches: [] as vscode.BranchCoverage[] }));
   for (const [k, b] of Object.entries(fc.branchMap)) {
     const counts = fc.b[k] ?? [];
@@ -28,6 +28,6 @@ export function coverageDetails(fc: FileCoverageData): vscode.FileCoverageDetail
     else statements.push({ loc: b.loc, count: Math.max(0, ...counts), branches });
   }
   const details: vscode.FileCoverageDetail[] = statements.map((s) => new vscode.StatementCoverage(s.count, range(s.loc), s.branches));
-  for (const [k, f] of Object.entries(fc.fnMap)) details.push(new vscode.DeclarationCoverage(f.name, fc.f[k] ?? 0, range(f.loc)));
+  for (const [k, f] of Object.entries(fc.fnMap)) details.push(new vscode.DeclarationCoverage(fc.fnNames?.[k] ?? f.name, fc.f[k] ?? 0, range(f.loc)));
   return details;
 }

@@ -6,6 +6,7 @@ import { appRelativePath, sameSelection } from '../../client/src/panelMessages';
 import type { AppSummary, AppEventItem, SimulationResult, LogEntry, PayloadProblem } from '../../server/src/protocol';
 import { offsetAt } from '../../server/src/core/textPositions';
 import { renderEffects, pretty } from './render';
+import { checkIparams as checkIparamsText, describeIparam, missingIparams, type IparamDef } from '../../server/src/core/iparamsForm';
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void };
 const vscode = acquireVsCodeApi();
@@ -131,8 +132,24 @@ function scheduleValidate(delay = 250): void {
   validateTimer = setTimeout(() => post({ type: 'validate', payloadText: payload.value, seq: ++validateSeq }), delay);
 }
 
+// Line numbers: one per line of the (unwrapped) text, scrolled with it.
+const gutter = $('payload-gutter');
+let gutterLines = 0;
+function renderGutter(): void {
+  const lines = payload.value.split('\n').length;
+  if (lines !== gutterLines) {
+    gutterLines = lines;
+    gutter.textContent = Array.from({ length: lines }, (_, i) => String(i + 1)).join('\n');
+    gutter.style.width = `${Math.max(2, String(lines).length)}ch`;
+  }
+  gutter.scrollTop = payload.scrollTop;
+}
+payload.addEventListener('scroll', () => { gutter.scrollTop = payload.scrollTop; });
+renderGutter();
+
 payload.addEventListener('input', () => {
   state = { ...state, payloadText: payload.value, payloadEdited: true };
+  renderGutter();
   saveState();
   scheduleValidate();
 });
@@ -145,7 +162,8 @@ function renderProblems(problems: PayloadProblem[]): void {
   list.replaceChildren(...problems.map((p) => {
     const li = el('li', `problem problem-${p.severity}`);
     const where = `${p.range.start.line + 1}:${p.range.start.character + 1}`;
-    li.append(button(`${where}  ${p.message}`, 'link', () => {
+    // The attribute it is about (data.contact.is_active), so the message says where without counting lines.
+    li.append(button(`${where}  ${p.path ? `${p.path}: ` : ''}${p.message}`, 'link', () => {
       const text = payload.value;
       payload.focus();
       payload.setSelectionRange(offsetAt(text, p.range.start), offsetAt(text, p.range.end));
@@ -170,15 +188,28 @@ $('open-payload').addEventListener('click', () => post({ type: 'openPayloadInEdi
 $('reload-payload').addEventListener('click', () => post({ type: 'reloadPayload' }));
 
 // ── Iparams ─────────────────────────────────────────────────────────────────────────────────────────
+let iparamDefinitions: IparamDef[] = [];
+/** Checks the box as you type against config/iparams.json; only text that is no JSON object cannot be saved. */
 function checkIparams(): boolean {
-  let error = '';
-  try {
-    const v: unknown = JSON.parse(iparams.value);
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) error = 'Must be a JSON object: { "name": value, ... }';
-  } catch (e) { error = `Not valid JSON: ${(e as Error).message}`; }
-  $('iparams-error').textContent = error;
-  $<HTMLButtonElement>('save-iparams').disabled = !!error;
-  return !error;
+  const problems = checkIparamsText(iparamDefinitions, iparams.value);
+  $('iparams-error').replaceChildren(...problems.map((p) => el('li', undefined, p)));
+  const saveable = !problems.some((p) => p.startsWith('Not valid JSON') || p.startsWith('Test iparams must be'));
+  $<HTMLButtonElement>('save-iparams').disabled = !saveable;
+  return saveable;
+}
+
+/** "Fill in <name>": open the box and select that parameter's value (or put the cursor where it goes). */
+function fillIn(name: string): void {
+  ($('iparams-section') as HTMLDetailsElement).open = true;
+  iparams.focus();
+  const m = new RegExp(`"${name.replace(/[$]/g, '\\$&')}"\\s*:\\s*("(?:[^"\\\\]|\\\\.)*"|[^,}\\n]*)`).exec(iparams.value);
+  if (m) {
+    const start = m.index + m[0].length - m[1].length;
+    iparams.setSelectionRange(start, start + m[1].length);
+  } else {
+    const at = iparams.value.indexOf('{') + 1;
+    iparams.setSelectionRange(at, at);
+  }
 }
 iparams.addEventListener('input', () => {
   state = { ...state, iparamsText: iparams.value, iparamsEdited: true };
@@ -267,6 +298,13 @@ function finishRun(m: Extract<ToPanel, { type: 'runFinished' }>): void {
     $('frames').replaceChildren(...frames.map(frameItem));
   }
   renderEffects($('effects').querySelector('tbody') as HTMLElement, r.effects);
+  // A run that failed for an iparam without a value names it and offers to fill it in.
+  const missing = r.status === 'success' ? [] : missingIparams([...r.logs.map((l) => l.message), r.error?.message ?? '']);
+  $('iparams-missing').hidden = missing.length === 0;
+  $('iparams-missing-text').textContent = missing.length
+    ? `This run had no value for the iparam${missing.length > 1 ? 's' : ''} ${missing.join(', ')}.` : '';
+  $('iparams-missing-actions').replaceChildren(...missing.map((n) => button(`Fill in ${n}`, 'secondary small', () => fillIn(n),
+    `Open Test iparams at ${n}`)));
 }
 
 function renderDiff(title: string, changes: ResultChange[] | undefined): void {
@@ -334,6 +372,7 @@ window.addEventListener('message', (ev: MessageEvent<ToPanel>) => {
       selection = m.selection;
       renderEvents();
       payload.value = keep ? state.payloadText ?? '' : m.text;
+      renderGutter();
       $('payload-source').textContent = keep ? `${m.label} — edited in the panel` : m.label;
       state = { ...state, selection, payloadText: payload.value, payloadEdited: keep || m.reason === 'rerun' };
       saveState(true);
@@ -346,6 +385,8 @@ window.addEventListener('message', (ev: MessageEvent<ToPanel>) => {
       const keep = firstIparams && state.iparamsEdited && state.iparamsText !== undefined;
       firstIparams = false;
       iparams.value = keep ? state.iparamsText ?? '' : m.text;
+      iparamDefinitions = m.defs;
+      $('iparams-guide').replaceChildren(...m.defs.map((d) => el('li', undefined, describeIparam(d))));
       $('iparams-source').textContent = `(${m.label}${keep ? ', edited in the panel' : ''})`;
       if (!keep) state = { ...state, iparamsText: m.text, iparamsEdited: false };
       checkIparams();

@@ -3,7 +3,7 @@
 // sarif (code scanning) and github (workflow annotations); see checkFormats.ts.
 import * as path from 'node:path';
 import { loadAppFiles, notAFile, notAnAppReason, readAppFile } from './appFiles';
-import { FORMATS, toGithubAnnotations, toSarif, toText, type CheckFormat, type CheckRow } from './checkFormats';
+import { FORMATS, hintLines, toGithubAnnotations, toSarif, toText, type CheckFormat, type CheckRow } from './checkFormats';
 import { SERVER_SCRIPT } from './core/appLayout';
 import { escapeControl, safeTerminalText } from './core/safeText';
 import { diagnoseApp, sortDiagnostics, unreadableFile } from './core/diagnoseApp';
@@ -57,11 +57,14 @@ async function checkApp(appDir: string, format: CheckFormat): Promise<number> {
   if (script) diagnostics.push(unreadableFile(SERVER_SCRIPT, script));
   const rows: CheckRow[] = sortDiagnostics(diagnostics).map((d) => ({
     file: d.file, line: d.range.start.line + 1, column: d.range.start.character + 1,
-    endLine: d.range.end.line + 1, endColumn: d.range.end.character + 1, severity: d.severity === 'hint' ? 'information' : d.severity,
+    endLine: d.range.end.line + 1, endColumn: d.range.end.character + 1, severity: d.severity,
     code: d.code, message: d.message,
   }));
   const count = (s: string) => rows.filter((r) => r.severity === s).length;
-  print(rows, appDir, format, `${escapeControl(path.relative(process.cwd(), appDir) || '.')}: ${count('error')} error(s), ${count('warning')} warning(s), ${count('information')} information.\n`);
+  // The app as seen from here; run in the app's own folder (the editor's task), its folder's name, not '.'.
+  const name = escapeControl(path.relative(process.cwd(), appDir) || path.basename(appDir));
+  const hints = count('hint') ? `, ${count('hint')} hint(s)` : '';
+  print(rows, appDir, format, `${name}: ${count('error')} error(s), ${count('warning')} warning(s), ${count('information')} information${hints}.\n`);
   return rows.some((r) => r.severity === 'error') ? 1 : 0;
 }
 
@@ -71,8 +74,10 @@ function print(rows: CheckRow[], appDir: string, format: CheckFormat, summary: s
   } else if (format === 'sarif') {
     process.stdout.write(JSON.stringify(toSarif(rows, appDir, process.cwd()), null, 2) + '\n');
   } else if (format === 'github') {
-    process.stdout.write(toGithubAnnotations(rows, appDir, process.cwd()) + summary);
+    process.stdout.write(toGithubAnnotations(rows, appDir, process.cwd()) + hintLines(rows).map((l) => `${l}\n`).join('') + summary);
   } else {
-    process.stdout.write(`${toText(rows)}${rows.length ? '\n' : ''}${summary}`);
+    // Hints (the Problems panel lists none) are folded into one line per code, after the problems.
+    const problems = rows.filter((r) => r.severity !== 'hint');
+    process.stdout.write(`${toText(problems)}${hintLines(rows).map((l) => `${l}\n`).join('')}${rows.length ? '\n' : ''}${summary}`);
   }
 }

@@ -7,7 +7,7 @@ import { escapeControl } from './core/safeText';
 
 export interface CheckRow {
   file: string; line: number; column: number; endLine: number; endColumn: number;
-  severity: 'error' | 'warning' | 'information'; code: string; message: string;
+  severity: 'error' | 'warning' | 'information' | 'hint'; code: string; message: string;
 }
 
 export const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
@@ -22,7 +22,7 @@ function fromCwd(appDir: string, file: string, cwd: string): string {
   return (rel.startsWith('..') || path.isAbsolute(rel) ? abs : rel).split(path.sep).join('/');
 }
 
-const SARIF_LEVEL = { error: 'error', warning: 'warning', information: 'note' } as const;
+const SARIF_LEVEL = { error: 'error', warning: 'warning', information: 'note', hint: 'none' } as const;
 
 /**
  * SARIF 2.1.0, one run. Columns are UTF-16 code units (LSP positions, `columnKind`); URIs are relative to
@@ -63,14 +63,15 @@ export function toSarif(rows: CheckRow[], appDir: string, cwd: string): object {
 // Other control characters (app text: an event name, a file name) are written out visibly first (`\x1b`).
 const escapeData = (s: string) => escapeControl(s, '\r\n').replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
-const GITHUB_COMMAND = { error: 'error', warning: 'warning', information: 'notice' } as const;
+const GITHUB_COMMAND = { error: 'error', warning: 'warning', information: 'notice', hint: 'notice' } as const;
 
 /**
  * GitHub Actions workflow commands: one `::error file=…,line=…,col=…::message` line per problem. No app text
- * can end the line, so no line but these is a command.
+ * can end the line, so no line but these is a command. Hints are no annotations (the editor's Problems panel
+ * does not list them either): `hintLines` says them in one line per code.
  */
 export function toGithubAnnotations(rows: CheckRow[], appDir: string, cwd: string): string {
-  return rows.map((r) => {
+  return rows.filter((r) => r.severity !== 'hint').map((r) => {
     const props = [`file=${fromCwd(appDir, r.file, cwd)}`, `line=${r.line}`, `endLine=${r.endLine}`, `col=${r.column}`,
       `endColumn=${r.endColumn}`, `title=${r.code}`].map((p) => { const i = p.indexOf('='); return p.slice(0, i + 1) + escapeProperty(p.slice(i + 1)); });
     return `::${GITHUB_COMMAND[r.severity]} ${props.join(',')}::${escapeData(r.message)}\n`;
@@ -84,4 +85,18 @@ export function toGithubAnnotations(rows: CheckRow[], appDir: string, cwd: strin
  */
 export function toText(rows: CheckRow[]): string {
   return rows.map((r) => `${escapeControl(r.file)}:${r.line}:${r.column} ${r.severity} ${escapeControl(r.code)} ${escapeControl(r.message)}\n`).join('');
+}
+
+/**
+ * The hints of a check, one line per code however many there are (fdk writes a payload for every event: a new
+ * app has about 20 payload-not-registered hints): `20 hints payload-not-registered, e.g. <file>: <message>`.
+ * App text in it is written out as in `toText`; the line starts with the count, never with app text.
+ */
+export function hintLines(rows: CheckRow[]): string[] {
+  const byCode = new Map<string, CheckRow[]>();
+  for (const r of rows) if (r.severity === 'hint') byCode.set(r.code, [...byCode.get(r.code) ?? [], r]);
+  const example = (r: CheckRow) => `${escapeControl(r.file)}: ${escapeControl(r.message)}`;
+  return [...byCode].map(([code, [first, ...more]]) => more.length
+    ? `${more.length + 1} hints ${escapeControl(code)}, e.g. ${example(first)} (--format json lists them all)`
+    : `1 hint ${escapeControl(code)}: ${example(first)}`);
 }

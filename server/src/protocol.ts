@@ -54,6 +54,8 @@ export const DefaultPayloadRequest = new RequestType<DefaultPayloadParams, Defau
 export interface ValidatePayloadParams { text: string; event: string; scope?: { kind: 'product' | 'module'; name: string } }
 export interface PayloadProblem {
   message: string; severity: 'error' | 'warning' | 'information' | 'hint'; code: string;
+  /** The attribute a schema finding is about, as people write it (`data.contact.is_active`); absent for the whole payload. */
+  path?: string;
   range: { start: { line: number; character: number }; end: { line: number; character: number } };
 }
 
@@ -156,7 +158,7 @@ export interface RunTestsResult {
   /** The run broke off (a hang, an exit, a crash) or could not start. */
   error?: string;
   /** Coverage of this run (Istanbul data per absolute file) and its summary against the 80 % line. */
-  coverage?: FileCoverageData[];
+  coverage?: (FileCoverageData & { /** fnMap key → the name the editor's outline gives the function. */ fnNames?: Record<string, string> })[];
   coverageSummary?: CoverageSummaryText;
 }
 /** Client → server: run tests; messages stream as TestEventNotification; resolves when the run ended. */

@@ -17,6 +17,7 @@ import manifestSchema from '../../schemas/manifest.schema.json';
 import { otherProductOfPayload, payloadSyntaxDiagnostics, productOf } from './core/payloadChecks';
 import { otherScope } from './core/checks';
 import { validatePayload } from './core/payloadValidation';
+import { attributePath } from './core/jsonLocate';
 import { quickFixesFor, type FileEdit } from './core/quickFixes';
 import { classifyTestData, TEST_DATA_DIR } from './core/testDataLayout';
 import { offsetAt } from './core/textPositions';
@@ -231,7 +232,10 @@ export function startServer(connection: Connection): void {
     const other = scope && otherScope(scope);
     const product = scope?.kind === 'product' && scope.name === 'freshsales' ? 'freshsales' : 'freshworks_crm';
     const found = other ? payloadSyntaxDiagnostics(text, 'payload.json') : validatePayload(text, 'payload.json', { event, product });
-    return found.map((d) => ({ message: d.message, severity: d.severity, code: d.code, range: d.range }));
+    return found.map((d) => {
+      const at = typeof d.data?.path === 'string' ? attributePath(d.data.path) : '';
+      return { message: d.message, severity: d.severity, code: d.code, range: d.range, ...(at ? { path: at } : {}) };
+    });
   }));
 
   documents.listen(connection);

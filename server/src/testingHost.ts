@@ -3,8 +3,10 @@
 // User code never runs here: the tests run in a child process of their own, as `fsdev test` runs them.
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { readTextIfFile } from './appFiles';
 import type { Connection } from 'vscode-languageserver/node';
 import type { App } from './core/appModel';
+import { functionNamesInEditor } from './core/coverageMap';
 import { findEvent } from './core/catalogue';
 import { firstTestText } from './core/firstTest';
 import { discoverTests } from './core/testDiscovery';
@@ -69,7 +71,15 @@ export function registerTesting(connection: Connection, knownApp: (appDir: strin
         await report.writeCoverage(params.appDir, result.coverage).catch((e: unknown) => {
           notes.push(`No coverage report in coverage/: ${e instanceof report.CoverageDataError ? e.message : String(e)}`);
         });
-        out.coverage = Object.values(data) as unknown as FileCoverageData[];
+        // The editor names functions as its outline does (the Istanbul files keep Istanbul's `(anonymous_0)`).
+        out.coverage = (Object.values(data) as unknown as FileCoverageData[]).map((fc) => {
+          const text = readTextIfFile(fc.path);
+          try {
+            return text === undefined ? fc : { ...fc, fnNames: functionNamesInEditor(text, fc.fnMap) };
+          } catch {
+            return fc; // changed since the run beyond naming: Istanbul's names
+          }
+        });
         const map = (await import('istanbul-lib-coverage')).createCoverageMap(data);
         out.coverageSummary = report.summarize(map, params.appDir, notes);
       }

@@ -59,7 +59,7 @@ test('installs offline from the tarball and `npx fsdev check` runs outside any V
   const text = run(NPX, ['--offline', 'fsdev', 'check', 'apps/broken'], project);
   assert.equal(text.code, 1, text.stderr);
   assert.match(text.stdout, /^manifest\.json:6:9 error unknown-event Invalid event: 'onDealCreat'/m);
-  assert.match(text.stdout, /apps\/broken: 9 error\(s\), 4 warning\(s\), 4 information\.\n$/);
+  assert.match(text.stdout, /apps\/broken: 9 error\(s\), 4 warning\(s\), 3 information, 1 hint\(s\)\.\n$/);
 
   const gh = run(NPX, ['--offline', 'fsdev', 'check', 'apps/broken', '--format', 'github'], project);
   assert.equal(gh.code, 1);

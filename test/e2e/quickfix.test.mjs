@@ -1,8 +1,10 @@
 // A manifest handler that server.js does not export: a problem, a quick fix that creates the callback, and
-// the problem goes away.
+// the problem goes away. A quick fix that creates a file (a test payload) opens it.
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
-import { useEditor, sleep } from './harness.mjs';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { useEditor, sleep, waitFor } from './harness.mjs';
 
 describe('missing handler: problem and quick fix', () => {
   const ed = useEditor({ fixture: 'crm-app', name: 'quickfix' });
@@ -38,5 +40,25 @@ describe('missing handler: problem and quick fix', () => {
     assert.match(text, /onContactCreateHandler/, 'the existing handlers are kept');
     await e.save();
     await e.waitForNoProblem('missingHandler');
+  });
+});
+
+describe('a quick fix that creates a file opens it', () => {
+  const ed = useEditor({ fixture: 'crm-app', name: 'quickfix-create' });
+
+  ed.it('"Create server/test_data/onDealUpdate.json from the bundled default payload" creates the file and shows it', async (e) => {
+    await e.openFile('manifest.json');
+    await e.cursorAt('"onDealUpdate"', 2);
+    const labels = await e.quickFixes({ expect: 'onDealUpdate.json' });
+    const fix = labels.find((l) => /Create server\/test_data\/onDealUpdate\.json from the bundled default payload/.test(l));
+    assert.ok(fix, `the create-payload fix; offered: ${labels.join(' | ')}`);
+    await e.applyQuickFix(fix);
+    await e.waitForActiveTab('onDealUpdate.json');
+    await waitFor(() => existsSync(path.join(e.appDir, 'server/test_data/onDealUpdate.json')), { timeout: 10_000, message: 'onDealUpdate.json on disk' });
+    assert.equal(JSON.parse(e.readAppFile('server/test_data/onDealUpdate.json')).event, 'onDealUpdate');
+    // The editor shows the new file (its first lines; the rest is scrolled out of view).
+    const head = e.readAppFile('server/test_data/onDealUpdate.json').split('\n').slice(0, 3).join('\n');
+    await waitFor(async () => (await e.editorText()).startsWith(head), { timeout: 10_000,
+      message: async () => `the editor to show the new payload (starting ${JSON.stringify(head)}); it shows:\n${(await e.editorText()).slice(0, 300)}` });
   });
 });

@@ -62,6 +62,26 @@ describe('Freshsales sidebar', () => {
     await (await r.$$('.actions .action-label'))[i].click();
   }
 
+  ed.it('Open Payload (inline) opens the event\'s test payload; with the buttons showing, the event\'s name is not cut', async (e) => {
+    await openSidebar(e);
+    const r = await row(e, 'onContactCreate');
+    await r.hover();
+    await sleep(300);
+    const fit = await r.evaluate((el) => {
+      // The name's own box against the box that clips it (ellipsis) and the buttons' left edge.
+      const name = el.querySelector('.label-name');
+      const clip = name.closest('.monaco-icon-label-container') ?? name.parentElement;
+      const actions = el.querySelector('.actions .actions-container');
+      const n = name.getBoundingClientRect();
+      const a = actions ? actions.getBoundingClientRect() : { left: Infinity, width: 0 };
+      return { text: name.textContent, right: n.right, clipRight: clip.getBoundingClientRect().right, actionsLeft: a.left, actionsWidth: a.width };
+    });
+    assert.ok(fit.actionsWidth > 0, `the inline buttons show on hover: ${JSON.stringify(fit)}`);
+    assert.ok(fit.right <= fit.clipRight + 1 && fit.right <= fit.actionsLeft + 1, `"${fit.text}" is cut by the inline buttons: ${JSON.stringify(fit)}`);
+    await inlineAction(e, 'onContactCreate', 'Open Payload');
+    await e.waitForActiveTab('onContactCreate.json');
+  });
+
   ed.it('Register on an available event adds it to manifest.json (shown in the editor); Ctrl+Z there removes it', async (e) => {
     await openSidebar(e);
     const avail = await row(e, 'Available events');

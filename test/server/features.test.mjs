@@ -189,6 +189,8 @@ test('freshsales/defaultPayload and freshsales/validatePayload', async () => {
   assert.equal(problems.length, 1, JSON.stringify(problems));
   assert.equal(problems[0].severity, 'error');
   assert.deepEqual(problems[0].range.start, posOf(bad, '"MARS"'));
+  // The attribute, as people write it: the panel shows it before the message.
+  assert.equal(problems[0].path, 'region', JSON.stringify(problems[0]));
   const broken = await s.client.request('freshsales/validatePayload', { text: '{ "event": ', event: 'onDealCreate' });
   assert.ok(broken.some((p) => p.severity === 'error'));
 });

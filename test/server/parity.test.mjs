@@ -18,7 +18,7 @@ for (const fixture of ['broken-app', 'v30-app', 'omni-app']) {
     const expected = JSON.parse(cli).map((d) => `${d.file}:${d.line}:${d.column} ${d.severity} ${d.code}`).sort();
     const client = await startServer({ rootDir: app });
     try {
-      const severities = { 1: 'error', 2: 'warning', 3: 'information', 4: 'information' };
+      const severities = { 1: 'error', 2: 'warning', 3: 'information', 4: 'hint' };
       // The server says freshsales/appChanged right after it has published an app's diagnostics.
       for (let waited = 0; !client.notifications.some((n) => n.method === 'freshsales/appChanged'); waited += 20) {
         assert.ok(waited < 10000, 'no freshsales/appChanged within 10 s');

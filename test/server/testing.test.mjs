@@ -3,7 +3,7 @@
 // coverage of the run, and "Create test" drafting a first test that passes as written.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cleanupTemps, serverOn } from './helpers.mjs';
 
 const clients = [];
@@ -59,6 +59,13 @@ test('a run streams begin/end per test with the ids the view builds; failures ca
   assert.deepEqual(result.coverage.map((c) => c.path).sort(), [s.f('server/lib/store.js'), s.f('server/server.js')]);
   assert.ok(result.coverageSummary.pct.functions === 100, JSON.stringify(result.coverageSummary.pct));
   assert.match(result.coverageSummary.text, /We recommend a coverage of 80%/);
+  // The Test Coverage view names functions as the outline does; coverage/ keeps Istanbul's names.
+  const script = result.coverage.find((c) => c.path === s.f('server/server.js'));
+  const names = Object.keys(script.fnMap).map((k) => script.fnNames[k]);
+  assert.deepEqual(names.slice(0, 3), ['onAppInstallHandler', 'onContactCreateHandler', 'onDealUpdateHandler'], names.join(', '));
+  const stored = JSON.parse(readFileSync(s.f('coverage/coverage-final.json'), 'utf8'))[s.f('server/server.js')];
+  assert.equal(Object.values(stored.fnMap)[0].name, '(anonymous_0)');
+  assert.equal(stored.fnNames, undefined);
 
   // A single test by grep, and payload tests only.
   const one = await s.client.request('freshsales/runTests', { runId: 'r2', appDir: s.app, files: [s.f('test/methods.test.js')], payloadEvents: [], trusted: true,

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildSync } from 'esbuild';
@@ -39,7 +39,9 @@ test('text format: file:line:col severity code message, 1-based, then a summary;
   const out = r.stdout.trimEnd().split('\n');
   const summary = out.pop();
   assert.equal(out.pop(), '', 'a blank line before the summary');
-  assert.equal(summary, 'test/fixtures/apps/broken-app: 9 error(s), 4 warning(s), 4 information.');
+  assert.equal(summary, 'test/fixtures/apps/broken-app: 9 error(s), 4 warning(s), 3 information, 1 hint(s).');
+  // Hints come after the problems, one line per code.
+  assert.equal(out.pop(), '1 hint payload-not-registered: server/test_data/onTaskCreate.json: onTaskCreate is not registered in manifest.json, so this payload is never used.');
   for (const l of out) assert.match(l, LINE);
   assert.ok(out.includes("manifest.json:6:9 error unknown-event Invalid event: 'onDealCreat' for product: freshworks_crm. Did you mean 'onDealCreate'?"));
   assert.ok(out.includes("manifest.json:8:38 error handler-not-defined Event callback 'onLeadCreateHandler' is not defined for product: freshworks_crm."));
@@ -47,11 +49,10 @@ test('text format: file:line:col severity code message, 1-based, then a summary;
   assert.ok(out.some((l) => l.startsWith('server/server.js:7:3 error handler-not-visible ')));
   assert.ok(out.includes('server/test_data/onContactUpdate.json:6:1 error json-syntax Closing brace expected.'));
   assert.ok(out.some((l) => l.startsWith('server/test_data/onDealCreate.json:') && l.includes(' warning payload-event-mismatch ')));
-  assert.ok(out.includes('server/test_data/onTaskCreate.json:1:1 information payload-not-registered onTaskCreate is not registered in manifest.json, so this payload is never used.'));
   // every code broken-app is meant to show
   const codes = new Set(out.map((l) => LINE.exec(l).groups.code));
   for (const c of ['unknown-event', 'duplicate-event', 'event-not-in-scope', 'handler-not-defined', 'handler-key-typo', 'handler-not-visible',
-    'unknown-event-key', 'handler-missing', 'no-test-data', 'events-block-ignored', 'json-syntax', 'payload-event-mismatch', 'payload-not-registered']) {
+    'unknown-event-key', 'handler-missing', 'no-test-data', 'events-block-ignored', 'json-syntax', 'payload-event-mismatch']) {
     assert.ok(codes.has(c), c);
   }
   // sorted: manifest first, then server.js, then payloads; by line within a file
@@ -71,7 +72,7 @@ test('--json: an array of { file, line, column, endLine, endColumn, severity, co
   for (const row of rows) {
     assert.deepEqual(Object.keys(row), ['file', 'line', 'column', 'endLine', 'endColumn', 'severity', 'code', 'message']);
     for (const k of ['line', 'column', 'endLine', 'endColumn']) assert.ok(Number.isInteger(row[k]) && row[k] >= 1, `${k} ${row[k]}`);
-    assert.ok(['error', 'warning', 'information'].includes(row.severity));
+    assert.ok(['error', 'warning', 'information', 'hint'].includes(row.severity));
   }
   assert.deepEqual(rows.find((x) => x.code === 'unknown-event'), {
     file: 'manifest.json', line: 6, column: 9, endLine: 6, endColumn: 22, severity: 'error', code: 'unknown-event',
@@ -200,4 +201,21 @@ test('code cache: the first run writes it, later runs use it with the same outpu
   } finally {
     rmSync(cacheHome, { recursive: true, force: true });
   }
+});
+
+test('the payloads fdk writes for every event: one hint line, not one line per payload; the app\'s name when run inside it', () => {
+  // As after `fdk create`: a payload for every event, three of them registered.
+  const app = path.join(tmp, 'fresh-app');
+  cpSync(path.join(apps, 'v23-app'), app, { recursive: true });
+  const defaults = path.join(repoRoot, 'schemas/defaults/freshworks_crm');
+  const unregistered = readdirSync(defaults).filter((f) => !['onAppInstall.json', 'onContactCreate.json', 'onDealUpdate.json'].includes(f));
+  assert.ok(unregistered.length >= 12, unregistered.join(' '));
+  for (const f of unregistered) cpSync(path.join(defaults, f), path.join(app, 'server/test_data', f));
+  const r = spawnSync(process.execPath, [CLI, 'check'], { cwd: app, encoding: 'utf8', timeout: 30000 });
+  const lines = r.stdout.trimEnd().split('\n');
+  assert.equal(lines.filter((l) => l.includes('payload-not-registered')).length, 1, r.stdout);
+  assert.match(lines[0], new RegExp(`^${unregistered.length} hints payload-not-registered, e\\.g\\. server/test_data/on\\w+\\.json: on\\w+ is not registered in manifest\\.json, so this payload is never used\\. \\(--format json lists them all\\)$`));
+  assert.equal(lines.at(-1), `fresh-app: 0 error(s), 0 warning(s), 0 information, ${unregistered.length} hint(s).`);
+  const rows = JSON.parse(spawnSync(process.execPath, [CLI, 'check', '--json'], { cwd: app, encoding: 'utf8' }).stdout);
+  assert.deepEqual(rows.filter((x) => x.code === 'payload-not-registered').map((x) => x.severity), Array(unregistered.length).fill('hint'));
 });

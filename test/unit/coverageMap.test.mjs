@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadTs } from '../helpers/loadCore.mjs';
 
-const { toIstanbulCoverage } = await loadTs('server/src/core/coverageMap.ts');
+const { toIstanbulCoverage, functionNamesInEditor } = await loadTs('server/src/core/coverageMap.ts');
 const at = (src, needle, nth = 0) => { let i = -1; for (let k = 0; k <= nth; k++) i = src.indexOf(needle, i + 1); return i; };
 
 test('switch cases, a || chain flattened, arrows and uncalled functions, with counts from the innermost range', () => {
@@ -50,4 +50,20 @@ test('a script that never ran has every count 0', () => {
   const fc = toIstanbulCoverage('/x.js', 'var a = b ? 1 : 2;\nif (a) { a++; }\n', []);
   assert.deepEqual(Object.values(fc.s), [0, 0, 0]);
   assert.deepEqual(Object.values(fc.b), [[0, 0], [0, 0]]);
+});
+
+test('functionNamesInEditor: property keys, methods, variables and exports.x, as the outline names them; Istanbul\'s name otherwise', () => {
+  const src = [
+    'exports = {',
+    '  onContactCreateHandler: function (args) { return 1; },',
+    "  'onDealUpdateHandler': async (args) => 2,",
+    '  helper() { return [1].map(function (x) { return x; }); },',
+    '};',
+    'var local = function () {};',
+    'exports.later = function named() {};',
+  ].join('\n');
+  const fc = toIstanbulCoverage('/app/server/server.js', src, []);
+  assert.deepEqual(Object.values(fc.fnMap).map((f) => f.name).slice(0, 2), ['(anonymous_0)', '(anonymous_1)'], 'Istanbul\'s own names stay');
+  assert.deepEqual(Object.values(functionNamesInEditor(src, fc.fnMap)),
+    ['onContactCreateHandler', 'onDealUpdateHandler', 'helper', Object.values(fc.fnMap)[3].name, 'local', 'later']);
 });

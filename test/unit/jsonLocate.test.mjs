@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parseTree } from 'jsonc-parser';
 import { loadTs, repoRoot } from '../helpers/loadCore.mjs';
 
-const { locateAll } = await loadTs('server/src/core/jsonLocate.ts');
+const { locateAll, attributePath } = await loadTs('server/src/core/jsonLocate.ts');
 
 const escape = (s) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 /** What a jsonc tree says for every value: pointer -> { offset, end, key?, keys? } (last duplicate wins). */
@@ -100,4 +100,11 @@ test('locateAll stops early only when no later duplicate can win: every pointer 
       assert.deepEqual(f && { offset: f.offset, end: f.end, key: f.key }, { offset: e.offset, end: e.end, key: e.key }, `${d.slice(0, 60)}…: ${p}`);
     }
   }
+});
+
+test('attributePath: a pointer as people write the attribute (dots, [index], quoted odd keys)', () => {
+  assert.equal(attributePath('/data/contact/is_active'), 'data.contact.is_active');
+  assert.equal(attributePath('/data/contacts/0/emails/1'), 'data.contacts[0].emails[1]');
+  assert.equal(attributePath('/data/custom_field/cf~1x y'), 'data.custom_field["cf/x y"]');
+  assert.equal(attributePath(''), '');
 });

@@ -82,6 +82,41 @@ test('select, payload, validation problems that select their range; Simulate wai
   assert.equal(await page.evaluate(() => { const t = document.getElementById('payload'); return t.value.slice(t.selectionStart, t.selectionEnd); }), '"contact"');
 });
 
+test('the payload editor: line numbers beside the text, scrolled with it; a problem names its attribute', { skip }, async () => {
+  const text = JSON.stringify({ data: { contact: { is_active: 'yes', items: Array.from({ length: 60 }, (_, i) => i) } } }, null, 2);
+  await send({ type: 'payload', selection: { appDir: APP, event: 'onContactCreate', scope: SCOPE }, reason: 'select',
+    text, source: 'file', label: 'server/test_data/onContactCreate.json' });
+  const lines = text.split('\n').length;
+  const gutter = await page.evaluate(() => {
+    const g = document.getElementById('payload-gutter');
+    const t = document.getElementById('payload');
+    return { text: g.textContent, gh: g.getBoundingClientRect().height, th: t.getBoundingClientRect().height,
+      gutterRight: g.getBoundingClientRect().right, textLeft: t.getBoundingClientRect().left };
+  });
+  assert.deepEqual(gutter.text.split('\n'), Array.from({ length: lines }, (_, i) => String(i + 1)));
+  assert.ok(Math.abs(gutter.gh - gutter.th) <= 1, `the gutter is as tall as the text box, not as its ${lines} lines: ${JSON.stringify(gutter)}`);
+  assert.ok(Math.abs(gutter.gutterRight - gutter.textLeft) <= 1, 'the gutter sits at the left of the text');
+  // Scrolled together: the line at the top of the text box is the number at the top of the gutter.
+  const scrolled = await page.evaluate(() => {
+    const t = document.getElementById('payload');
+    t.scrollTop = 300;
+    t.dispatchEvent(new Event('scroll'));
+    return { text: t.scrollTop, gutter: document.getElementById('payload-gutter').scrollTop };
+  });
+  assert.ok(scrolled.text > 0 && scrolled.text === scrolled.gutter, JSON.stringify(scrolled));
+  // Typing a line adds a number.
+  const validations = (await posted()).filter((m) => m.type === 'validate').length;
+  await page.focus('#payload');
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('Enter');
+  assert.equal((await page.textContent('#payload-gutter')).split('\n').length, lines + 1);
+  await page.waitForFunction((n) => window.__posted.filter((m) => m.type === 'validate').length > n, validations);
+  const v = (await posted()).filter((m) => m.type === 'validate').pop();
+  await send({ type: 'validation', seq: v.seq, problems: [{ message: 'Incorrect type. Expected "boolean".', severity: 'error', code: 'payload-schema',
+    path: 'data.contact.is_active', range: { start: { line: 3, character: 19 }, end: { line: 3, character: 24 } } }] });
+  assert.match(await page.textContent('#problems'), /4:20\s+data\.contact\.is_active: Incorrect type\. Expected "boolean"\./);
+});
+
 test('a run: status, filtered logs, error frames as links, effects, diff, history', { skip }, async () => {
   await page.click('#simulate');
   await send({ type: 'runStarted', runId: 'r1', event: 'onDealUpdate', debug: false, startedAt: Date.now() });
@@ -112,6 +147,40 @@ test('a run: status, filtered logs, error frames as links, effects, diff, histor
   const p = await posted();
   assert.deepEqual(p.find((m) => m.type === 'openLocation'), { type: 'openLocation', file: 'server/server.js', line: 9, column: 11 });
   assert.deepEqual(p.find((m) => m.type === 'rerun'), { type: 'rerun', runId: 'r1' });
+});
+
+test('test iparams from config/iparams.json: the guide, the first text, checks as you type; a run without one offers "Fill in"', { skip }, async () => {
+  const { iparamDefs, iparamsTemplate } = await loadTs('server/src/core/iparamsForm.ts');
+  const defs = iparamDefs({
+    apiKey: { display_name: 'API key', type: 'api_key', required: true },
+    region: { display_name: 'Region', type: 'dropdown', options: ['us', 'eu'], default_value: 'us' },
+    retries: { display_name: 'Retries', type: 'number' },
+  });
+  await send({ type: 'iparams', text: iparamsTemplate(defs), exists: false, label: 'config/iparam_test_data.json does not exist yet', defs });
+  assert.deepEqual(JSON.parse(await page.inputValue('#iparams')), { apiKey: '', region: 'us', retries: 0 });
+  assert.deepEqual(await page.$$eval('#iparams-guide li', (ls) => ls.map((l) => l.textContent)),
+    ['apiKey — API key · api_key · required · secure', 'region — Region · dropdown · optional · default "us"', 'retries — Retries · number · optional']);
+  assert.deepEqual(await page.$$eval('#iparams-error li', (ls) => ls.map((l) => l.textContent)), ['apiKey (API key) is required and has no value.']);
+  await page.click('#iparams-section summary');
+  await page.fill('#iparams', '{ "apiKey": "k", "region": "mars", "retries": "many" }');
+  assert.deepEqual(await page.$$eval('#iparams-error li', (ls) => ls.map((l) => l.textContent)),
+    ['region (Region) must be one of "us", "eu".', 'retries (Retries) must be a number.']);
+  assert.equal(await page.isDisabled('#save-iparams'), false, 'a value of the wrong type can still be saved');
+  await page.fill('#iparams', iparamsTemplate(defs));
+  await page.evaluate(() => { document.getElementById('iparams-section').open = false; });
+  // A run that failed because apiKey had no value names it; "Fill in apiKey" opens the box at its value.
+  const result = { id: 'r9', event: 'onContactCreate', scope: SCOPE, status: 'failed', durationMs: 3, startedAt: new Date().toISOString(),
+    logs: [{ level: 'warn', message: '$request.get: <%= iparam.apiKey %> has no value', time: 1 }],
+    error: { message: 'Request failed: https://api.example.com/undefined/contacts', frames: [] }, effects: { db: [], requests: [], schedules: [], targetUrls: [] } };
+  await send({ type: 'runStarted', runId: 'r9', event: 'onContactCreate', debug: false, startedAt: Date.now() });
+  await send({ type: 'runFinished', runId: 'r9', result });
+  assert.equal(await page.isHidden('#iparams-missing'), false);
+  assert.equal(await page.textContent('#iparams-missing-text'), 'This run had no value for the iparam apiKey.');
+  await page.click('#iparams-missing-actions button:has-text("Fill in apiKey")');
+  const sel = await page.evaluate(() => { const t = document.getElementById('iparams');
+    return { open: document.getElementById('iparams-section').open, focused: document.activeElement === t, text: t.value.slice(t.selectionStart, t.selectionEnd) }; });
+  assert.deepEqual(sel, { open: true, focused: true, text: '""' });
+  await page.evaluate(() => { document.getElementById('iparams-section').open = false; });
 });
 
 test('iparams must be a JSON object; every posted message passes the guard; no page errors', { skip }, async () => {

@@ -137,3 +137,39 @@ export function toIstanbulCoverage(filePath: string, source: string, functions: 
   branches.sort(order).forEach((x, i) => { fc.branchMap[i] = x.map; fc.b[i] = x.hits; });
   return fc;
 }
+
+/** The name a function goes by in the editor: its property key, method, variable or `exports.x`; else its own. */
+function nameInEditor(fn: AnyNode, parent: AnyNode | undefined): string | undefined {
+  const keyName = (k: AnyNode | undefined) => (k?.type === 'Identifier' ? k.name as string
+    : k?.type === 'Literal' && typeof k.value === 'string' ? k.value : undefined);
+  if (parent && (parent.type === 'Property' || parent.type === 'MethodDefinition' || parent.type === 'PropertyDefinition') && parent.value === fn) {
+    return keyName(parent.key as AnyNode);
+  }
+  if (parent?.type === 'VariableDeclarator' && parent.init === fn) return keyName(parent.id as AnyNode);
+  if (parent?.type === 'AssignmentExpression' && parent.right === fn) {
+    const left = parent.left as AnyNode;
+    return left.type === 'MemberExpression' && !left.computed ? keyName(left.property as AnyNode) : keyName(left);
+  }
+  return keyName(fn.id as AnyNode | undefined);
+}
+
+/**
+ * For the editor's Test Coverage view: each function of `fnMap` by the name the outline gives it (the property key,
+ * `onContactCreateHandler`), where Istanbul says `(anonymous_0)`. The Istanbul files keep Istanbul's names.
+ */
+export function functionNamesInEditor(source: string, fnMap: IstanbulFileCoverage['fnMap']): Record<string, string> {
+  const ast = Parser.parse(source, { ecmaVersion: 'latest', sourceType: 'script', allowReturnOutsideFunction: true, allowHashBang: true, locations: false });
+  const at = locator(source);
+  const byStart = new Map<string, string>();
+  ancestor(ast, {
+    Function(node, _state, ancestors) {
+      const n = node as unknown as AnyNode;
+      const name = nameInEditor(n, ancestors[ancestors.length - 2] as AnyNode | undefined);
+      const p = at(n.start);
+      if (name) byStart.set(`${p.line}:${p.column}`, name);
+    },
+  });
+  const out: Record<string, string> = {};
+  for (const [k, f] of Object.entries(fnMap)) out[k] = byStart.get(`${f.loc.start.line}:${f.loc.start.column}`) ?? f.name;
+  return out;
+}

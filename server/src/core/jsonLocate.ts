@@ -21,6 +21,12 @@ export function pointerSegments(pointer: string): string[] {
   return pointer ? pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')) : [];
 }
 
+/** A JSON pointer as people write an attribute: "/data/contacts/0/is_active" → "data.contacts[0].is_active". */
+export function attributePath(pointer: string): string {
+  return pointerSegments(pointer).reduce((out, s) => (/^\d+$/.test(s) ? `${out}[${s}]`
+    : /^[A-Za-z_$][\w$]*$/.test(s) ? (out ? `${out}.${s}` : s) : `${out}[${JSON.stringify(s)}]`), '');
+}
+
 /**
  * The spans of the values at the given JSON pointers ('' is the document), as a map from pointer to span;
  * pointers that lead nowhere are absent. A duplicate key resolves to its last occurrence, as in JSON.parse.

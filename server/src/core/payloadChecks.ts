@@ -93,8 +93,10 @@ export function checkPayloadFile(app: App, path: string, text: string, analyse: 
     }
   }
   if (!registered && app.registrations.length) {
+    // A hint, not an information: fdk writes a payload for every event (about 20 in a new app), and 20 entries
+    // would bury the Problems panel, which lists no hints; the file still says it on hover, `fsdev check` in one line.
     const where = file.scope ? ` for ${file.scope.kind} ${file.scope.name}` : '';
-    out.push(diag(path, START, 'information', 'payload-not-registered',
+    out.push(diag(path, START, 'hint', 'payload-not-registered',
       `${event} is not registered${where} in manifest.json, so this payload is never used.`));
   } else if (registered && !sameEvent.some((r) => expectedTestDataPath(app, r.event, r.scope) === path)) {
     // Registered, but not where this dialect's simulator looks (a flat file in an omni or 3.0 app, a
