@@ -262,7 +262,8 @@ export class HandlerRunner {
         child = early ?? this.take(nodePath, appDir);
       }
       result = await this.drive(child, planned.plan, planned.info, base(planned.info), t0, request, onLog, hooks);
-      if (!request.debug) setImmediate(() => this.refill());
+      // A parked child (request.reuseChild) is the next run's: a refill now would race it and spawn for nothing.
+      if (!request.debug && !(request.reuseChild && this.warmChild)) setImmediate(() => this.refill());
     }
     // Nothing is written outside an existing app (a mistyped folder must not become one).
     if (this.opts.recordHistory && isApp) this.record(appDir, result);
@@ -290,6 +291,8 @@ export class HandlerRunner {
     let effectCount = 0;
     let dropped = 0;
     let stopWatch: () => void = () => undefined;
+    let reusable = false;
+    let stopStdout: () => void = () => undefined;
 
     const now = () => Math.round(performance.now() - t0);
     return new Promise<SimulationResult>((resolve) => {
@@ -311,7 +314,15 @@ export class HandlerRunner {
         stopWatch();
         const result: SimulationResult = { ...base, ...extra, status, logs, effects, durationMs: now(),
           ...(truncated ? { truncatedLogs: true } : {}), ...(request.debug ? { debug: true } : {}) };
-        if (status === 'success' || status === 'failed' || status === 'not-runnable') {
+        if (reusable && (status === 'success' || status === 'failed') && !truncated && !this.warmChild && !this.disposed) {
+          // A fuzz run that left nothing behind: the same child waits for the next run (the pool of one).
+          proc.off('exit', onGone);
+          proc.off('exit', stopWatch);
+          proc.off('error', onError);
+          unrefAll(proc);
+          this.warmChild = child;
+          resolve(result);
+        } else if (status === 'success' || status === 'failed' || status === 'not-runnable') {
           // The child is idle once it reported: hand the result over first, clean up right after.
           resolve(result);
           setImmediate(() => discard(proc));
@@ -323,6 +334,7 @@ export class HandlerRunner {
       const settledListeners = () => {
         child.onMessage = () => undefined;
         proc.stdout?.removeAllListeners('data');
+        stopStdout();
       };
       const crash = (message: string) => finish('crashed', { error: { message, frames: [] } });
       const outputLimit = () => {
@@ -375,6 +387,7 @@ export class HandlerRunner {
             if (o.renderData) extra.renderData = o.renderData;
             if (o.error) extra.error = o.error;
             if (o.notRunnableReason) extra.notRunnableReason = o.notRunnableReason;
+            reusable = o.reusable === true && plan.reuse === true && exitCalled === undefined;
             finish(o.status, extra);
             break;
           }
@@ -383,7 +396,7 @@ export class HandlerRunner {
       // A package writing to the real stdout: its lines are logs too (bounded like the rest, a line without
       // an end included).
       if (proc.stdout) {
-        splitLines(proc.stdout, BOUNDS.logChars, {
+        stopStdout = splitLines(proc.stdout, BOUNDS.logChars, {
           line: (line) => push({ level: 'log', message: line, time: now() }),
           overlong: (head) => push({ level: 'log', message: `${head}… [cut: a line over ${BOUNDS.logChars / 1024} KB]`, time: now() }),
         });
@@ -439,9 +452,10 @@ export class HandlerRunner {
         }, 30);
       };
       proc.once('exit', onGone);
-      proc.once('error', (e) => {
+      const onError = (e: Error) => {
         if (!settled) crash(`The handler's process could not run: ${e.message}${request.nodePath ? ` (node executable: ${request.nodePath})` : ''}`);
-      });
+      };
+      proc.once('error', onError);
       if (child.exited) onGone(proc.exitCode, proc.signalCode);
       const err = sendToChild(proc, { type: 'run', plan });
       if (err) crash(`The run could not be handed to the child process: ${err}`);
