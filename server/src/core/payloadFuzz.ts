@@ -4,7 +4,7 @@
 //
 // - the envelope (account_id, domain, event, region, timestamp, productContext, iparams, version, currentHost)
 //   stays as it is: the platform fills it, the run's iparams and event name are the app's;
-// - under `data`: a key the schema does not require may be left out (the schema's `required` stay, an `id` stays);
+// - under `data`: a key the schema does not require may be left out (the schema's `required` stay, an `id` stays; without a schema the parts of `data` stay);
 //   a field object `{ label, type, value }` keeps its label and type, its value may be null; null wherever the
 //   schema's type allows it or the payload itself holds null; strings empty, long (2,000 characters) or
 //   non-ASCII (a date-time, e-mail or URL string stays one); numbers at their limits (ids stay positive
@@ -109,7 +109,8 @@ class Builder {
     const requiredKeys: string[] = [];
     for (const [k, v] of Object.entries(seed)) {
       model[k] = this.value(v, props[k], k, depth + 1);
-      if (required.has(k) || k === 'id') requiredKeys.push(k);
+      // Without a schema the parts of `data` (the entity, actor, associations) stay: the platform always sends them.
+      if (required.has(k) || k === 'id' || (!schema && depth === 0)) requiredKeys.push(k);
     }
     const record = fc.record(model, { requiredKeys });
     if (!/^custom_fields?$/.test(key)) return record;
@@ -186,4 +187,9 @@ export function payloadArbitrary(seed: Payload, schema?: object): PayloadModel {
   // Top-level keys are always sent (the envelope and `data`): only their contents vary.
   const arbitrary = fc.record(model) as fc.Arbitrary<Payload>;
   return { arbitrary, fromSchema: b.usedSchema };
+}
+
+/** `count` payloads of an arbitrary, the same ones for the same seed (tests, the benchmark). */
+export function samplePayloads(arbitrary: fc.Arbitrary<Payload>, count: number, seed: number): Payload[] {
+  return fc.sample(arbitrary, { numRuns: count, seed });
 }
