@@ -152,3 +152,15 @@ test('reuseChild: clean runs share one process, each in a fresh sandbox; an inte
   await r.run({ appDir: dir, event: 'onContactCreate', offline: true, payload: { data: { contact: { id: 5 } } } });
   assert.ok(spawns >= beforeD + 1, `processes started: ${spawns - beforeD}`);
 });
+
+test('every run starts from an empty store: a schedule an earlier run created does not fail the next', async () => {
+  const dir = app(`exports = { h: async function () {
+    await $schedule.create({ name: 'sync', data: {}, schedule_at: new Date(Date.now() + 3600e3).toISOString() });
+    var seen = await $db.get('seen').catch(function () { return null; });
+    if (seen) throw new Error('state of an earlier run');
+    await $db.set('seen', { yes: true });
+  } };`);
+  const out = await fuzz({ appDir: dir, event: 'onContactCreate', runs: 20, seed: 2, runner: await runner() });
+  assert.equal(out.status, 'passed', JSON.stringify(out.failure?.error));
+  assert.equal(out.runs, 20);
+});

@@ -3,7 +3,7 @@
 // same way (same status, error message and line). fast-check drives generation, replay (the seed) and shrinking.
 //
 // Every run is offline (`$request` answers from the app's stubs or refuses) and uses a throwaway store
-// (`<app>/.fsdev/fuzz-<id>/db.json`, removed at the end): the app's own .fsdev state and history stay untouched.
+// (`<app>/.fsdev/fuzz-<id>/db.json`, emptied before each run, removed at the end): the app's own .fsdev state and history stay untouched.
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -85,13 +85,15 @@ function fuzzError(r: SimulationResult): FuzzError {
 }
 
 /** A throwaway store folder inside the app's .fsdev, and how to remove it (with .fsdev when it was made for it). */
-function throwawayStore(appDir: string): { dir: string; remove(): void } {
+function throwawayStore(appDir: string): { dir: string; clear(): void; remove(): void } {
   const state = path.join(appDir, '.fsdev');
   const madeState = !fs.existsSync(state);
   const dir = path.join(state, `fuzz-${process.pid}-${randomBytes(4).toString('hex')}`);
   fs.mkdirSync(dir, { recursive: true });
   return {
     dir,
+    /** Every run starts from an empty store: a schedule or `$db` key of an earlier run is not this payload's doing. */
+    clear() { fs.rmSync(path.join(dir, 'db.json'), { force: true }); },
     remove() {
       fs.rmSync(dir, { recursive: true, force: true });
       if (madeState) { try { fs.rmdirSync(state); } catch { /* something else was written there meanwhile */ } }
@@ -165,7 +167,9 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzOutcome> {
         shrinkRuns++;
       } else runs++;
       // The starting payload already ran (planning it): its verdict is reused.
-      const r = !startChecked && JSON.stringify(payload) === JSON.stringify(start) ? first : await runner.run({ ...request, payload });
+      const reuse = !startChecked && JSON.stringify(payload) === JSON.stringify(start);
+      if (!reuse) store.clear();
+      const r = reuse ? first : await runner.run({ ...request, payload });
       startChecked = true;
       const ok = check(r, payload);
       try { options.onProgress?.({ runs, total, shrinking: target !== undefined, elapsedMs: elapsed() }); } catch { /* listener */ }
@@ -177,7 +181,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzOutcome> {
     if (!details.failed || !details.counterexample) return { ...out, status: 'passed', durationMs: elapsed() };
     const payload = details.counterexample[0];
     let result = last && last.json === JSON.stringify(payload) ? last.result : undefined;
-    result ??= await runner.run({ ...request, payload });
+    if (!result) { store.clear(); result = await runner.run({ ...request, payload }); }
     const failure: FuzzFailure = {
       status: result.status, error: fuzzError(result), payload: (result.payload ?? payload) as Record<string, unknown>, shrinkRuns, shrinkCut, result,
     };
