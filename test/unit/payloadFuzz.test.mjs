@@ -126,3 +126,17 @@ test('without a schema: generated from the payload\'s shape, and the model says 
   assert.ok(payloads.some((p) => !('subject' in p.data.ticket)), 'a field left out');
   assert.ok(payloads.some((p) => Array.isArray(p.data.ticket.tags) && p.data.ticket.tags.length === 0), 'an empty list');
 });
+
+test('the regression test invokes the handler with the saved payload, names the failure, and parses', async () => {
+  const { regressionTestText } = await loadTs('server/src/core/payloadFuzz.ts');
+  const text = regressionTestText({ event: 'onContactCreate', payloadRequire: '../server/test_data/fuzz/onContactCreate-0123456789.json',
+    message: "TypeError: Cannot read properties of null (reading 'filter')\nmore", where: 'server/server.js:3', scope: 'freshworks_crm' });
+  assert.match(text, /require\('\.\.\/server\/test_data\/fuzz\/onContactCreate-0123456789\.json'\)/);
+  assert.match(text, /await this\.invoke\('onContactCreate', payload, 'freshworks_crm'\);/);
+  assert.match(text, /TypeError: Cannot read properties of null \(reading 'filter'\)\n\/\/ {3}at server\/server\.js:3/);
+  assert.doesNotMatch(text, /more/);
+  // It is JavaScript a mocha run can load (describe/it given).
+  const calls = [];
+  new Function('describe', 'it', 'require', text)((name, fn) => { calls.push(name); fn(); }, (name) => calls.push(name), () => ({}));
+  assert.deepEqual(calls, ['onContactCreate with the payload fsdev fuzz found', 'handles onContactCreate-0123456789.json without failing']);
+});

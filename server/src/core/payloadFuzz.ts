@@ -193,3 +193,29 @@ export function payloadArbitrary(seed: Payload, schema?: object): PayloadModel {
 export function samplePayloads(arbitrary: fc.Arbitrary<Payload>, count: number, seed: number): Payload[] {
   return fc.sample(arbitrary, { numRuns: count, seed });
 }
+
+export interface RegressionTestInput {
+  event: string;
+  /** The saved payload, relative to test/ (`../server/test_data/fuzz/onX-abc.json`). */
+  payloadRequire: string;
+  /** The failure it reproduces: message and location. */
+  message: string;
+  where?: string;
+  /** The product or module to pass to this.invoke (omni and 3.0 apps). */
+  scope?: string;
+}
+
+/** A mocha test (for `fsdev test` / `fdk test`) that invokes the handler with the payload a fuzz found. */
+export function regressionTestText(t: RegressionTestInput): string {
+  const headline = t.message.split('\n')[0].replace(/\*\//g, '* /');
+  return `// Regression test for a payload \`fsdev fuzz\` found: the platform may send it, and the handler failed with
+//   ${headline}${t.where ? `\n//   at ${t.where}` : ''}
+// It fails until the handler copes with that payload.
+describe('${t.event} with the payload fsdev fuzz found', function () {
+  it('handles ${t.payloadRequire.split('/').pop()} without failing', async function () {
+    const payload = require('${t.payloadRequire}');
+    await this.invoke('${t.event}', payload${t.scope ? `, '${t.scope}'` : ''});
+  });
+});
+`;
+}
