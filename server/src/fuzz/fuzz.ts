@@ -135,6 +135,8 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzOutcome> {
     };
     // The starting payload: planned as `fsdev simulate` would (test payload › bundled default), then run first.
     const first = await runner.run({ ...request, payloadFile: options.payloadFile }, undefined, {});
+    // The app's files are read once for all the generated runs (as `fsdev test` does for its invocations).
+    const hooks = { planReads: new Map<string, unknown>() };
     if (first.status === 'not-runnable') {
       return { ...base, durationMs: elapsed(), reason: first.notRunnableReason ?? 'The event could not be run.' };
     }
@@ -169,7 +171,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzOutcome> {
       // The starting payload already ran (planning it): its verdict is reused.
       const reuse = !startChecked && JSON.stringify(payload) === JSON.stringify(start);
       if (!reuse) store.clear();
-      const r = reuse ? first : await runner.run({ ...request, payload });
+      const r = reuse ? first : await runner.run({ ...request, payload }, undefined, hooks);
       startChecked = true;
       const ok = check(r, payload);
       try { options.onProgress?.({ runs, total, shrinking: target !== undefined, elapsedMs: elapsed() }); } catch { /* listener */ }
@@ -181,7 +183,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzOutcome> {
     if (!details.failed || !details.counterexample) return { ...out, status: 'passed', durationMs: elapsed() };
     const payload = details.counterexample[0];
     let result = last && last.json === JSON.stringify(payload) ? last.result : undefined;
-    if (!result) { store.clear(); result = await runner.run({ ...request, payload }); }
+    if (!result) { store.clear(); result = await runner.run({ ...request, payload }, undefined, hooks); }
     const failure: FuzzFailure = {
       status: result.status, error: fuzzError(result), payload: (result.payload ?? payload) as Record<string, unknown>, shrinkRuns, shrinkCut, result,
     };

@@ -23,7 +23,7 @@ import { ensureDependencies, type InstallProgress } from './dependencies';
 import { add as addHistory } from './history';
 import type { ScriptCoverage } from './coverage';
 import { BOUNDS, checkChildMessage, clipText, type ChildMessage, type ChildOutcome, type ParentMessage } from './ipc';
-import { OUTPUT_LIMIT_BYTES, OUTPUT_LIMIT_LINES, planRun, type PlanInfo } from './plan';
+import { OUTPUT_LIMIT_BYTES, OUTPUT_LIMIT_LINES, planRun, type PlanInfo, type PlanReads } from './plan';
 import { runStoreOp } from './storeHost';
 import type { LogEntry, SimulationEffects, SimulationRequest, SimulationResult, SimulationStatus } from './types';
 
@@ -51,6 +51,8 @@ export interface RunHooks {
   install?: InstallProgress;
   /** request.coverage: V8 coverage of the app's server/ files, when the run ended in the child (not at a kill). */
   onCoverage?(scripts: ScriptCoverage[]): void;
+  /** Keep planning's file reads across runs (`fsdev fuzz`: the app's files do not change under it). */
+  planReads?: PlanReads;
 }
 
 interface Child {
@@ -231,7 +233,7 @@ export class HandlerRunner {
     if (early && w) { discard(w.proc); this.warmChild = undefined; } // a warm child for another node executable or app
     let planned;
     try {
-      planned = await planRun(request, { outputLimitBytes: this.opts.outputLimitBytes, outputLimitLines: this.opts.outputLimitLines });
+      planned = await planRun(request, { outputLimitBytes: this.opts.outputLimitBytes, outputLimitLines: this.opts.outputLimitLines }, hooks?.planReads);
     } catch (e) {
       planned = { ok: false as const, reason: `The run could not be prepared: ${(e as Error).message}`,
         info: { event: request.event, kind: 'product' as const, timeLimitMs: 0, notes: [] } };
