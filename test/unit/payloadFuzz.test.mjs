@@ -140,3 +140,16 @@ test('the regression test invokes the handler with the saved payload, names the 
   new Function('describe', 'it', 'require', text)((name, fn) => { calls.push(name); fn(); }, (name) => calls.push(name), () => ({}));
   assert.deepEqual(calls, ['onContactCreate with the payload fsdev fuzz found', 'handles onContactCreate-0123456789.json without failing']);
 });
+
+test('an external event\'s data is the sender\'s: every key stays, no null is added, only values vary', () => {
+  const start = { account_id: '1', event: 'onExternalEvent', iparams: {}, data: { event: 'webinar.joined', payload: { id: 'x', tags: ['a'], n: 2 } } };
+  const model = payloadArbitrary(start, payloadSchema('onExternalEvent', 'freshworks_crm'), { external: true });
+  assert.equal(model.fromSchema, false);
+  const payloads = samplePayloads(model.arbitrary, 200, 5);
+  for (const p of payloads) {
+    assert.deepEqual(Object.keys(p.data).sort(), ['event', 'payload']);
+    assert.deepEqual(Object.keys(p.data.payload).sort(), ['id', 'n', 'tags']);
+    for (const [, v] of walk(p.data)) assert.notEqual(v, null);
+  }
+  assert.ok(payloads.some((p) => p.data.event !== 'webinar.joined'), 'values vary');
+});

@@ -52,7 +52,7 @@ const UNICODE_SAMPLES = ['José Müller', '李小龙', 'Ωμέγα', 'مرحبا
 
 class Builder {
   usedSchema = false;
-  constructor(private readonly root: Schema | undefined) {}
+  constructor(private readonly root: Schema | undefined, private readonly keepKeys = false) {}
 
   resolve(schema: unknown): Schema | undefined {
     let s = isObject(schema) ? schema : undefined;
@@ -110,7 +110,7 @@ class Builder {
     for (const [k, v] of Object.entries(seed)) {
       model[k] = this.value(v, props[k], k, depth + 1);
       // Without a schema the parts of `data` (the entity, actor, associations) stay: the platform always sends them.
-      if (required.has(k) || k === 'id' || (!schema && depth === 0)) requiredKeys.push(k);
+      if (this.keepKeys || required.has(k) || k === 'id' || (!schema && depth === 0)) requiredKeys.push(k);
     }
     const record = fc.record(model, { requiredKeys });
     if (!/^custom_fields?$/.test(key)) return record;
@@ -171,12 +171,15 @@ export function numberVariants(seed: number, key: string): fc.Arbitrary<number> 
 }
 
 /**
- * The arbitrary of an event's payloads, from one payload and (when the event has one) its JSON Schema.
+ * The arbitrary of an event's payloads, from one payload and (when the event has one) its JSON Schema; for an
+ * external event (`options.external`) from the payload's shape only, every key kept.
  * The envelope keys keep their values; `data` (or, in a payload without `data`, every other key) varies.
  */
-export function payloadArbitrary(seed: Payload, schema?: object): PayloadModel {
-  const root = schema as Schema | undefined;
-  const b = new Builder(root);
+export function payloadArbitrary(seed: Payload, schema?: object, options: { external?: boolean } = {}): PayloadModel {
+  // An external event's `data` is the sender's body, not the platform's: no schema says which of its keys may be
+  // missing, so every key stays and only values vary (the envelope's schema is not used for it).
+  const root = options.external ? undefined : schema as Schema | undefined;
+  const b = new Builder(root, options.external);
   const props = root && isObject(root.properties) ? root.properties : {};
   const model: Record<string, fc.Arbitrary<unknown>> = {};
   const hasData = isObject(seed.data);

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as fc from 'fast-check';
-import { otherProductOf, payloadSchema } from '../core/catalogue';
+import { findEvent, otherProductOf, payloadSchema } from '../core/catalogue';
 import { payloadArbitrary } from '../core/payloadFuzz';
 import type { Scope } from '../core/types';
 import { HandlerRunner } from '../simulate/runner';
@@ -144,7 +144,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzOutcome> {
     const scope = first.scope;
     const schema = scope && otherProductOf(scope) ? undefined
       : payloadSchema(options.event, scope?.kind === 'product' ? scope.name : undefined);
-    const model = payloadArbitrary(start, schema);
+    const model = payloadArbitrary(start, schema, { external: findEvent(options.event)?.kind === 'external' });
     const startedFrom = `${first.payloadSource ?? 'default'}${first.payloadFile ? ` ${first.payloadFile}` : ''}`;
 
     let target: string | undefined;
