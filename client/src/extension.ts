@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { findAppManifests } from './appDetection';
 import { registerCommands } from './commands';
+import { registerFuzz } from './fuzzCommand';
 import { trackHandlerContext } from './editorTargets';
 import { openFilesFixesCreate } from './editCommands';
 import { EventsTreeProvider } from './eventsTree';
@@ -54,6 +55,7 @@ function start(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     serverLog, handlerLog, service, tree, view, tests,
     ...registerCommands({ context, client, service, tree, handlerLog }),
+    registerFuzz({ context, client, service, tree }),
     SimulatorPanel.registerSerializer(context, service, client),
     trackHandlerContext(() => tree.getApps(), tree.onDidChangeTreeData),
     registerWalkthroughSignals(service),

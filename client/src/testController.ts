@@ -1,12 +1,13 @@
 // The Testing view: a TestController fed by the language server (which parses the test files and runs them
 // in the test child; mocha and sinon never load in the extension host). Items: one per app, its test files
 // with their describe/it blocks (kept current as the files are edited, without running them), and the
-// payload tests. Run, Debug and Coverage profiles; results, diffs, logs and coverage come back by id.
+// payload tests. Run, Debug, Coverage and Fuzz (payload tests' events) profiles; results, diffs, logs and coverage come back by id.
+import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
-  AppEventsRequest, AppTestsRequest, CancelTestsNotification, DiscoverTestsRequest, PAYLOAD_SUITE, payloadTestTitle, RunTestsRequest,
+  AppEventsRequest, AppTestsRequest, CancelFuzzNotification, CancelTestsNotification, DiscoverTestsRequest, FuzzRequest, PAYLOAD_SUITE, payloadTestTitle, RunTestsRequest,
   TestDebugReadyNotification, TestEventNotification, testId, type DiscoveredTest, type TestChildMessage,
 } from '../../server/src/protocol';
 import { simulationNodePath } from './config';
@@ -38,6 +39,8 @@ export class TestsView implements vscode.Disposable {
     profile('Debug', vscode.TestRunProfileKind.Debug, true);
     // Lines and branches shown in the editor come from here, per file, when VS Code asks for them.
     profile('Coverage', vscode.TestRunProfileKind.Coverage, true).loadDetailedCoverage = async (_run, fc) => this.details.get(fc) ?? [];
+    // "Fuzz": each selected payload test's event fuzzed (as `fsdev fuzz`), passed or failed with the shrunk payload's error.
+    this.ctrl.createRunProfile('Fuzz', vscode.TestRunProfileKind.Run, (request, token) => this.fuzz(request, token), false);
     const watcher = vscode.workspace.createFileSystemWatcher('**/test/**/*.js');
     const payloads = vscode.workspace.createFileSystemWatcher('**/{manifest.json,server/test_data/**/*.json}');
     this.disposables.push(this.ctrl, watcher, payloads,
@@ -123,6 +126,44 @@ export class TestsView implements vscode.Disposable {
       return it;
     });
     fi.children.replace(build(tree, []));
+  }
+
+  private async fuzz(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
+    if (this.ctrl.items.size === 0) await this.discoverAll();
+    const payloadItems: vscode.TestItem[] = [];
+    const collect = (it: vscode.TestItem) => {
+      if (this.info.get(it)?.kind === 'payload') payloadItems.push(it);
+      else it.children.forEach(collect);
+    };
+    (request.include ?? [...this.ctrl.items].map(([, it]) => it)).forEach(collect);
+    const run = this.ctrl.createTestRun(request, 'Fuzz', true);
+    try {
+      for (const item of payloadItems) {
+        const info = this.info.get(item)!;
+        if (token.isCancellationRequested) { run.skipped(item); continue; }
+        run.started(item);
+        const runId = randomUUID();
+        const cancel = token.onCancellationRequested(() => { void this.client.sendNotification(CancelFuzzNotification, { runId }); });
+        try {
+          const out = await this.client.sendRequest(FuzzRequest, { runId, appDir: info.appDir, event: info.event!, nodePath: simulationNodePath(vscode.Uri.file(info.appDir)) });
+          const f = out.failure;
+          if (out.status === 'passed') run.passed(item, out.durationMs);
+          else if (out.status === 'cancelled') run.skipped(item);
+          else if (!f) run.errored(item, new vscode.TestMessage(out.reason ?? out.status));
+          else {
+            const msg = new vscode.TestMessage(`${f.error.message}\n(after ${out.runs} runs, seed ${out.seed}; shrunk payload: ${f.savedTo ?? 'not saved'})`);
+            if (f.error.file && f.error.line) msg.location = new vscode.Location(vscode.Uri.file(path.join(info.appDir, f.error.file)), new vscode.Position(f.error.line - 1, Math.max(0, (f.error.column ?? 1) - 1)));
+            run.failed(item, msg, out.durationMs);
+          }
+        } catch (e) {
+          run.errored(item, new vscode.TestMessage(String((e as Error).message ?? e)));
+        } finally {
+          cancel.dispose();
+        }
+      }
+    } finally {
+      run.end();
+    }
   }
 
   private async run(request: vscode.TestRunRequest, token: vscode.CancellationToken, kind: vscode.TestRunProfileKind): Promise<void> {

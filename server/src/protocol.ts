@@ -116,6 +116,19 @@ export interface SimulateTarget {
 }
 export const SimulateCommand = 'freshsales.simulate';
 export const DebugCommand = 'freshsales.debug';
+/** The `freshsales.fuzz` command (lens, sidebar, palette): takes a SimulateTarget. */
+export const FuzzCommand = 'freshsales.fuzz';
+
+// ── Fuzz ────────────────────────────────────────────────────────────────────────────────────────────
+import type { FuzzOutcome } from './fuzz/fuzz';
+export type { FuzzOutcome };
+export interface FuzzParams { runId: string; appDir: string; event: string; scope?: { kind: 'product' | 'module'; name: string }; runs?: number; seed?: number; timeoutMs?: number; nodePath?: string }
+/** Client → server: fuzz an event's handler (server/src/fuzz/); the failure, shrunk, is saved under server/test_data/fuzz/. */
+export const FuzzRequest = new RequestType<FuzzParams, FuzzOutcome, void>('freshsales/fuzz');
+/** Server → client, during a fuzz: runs done so far (and whether a failure is being shrunk). */
+export const FuzzProgressNotification = new NotificationType<{ runId: string; runs: number; total: number; shrinking: boolean; elapsedMs: number }>('freshsales/fuzzProgress');
+/** Client → server: stop a fuzz (it resolves as cancelled, or with the failure found so far). */
+export const CancelFuzzNotification = new NotificationType<{ runId: string }>('freshsales/cancelFuzz');
 
 // ── Tests (the Testing view) ────────────────────────────────────────────────────────────────────────
 // The server finds and runs tests (server/src/testing/: mocha in a child process of its own); the client's

@@ -23,7 +23,7 @@ import { classifyTestData, TEST_DATA_DIR } from './core/testDataLayout';
 import { offsetAt } from './core/textPositions';
 import type { Diagnostic } from './core/types';
 import {
-  AppChangedNotification, AppEventsRequest, CreateTestCommand, DebugCommand, DefaultPayloadRequest, SimulateCommand, ValidatePayloadRequest,
+  AppChangedNotification, AppEventsRequest, CreateTestCommand, DebugCommand, DefaultPayloadRequest, FuzzCommand, SimulateCommand, ValidatePayloadRequest,
   type AppSummary, type SimulateTarget,
 } from './protocol';
 import { registerSimulation } from './simulationHost';
@@ -195,6 +195,7 @@ export function startServer(connection: Connection): void {
       return callbackLenses(app).flatMap((l) => [
         { range: l.range, command: { title: `▶ Simulate ${l.label}`, command: SimulateCommand, arguments: [target(l.event, l.scope)] } },
         { range: l.range, command: { title: 'Debug', command: DebugCommand, arguments: [target(l.event, l.scope)] } },
+        { range: l.range, command: { title: 'Fuzz', command: FuzzCommand, arguments: [target(l.event, l.scope)] } },
         ...createTest(l),
       ]);
     }

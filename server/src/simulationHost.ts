@@ -6,7 +6,7 @@ import { HandlerRunner } from './simulate/runner';
 import { list as listHistory } from './simulate/history';
 import { DB_FILE } from './simulate/plan';
 import { describeLocalState, resetLocalState } from './simulate/state';
-import { ResetStateRequest, SimulateRequest, SimulationDebugReadyNotification, SimulationHistoryRequest, SimulationLogNotification } from './protocol';
+import { CancelFuzzNotification, FuzzProgressNotification, FuzzRequest, ResetStateRequest, SimulateRequest, SimulationDebugReadyNotification, SimulationHistoryRequest, SimulationLogNotification } from './protocol';
 
 /**
  * The install of an app's dependencies as LSP work-done progress (VS Code shows it as a notification with the
@@ -56,6 +56,28 @@ export function registerSimulation(connection: Connection, knownApp: (appDir: st
         },
         install: installProgress(connection),
       });
+  });
+  // Fuzz: a runner of its own that records no history (the app's .fsdev stays as it is), disposed afterwards.
+  const fuzzing = new Map<string, AbortController>();
+  connection.onNotification(CancelFuzzNotification, ({ runId }) => fuzzing.get(runId)?.abort());
+  connection.onRequest(FuzzRequest, async (params) => {
+    if (!knownApp(params.appDir)) throw new Error(`${params.appDir} is not a Freshworks app of this workspace.`);
+    const { fuzz } = await import('./fuzz/fuzz');
+    const abort = new AbortController();
+    fuzzing.set(params.runId, abort);
+    let last = 0;
+    try {
+      const outcome = await fuzz({ ...params, signal: abort.signal, onProgress: (p) => {
+        // At most ten progress messages a second.
+        if (p.elapsedMs - last < 100 && p.runs < p.total) return;
+        last = p.elapsedMs;
+        void connection.sendNotification(FuzzProgressNotification, { runId: params.runId, ...p });
+      } });
+      // The shrunk run's logs and effects stay (the panel shows them); its payload is the failure's.
+      return outcome;
+    } finally {
+      fuzzing.delete(params.runId);
+    }
   });
   connection.onRequest(SimulationHistoryRequest, async ({ appDir }) => (knownApp(appDir) ? listHistory(appDir) : []));
   connection.onRequest(ResetStateRequest, async ({ appDir, dryRun }) => {

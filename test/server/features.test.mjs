@@ -110,12 +110,13 @@ test('definition: handler → callback in server.js; event → its test payload 
 
 const lensTitles = (lenses) => lenses.map((l) => `${l.range.start.line}:${l.command.title}`);
 
-test('codeLens: one Simulate + Debug pair per event; shared callbacks get one pair per event; payload files', async () => {
+test('codeLens: one Simulate + Debug + Fuzz per event; shared callbacks get one pair per event; payload files', async () => {
   const s = await open('v23-app');
   const lenses = await s.client.request('textDocument/codeLens', { textDocument: { uri: uriOf(s.f('server/server.js')) } });
-  assert.deepEqual(lensTitles(lenses), ['1:▶ Simulate onAppInstall', '1:Debug', '1:Create test', '6:▶ Simulate onContactCreate', '6:Debug', '6:Create test',
-    '11:▶ Simulate onDealUpdate', '11:Debug', '11:Create test']);
-  assert.deepEqual(lenses[2].command, { title: 'Create test', command: 'freshsales.createTest', arguments: [{ appDir: s.app, event: 'onAppInstall', scope: { kind: 'product', name: 'freshworks_crm' } }] });
+  assert.deepEqual(lensTitles(lenses), ['1:▶ Simulate onAppInstall', '1:Debug', '1:Fuzz', '1:Create test', '6:▶ Simulate onContactCreate', '6:Debug', '6:Fuzz', '6:Create test',
+    '11:▶ Simulate onDealUpdate', '11:Debug', '11:Fuzz', '11:Create test']);
+  assert.deepEqual(lenses[2].command, { title: 'Fuzz', command: 'freshsales.fuzz', arguments: [{ appDir: s.app, event: 'onAppInstall', scope: { kind: 'product', name: 'freshworks_crm' } }] });
+  assert.deepEqual(lenses[3].command, { title: 'Create test', command: 'freshsales.createTest', arguments: [{ appDir: s.app, event: 'onAppInstall', scope: { kind: 'product', name: 'freshworks_crm' } }] });
   assert.equal(lenses[0].command.command, 'freshsales.simulate');
   assert.equal(lenses[1].command.command, 'freshsales.debug');
   assert.deepEqual(lenses[0].command.arguments, [{ appDir: s.app, event: 'onAppInstall', scope: { kind: 'product', name: 'freshworks_crm' } }]);
@@ -124,7 +125,7 @@ test('codeLens: one Simulate + Debug pair per event; shared callbacks get one pa
   await s.client.open(s.f('manifest.json'), s.read('manifest.json').replace('"onDealUpdate": { "handler": "onDealUpdateHandler" }',
     '"onDealUpdate": { "handler": "onDealUpdateHandler" },\n        "onDealCreate": { "handler": "onDealUpdateHandler" }'));
   const shared = await s.client.request('textDocument/codeLens', { textDocument: { uri: uriOf(s.f('server/server.js')) } });
-  assert.deepEqual(lensTitles(shared).filter((t) => t.startsWith('11:')), ['11:▶ Simulate onDealUpdate', '11:Debug', '11:Create test', '11:▶ Simulate onDealCreate', '11:Debug', '11:Create test']);
+  assert.deepEqual(lensTitles(shared).filter((t) => t.startsWith('11:')), ['11:▶ Simulate onDealUpdate', '11:Debug', '11:Fuzz', '11:Create test', '11:▶ Simulate onDealCreate', '11:Debug', '11:Fuzz', '11:Create test']);
 
   const payload = await s.client.request('textDocument/codeLens', { textDocument: { uri: uriOf(s.f('server/test_data/onContactCreate.json')) } });
   assert.deepEqual(lensTitles(payload), ['0:▶ Simulate onContactCreate with this payload', '0:Debug']);
@@ -133,8 +134,8 @@ test('codeLens: one Simulate + Debug pair per event; shared callbacks get one pa
 
   const omni = await open('omni-app');
   const ol = await omni.client.request('textDocument/codeLens', { textDocument: { uri: uriOf(omni.f('server/server.js')) } });
-  assert.deepEqual(lensTitles(ol), ['2:▶ Simulate onDealCreate (freshworks_crm)', '2:Debug', '2:Create test', '6:▶ Simulate onContactCreate (freshworks_crm)', '6:Debug', '6:Create test',
-    '2:▶ Simulate onDealCreate (freshsales)', '2:Debug', '6:▶ Simulate onContactCreate (freshsales)', '6:Debug']);
+  assert.deepEqual(lensTitles(ol), ['2:▶ Simulate onDealCreate (freshworks_crm)', '2:Debug', '2:Fuzz', '2:Create test', '6:▶ Simulate onContactCreate (freshworks_crm)', '6:Debug', '6:Fuzz', '6:Create test',
+    '2:▶ Simulate onDealCreate (freshsales)', '2:Debug', '2:Fuzz', '6:▶ Simulate onContactCreate (freshsales)', '6:Debug', '6:Fuzz']);
   const ol2 = await omni.client.request('textDocument/codeLens', { textDocument: { uri: uriOf(omni.f('server/test_data/freshsales/onDealCreate.json')) } });
   assert.deepEqual(ol2[0].command.arguments[0].scope, { kind: 'product', name: 'freshsales' });
 });

@@ -10,12 +10,15 @@ export interface LineSink {
   overlong(head: string): void;
 }
 
-/** Feed a stream's text to `sink` line by line, holding at most `maxLine` characters of an unfinished line. */
-export function splitLines(stream: Readable, maxLine: number, sink: LineSink): void {
+/**
+ * Feed a stream's text to `sink` line by line, holding at most `maxLine` characters of an unfinished line.
+ * Returns a function that stops feeding (removes its listeners: a child reused for another run is read afresh).
+ */
+export function splitLines(stream: Readable, maxLine: number, sink: LineSink): () => void {
   stream.setEncoding('utf8');
   let partial = '';
   let skipping = false;
-  stream.on('data', (chunk: string) => {
+  const onData = (chunk: string) => {
     let from = 0;
     for (;;) {
       const nl = chunk.indexOf('\n', from);
@@ -37,6 +40,9 @@ export function splitLines(stream: Readable, maxLine: number, sink: LineSink): v
       }
       from = nl + 1;
     }
-  });
-  stream.on('end', () => { if (partial && !skipping) sink.line(partial); partial = ''; });
+  };
+  const onEnd = () => { if (partial && !skipping) sink.line(partial); partial = ''; };
+  stream.on('data', onData);
+  stream.on('end', onEnd);
+  return () => { stream.off('data', onData); stream.off('end', onEnd); };
 }

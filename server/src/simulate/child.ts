@@ -28,7 +28,7 @@ const sendBounded = (m: ChildMessage): void => {
   const checked = checkChildMessage(m);
   send('type' in checked ? checked : { type: 'log', entry: { level: 'system', message: `A message could not be sent: ${checked.invalid}`, time: 0 } });
 };
-const sandbox = new Sandbox();
+let sandbox = new Sandbox();
 const hide = [__filename];
 let current: { plan: RunPlan; finish: (o: ChildOutcome) => void; stateNotes: string[] } | undefined;
 const storeCalls = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
@@ -227,8 +227,13 @@ async function run(plan: RunPlan): Promise<void> {
       value = await (value as PromiseLike<unknown>);
     }
   } catch (e) {
-    return finish({ status: 'failed', handler, error: runError(e, plan, { origins: sandbox.origins, hide, stateNotes }, undefined, handler),
-      ...(renderState.called ? { renderData: renderState } : {}) });
+    const failed: ChildOutcome = { status: 'failed', handler, error: runError(e, plan, { origins: sandbox.origins, hide, stateNotes }, undefined, handler),
+      ...(renderState.called ? { renderData: renderState } : {}) };
+    // A fuzz run whose handler threw and left nothing behind: this process takes the next run too.
+    if (reusableAfter(plan, coverage, baseline)) failed.reusable = true;
+    finish(failed);
+    if (failed.reusable) { current = undefined; sandbox = new Sandbox(); }
+    return;
   }
   if (done) return;
 
@@ -248,6 +253,8 @@ async function run(plan: RunPlan): Promise<void> {
   } while (sandbox.pending > 0 || holdsMore(baseline));
 
   const outcome: ChildOutcome = { status: 'success', handler, value: jsonSafe(value, BOUNDS.valueBytes) };
+  // A fuzz run that left nothing behind: this process takes the next run, in a fresh sandbox.
+  const reusable = reusableAfter(plan, coverage, baseline);
   if (renderState.called || setup) {
     const { badFirstArg, message, ...rd } = renderState;
     outcome.renderData = rd;
@@ -259,5 +266,12 @@ async function run(plan: RunPlan): Promise<void> {
       outcome.error = { message: message ?? '', frames: [] };
     }
   }
+  if (reusable) outcome.reusable = true;
   finish(outcome);
+  if (outcome.reusable) { current = undefined; sandbox = new Sandbox(); }
+}
+
+/** plan.reuse (fsdev fuzz), and the run left nothing behind: no pending work or interval, nothing more held open. */
+function reusableAfter(plan: RunPlan, coverage: unknown, baseline: ReturnType<typeof activeResources>): boolean {
+  return plan.reuse === true && !coverage && !plan.debug && sandbox.pending === 0 && sandbox.intervals === 0 && !holdsMore(baseline);
 }

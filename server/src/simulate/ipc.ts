@@ -41,6 +41,8 @@ export interface RunPlan {
   debug?: boolean;
   /** Record block coverage of the app's server/ files and send it before `done`. */
   coverage?: boolean;
+  /** `fsdev fuzz`: after a clean success the child may take another run (a fresh sandbox); see ChildOutcome.reusable. */
+  reuse?: boolean;
 }
 
 export interface ChildOutcome {
@@ -50,6 +52,8 @@ export interface ChildOutcome {
   renderData?: { called: boolean; error?: unknown; data?: unknown };
   error?: SimulationError;
   notRunnableReason?: string;
+  /** plan.reuse and the run left nothing behind (no pending work, no interval): the child takes another run. */
+  reusable?: boolean;
 }
 
 /** Effects are streamed as they happen, so a run killed at its time limit still reports them. */
@@ -217,6 +221,7 @@ function checkOutcome(v: unknown): ChildOutcome {
   if (v.error !== undefined) o.error = checkError(v.error);
   const reason = optStr(v.notRunnableReason, 'outcome.notRunnableReason', BOUNDS.errorMessageChars);
   if (reason !== undefined) o.notRunnableReason = reason;
+  if (v.reusable === true) o.reusable = true;
   return o;
 }
 

@@ -209,6 +209,9 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
   if (!read.exists(path.join(appDir, SERVER_SCRIPT))) return fail(`${SERVER_SCRIPT} does not exist.`);
   const scriptNotFile = notAFile(appDir, SERVER_SCRIPT);
   if (scriptNotFile) return fail(scriptNotFile);
+  if (req.storeDir !== undefined && (!path.isAbsolute(req.storeDir) || outsideApp(appDir, req.storeDir) || !path.resolve(req.storeDir).startsWith(appDir + path.sep))) {
+    return fail(`The store folder ${req.storeDir} is not inside the app: the run's $db and $schedule must stay in the app folder.`);
+  }
 
   // Payload: an override, the test_data file of the dialect's layout, or the bundled default.
   let payload: unknown;
@@ -320,11 +323,12 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
     accessToken,
     stubs,
     offline: req.offline ?? false,
-    dbFile: path.join(appDir, DB_FILE),
+    dbFile: req.storeDir ? path.join(req.storeDir, 'db.json') : path.join(appDir, DB_FILE),
     outputLimitBytes: limits?.outputLimitBytes ?? OUTPUT_LIMIT_BYTES,
     outputLimitLines: limits?.outputLimitLines ?? OUTPUT_LIMIT_LINES,
     debug: req.debug ? true : undefined,
     coverage: req.coverage ? true : undefined,
+    reuse: req.reuseChild ? true : undefined,
   };
   return { ok: true, plan, info };
 }

@@ -24,7 +24,7 @@ import { linkOutOnPath } from '../appLinks';
 import { add as addHistory, HISTORY_FILE } from './history';
 import type { ScriptCoverage } from './coverage';
 import { BOUNDS, checkChildMessage, clipText, type ChildMessage, type ChildOutcome, type ParentMessage } from './ipc';
-import { DB_FILE, OUTPUT_LIMIT_BYTES, OUTPUT_LIMIT_LINES, planRun, type PlanInfo } from './plan';
+import { OUTPUT_LIMIT_BYTES, OUTPUT_LIMIT_LINES, planRun, type PlanInfo, type PlanReads } from './plan';
 import { runStoreOp } from './storeHost';
 import type { LogEntry, SimulationEffects, SimulationRequest, SimulationResult, SimulationStatus } from './types';
 
@@ -54,6 +54,8 @@ export interface RunHooks {
   install?: InstallProgress;
   /** request.coverage: V8 coverage of the app's server/ files, when the run ended in the child (not at a kill). */
   onCoverage?(scripts: ScriptCoverage[]): void;
+  /** Keep planning's file reads across runs (`fsdev fuzz`: the app's files do not change under it). */
+  planReads?: PlanReads;
 }
 
 interface Child {
@@ -235,7 +237,7 @@ export class HandlerRunner {
     if (early && w) { discard(w.proc); this.warmChild = undefined; } // a warm child for another node executable or app
     let planned;
     try {
-      planned = await planRun(request, { outputLimitBytes: this.opts.outputLimitBytes, outputLimitLines: this.opts.outputLimitLines });
+      planned = await planRun(request, { outputLimitBytes: this.opts.outputLimitBytes, outputLimitLines: this.opts.outputLimitLines }, hooks?.planReads);
     } catch (e) {
       planned = { ok: false as const, reason: `The run could not be prepared: ${(e as Error).message}`,
         info: { event: request.event, kind: 'product' as const, timeLimitMs: 0, notes: [] } };
@@ -266,7 +268,8 @@ export class HandlerRunner {
         child = early ?? this.take(nodePath, appDir);
       }
       result = await this.drive(child, planned.plan, planned.info, base(planned.info), t0, request, onLog, hooks);
-      if (!request.debug) setImmediate(() => this.refill());
+      // A parked child (request.reuseChild) is the next run's: a refill now would race it and spawn for nothing.
+      if (!request.debug && !(request.reuseChild && this.warmChild)) setImmediate(() => this.refill());
     }
     // Nothing is written outside an existing app (a mistyped folder must not become one).
     if (this.opts.recordHistory && isApp) this.record(appDir, result);
@@ -297,6 +300,8 @@ export class HandlerRunner {
     let effectCount = 0;
     let dropped = 0;
     let stopWatch: () => void = () => undefined;
+    let reusable = false;
+    let stopStdout: () => void = () => undefined;
 
     const now = () => Math.round(performance.now() - t0);
     return new Promise<SimulationResult>((resolve) => {
@@ -318,7 +323,15 @@ export class HandlerRunner {
         stopWatch();
         const result: SimulationResult = { ...base, ...extra, status, logs, effects, durationMs: now(),
           ...(truncated ? { truncatedLogs: true } : {}), ...(request.debug ? { debug: true } : {}) };
-        if (status === 'success' || status === 'failed' || status === 'not-runnable') {
+        if (reusable && (status === 'success' || status === 'failed') && !truncated && !this.warmChild && !this.disposed) {
+          // A fuzz run that left nothing behind: the same child waits for the next run (the pool of one).
+          proc.off('exit', onGone);
+          proc.off('exit', stopWatch);
+          proc.off('error', onError);
+          unrefAll(proc);
+          this.warmChild = child;
+          resolve(result);
+        } else if (status === 'success' || status === 'failed' || status === 'not-runnable') {
           // The child is idle once it reported: hand the result over first, clean up right after.
           resolve(result);
           setImmediate(() => discard(proc));
@@ -330,6 +343,7 @@ export class HandlerRunner {
       const settledListeners = () => {
         child.onMessage = () => undefined;
         proc.stdout?.removeAllListeners('data');
+        stopStdout();
       };
       const crash = (message: string) => finish('crashed', { error: { message, frames: [] } });
       const outputLimit = () => {
@@ -364,7 +378,7 @@ export class HandlerRunner {
             break;
           case 'store': {
             const { id } = m;
-            const blocked = linkOutOnPath(plan.appDir, DB_FILE);
+            const blocked = linkOutOnPath(plan.appDir, path.relative(plan.appDir, plan.dbFile)); // the app's store, or a fuzz run's throwaway one
             const op = blocked ? Promise.resolve({ ok: false as const, error: { status: 500, message: blocked } }) : runStoreOp(plan.dbFile, m.op, m.args);
             void op.then(({ warnings, ...answer }: Awaited<ReturnType<typeof runStoreOp>>) => {
               for (const w of warnings ?? []) push({ level: 'system', message: w, time: now() });
@@ -384,6 +398,7 @@ export class HandlerRunner {
             if (o.renderData) extra.renderData = o.renderData;
             if (o.error) extra.error = o.error;
             if (o.notRunnableReason) extra.notRunnableReason = o.notRunnableReason;
+            reusable = o.reusable === true && plan.reuse === true && exitCalled === undefined;
             finish(o.status, extra);
             break;
           }
@@ -392,7 +407,7 @@ export class HandlerRunner {
       // A package writing to the real stdout: its lines are logs too (bounded like the rest, a line without
       // an end included).
       if (proc.stdout) {
-        splitLines(proc.stdout, BOUNDS.logChars, {
+        stopStdout = splitLines(proc.stdout, BOUNDS.logChars, {
           line: (line) => push({ level: 'log', message: line, time: now() }),
           overlong: (head) => push({ level: 'log', message: `${head}… [cut: a line over ${BOUNDS.logChars / 1024} KB]`, time: now() }),
         });
@@ -448,9 +463,10 @@ export class HandlerRunner {
         }, 30);
       };
       proc.once('exit', onGone);
-      proc.once('error', (e) => {
+      const onError = (e: Error) => {
         if (!settled) crash(`The handler's process could not run: ${e.message}${request.nodePath ? ` (node executable: ${request.nodePath})` : ''}`);
-      });
+      };
+      proc.once('error', onError);
       if (child.exited) onGone(proc.exitCode, proc.signalCode);
       const err = sendToChild(proc, { type: 'run', plan });
       if (err) crash(`The run could not be handed to the child process: ${err}`);

@@ -42,6 +42,8 @@ export class Sandbox {
   readonly global: Record<string, unknown>;
   /** In-flight async work started by the handler ($db, $request, timers): the run waits for it to settle. */
   pending = 0;
+  /** setInterval calls: an interval outlives the run, so a child that ran one is not reused. */
+  intervals = 0;
   private readonly ctxJSON: JSON;
   private readonly CtxPromise: PromiseConstructor;
   private readonly CtxError: ErrorConstructor;
@@ -215,6 +217,7 @@ export class Sandbox {
       // Intervals never "finish": they do not hold the run open (it ends when everything else settled).
       setInterval: (fn: unknown, ms?: unknown, ...args: unknown[]) => {
         warn('setInterval');
+        this.intervals++;
         return setInterval(() => { if (typeof fn === 'function') (fn as AnyFn)(...args); }, Math.max(1, Number(ms) || 0)).unref();
       },
       clearInterval: (h: unknown) => clearInterval(h as NodeJS.Timeout),

@@ -29,6 +29,16 @@ export interface SimulationRequest {
   coverage?: boolean;
   /** The caller's id for this run (the protocol's runId): becomes SimulationResult.id. Default: a new id. */
   runId?: string;
+  /**
+   * Folder of the `$db`/`$schedule` store (its db.json) instead of `<appDir>/.fsdev`: `fsdev fuzz` gives its runs a
+   * throwaway one. Absolute and inside the app (the confined child reads the app only); otherwise not-runnable.
+   */
+  storeDir?: string;
+  /**
+   * `fsdev fuzz`: a child whose run succeeded and left nothing behind takes the next run (a fresh sandbox, no new
+   * process). A run that failed, timed out or started an interval still ends its process.
+   */
+  reuseChild?: boolean;
 }
 
 export type LogLevel = 'log' | 'info' | 'warn' | 'error' | 'debug' | 'system';
