@@ -284,3 +284,25 @@ test('a history.json over its bound is not read: kept aside byte for byte, and a
   assert.equal(aside.length, 1);
   assert.equal(statSync(path.join(path.dirname(file), aside[0])).size, 9 * MB);
 });
+
+test('secure iparams (secure: true, password, api_key) never land in history.json; the run itself gets the real values', async () => {
+  const secret = 'sk_live_SECRET_VALUE_42';
+  const app = tracked(makeApp('exports = { h: function (args) { return args.iparams.apiKey.length + ":" + args.iparams.region; } };\n', {
+    files: {
+      'config/iparams.json': {
+        apiKey: { display_name: 'API key', type: 'text', secure: true, required: true },
+        password: { display_name: 'Password', type: 'password' },
+        region: { display_name: 'Region', type: 'dropdown', options: ['US', 'EU'], default_value: 'EU' },
+      },
+      'config/iparam_test_data.json': { apiKey: secret, password: `${secret}-pw`, region: 'US' },
+    },
+  }));
+  const { result, code } = await simulateJson(app);
+  assert.equal(code, 0, JSON.stringify(result.error));
+  assert.equal(result.value, `${secret.length}:US`, 'the handler saw the real values');
+  const history = readFileSync(path.join(app, '.fsdev/history.json'), 'utf8');
+  assert.ok(!history.includes(secret), 'no secure value in history.json');
+  const stored = JSON.parse(history);
+  const entry = (Array.isArray(stored) ? stored : stored.runs ?? Object.values(stored).find(Array.isArray))[0];
+  assert.deepEqual(entry.payload.iparams, { apiKey: '••••••••', password: '••••••••', region: 'US' });
+});

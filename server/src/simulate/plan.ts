@@ -2,6 +2,7 @@
 // which iparams, which time limit. Everything the manifest and the files decide is settled here; what only
 // running server.js can tell (is the handler exported, is it a function, does server.js parse) the child
 // decides. Anything wrong here yields a `not-runnable` reason, never an exception.
+import { iparamDefs as parseIparamDefs } from '../core/iparamsForm';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { looksLikeFreshworksManifest, MANIFEST, notAnAppReason, sameScope, SERVER_SCRIPT } from '../core/appLayout';
@@ -36,6 +37,8 @@ export interface PlanInfo {
   dependencies?: Dependencies;
   /** System messages for the run's log (deprecations, fallbacks), in order. */
   notes: { level: 'system'; message: string }[];
+  /** The iparams config/iparams.json marks secure (or password, api_key): masked in what history.json keeps. */
+  secureIparams?: string[];
 }
 
 export type Planned =
@@ -276,6 +279,8 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
     }
   }
   p.iparams = iparams;
+  const secure = parseIparamDefs(iparamDefs.value).filter((d) => d.secure).map((d) => d.name);
+  if (secure.length) info.secureIparams = secure;
   p.event = req.event;
   if (app.dialect === '3.0' && p.currentHost === undefined) {
     p.currentHost = {

@@ -252,6 +252,7 @@ export class HandlerRunner {
       });
       if (failure) planned = { ok: false as const, reason: failure, info: planned.info };
     }
+    const secure = planned.info.secureIparams;
     if (!planned.ok) {
       if (early) discard(early.proc);
       result = { ...base(planned.info), notRunnableReason: planned.reason, durationMs: Math.round(performance.now() - t0) };
@@ -272,7 +273,7 @@ export class HandlerRunner {
       if (!request.debug && !(request.reuseChild && this.warmChild)) setImmediate(() => this.refill());
     }
     // Nothing is written outside an existing app (a mistyped folder must not become one).
-    if (this.opts.recordHistory && isApp) this.record(appDir, result);
+    if (this.opts.recordHistory && isApp) this.record(appDir, withSecureIparamsMasked(result, secure));
     return result;
   }
 
@@ -499,3 +500,18 @@ function tail(stderr: string): string {
     .slice(-5).join('\n');
   return t ? `\n${t}` : '';
 }
+
+/**
+ * The result as history.json keeps it: the values of secure iparams (config/iparams.json's `secure`, password and
+ * api_key types) in the payload replaced by a mask, so a key typed into the Test iparams box never lands in
+ * `.fsdev/` (a folder easily committed). The run itself, and its result in the panel, keep the real values.
+ */
+export function withSecureIparamsMasked(result: SimulationResult, secure: string[] | undefined): SimulationResult {
+  const payload = result.payload as { iparams?: unknown } | undefined;
+  const iparams = payload?.iparams;
+  if (!secure?.length || typeof iparams !== 'object' || iparams === null || Array.isArray(iparams)) return result;
+  const masked = Object.fromEntries(Object.entries(iparams).map(([k, v]) => [k, secure.includes(k) && v !== '' && v !== undefined && v !== null ? SECURE_MASK : v]));
+  return { ...result, payload: { ...payload, iparams: masked } };
+}
+
+export const SECURE_MASK = '••••••••';
