@@ -54,8 +54,12 @@ describe('a quick fix that creates a file opens it', () => {
     assert.ok(fix, `the create-payload fix; offered: ${labels.join(' | ')}`);
     await e.applyQuickFix(fix);
     await e.waitForActiveTab('onDealUpdate.json');
-    await waitFor(() => existsSync(path.join(e.appDir, 'server/test_data/onDealUpdate.json')), { timeout: 10_000, message: 'onDealUpdate.json on disk' });
-    assert.equal(JSON.parse(e.readAppFile('server/test_data/onDealUpdate.json')).event, 'onDealUpdate');
+    // The edit creates the file, then fills it: wait until it is there with its content (seen empty in between).
+    const written = () => {
+      if (!existsSync(path.join(e.appDir, 'server/test_data/onDealUpdate.json'))) return false;
+      try { return JSON.parse(e.readAppFile('server/test_data/onDealUpdate.json')).event === 'onDealUpdate'; } catch { return false; }
+    };
+    await waitFor(written, { timeout: 10_000, message: () => `onDealUpdate.json on disk with the default payload; it holds: ${JSON.stringify(e.readAppFile('server/test_data/onDealUpdate.json').slice(0, 200))}` });
     // The editor shows the new file (its first lines; the rest is scrolled out of view).
     const head = e.readAppFile('server/test_data/onDealUpdate.json').split('\n').slice(0, 3).join('\n');
     await waitFor(async () => (await e.editorText()).startsWith(head), { timeout: 10_000,
