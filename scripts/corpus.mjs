@@ -71,7 +71,8 @@ const CRM_MODULES = new Set(['common', 'contact', 'deal', 'sales_account', 'cust
 
 async function checkApp(model, appDir, name) {
   const copy = mkdtempSync(path.join(tmpdir(), 'fsdev-corpus-app-'));
-  cpSync(appDir, copy, { recursive: true, filter: (src) => !/[\\/](\.git|\.fsdev)$/.test(src) });
+  // verbatimSymlinks: a relative link stays relative (Node would make it absolute, to the corpus: out of the copy).
+  cpSync(appDir, copy, { recursive: true, verbatimSymlinks: true, filter: (src) => !/[\\/](\.git|\.fsdev)$/.test(src) });
   const app = { name, products: [], dialect: '?', family: '?', check: {}, runs: [] };
   try {
     try {
