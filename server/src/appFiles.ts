@@ -1,5 +1,5 @@
 // The one place that reads an app from disk (CLI and simulation engine); the core only sees text.
-import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { MANIFEST, notAnAppReason as notAnAppReasonFor, SERVER_SCRIPT } from './core/appLayout';
 import { TEST_DATA_DIR } from './core/testDataLayout';
@@ -31,8 +31,9 @@ function kindOf(st: Stats): string {
  * A file's text, read only when it is a regular file: a folder, a FIFO or a device at an app's file is
  * answered at once (`notFile` says what it is) instead of hanging on a pipe with no writer or reading forever.
  * The file is opened without blocking (a FIFO's open would wait for a writer) and checked on the open handle.
+ * With `max`, a larger file is not read (`tooLarge`), and no more than its size at the open is read.
  */
-export function readRegularFile(file: string): { text: string } | { missing: true } | { notFile: string } | { error: string } {
+export function readRegularFile(file: string, max?: number): { text: string } | { missing: true } | { notFile: string } | { tooLarge: number } | { error: string } {
   let fd: number;
   try {
     fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
@@ -46,7 +47,13 @@ export function readRegularFile(file: string): { text: string } | { missing: tru
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) return { notFile: kindOf(st) };
-    return { text: readFileSync(fd, 'utf8') };
+    if (max === undefined) return { text: readFileSync(fd, 'utf8') };
+    if (st.size > max) return { tooLarge: st.size };
+    // Bounded: never more than the size seen, however the file grows meanwhile.
+    const buf = Buffer.alloc(st.size);
+    let n = 0;
+    for (let got = 1; n < buf.length && got > 0; n += got) got = readSync(fd, buf, n, buf.length - n, n);
+    return { text: buf.toString('utf8', 0, n) };
   } catch (e) {
     return { error: (e as NodeJS.ErrnoException).code ?? (e as Error).message };
   } finally {

@@ -4,12 +4,12 @@
 // format; istanbul-lib-coverage merges and istanbul-reports writes the reports. A file whose text changed
 // since its counts were stored starts over (old offsets would land on the wrong code).
 import { createHash } from 'node:crypto';
-import { closeSync, constants, existsSync, fstatSync, openSync, readSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { createCoverageMap, type CoverageMap, type CoverageMapData } from 'istanbul-lib-coverage';
 import { createContext } from 'istanbul-lib-report';
 import { linkOutOnPath } from '../appLinks';
-import { outsideApp } from '../appFiles';
+import { outsideApp, readRegularFile } from '../appFiles';
 import { toIstanbulCoverage, type IstanbulFileCoverage } from '../core/coverageMap';
 import type { ScriptCoverage } from './types';
 
@@ -39,24 +39,8 @@ export function readRegularAppFile(appDir: string, file: string, max: number): s
   if (!path.isAbsolute(file) || outsideApp(appDir, file) !== undefined) return undefined;
   const rel = path.relative(appDir, file);
   if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
-  let fd: number | undefined;
-  try {
-    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-    const st = fstatSync(fd);
-    if (!st.isFile() || st.size > max) return undefined;
-    const buf = Buffer.alloc(st.size);
-    let n = 0;
-    while (n < buf.length) {
-      const got = readSync(fd, buf, n, buf.length - n, n);
-      if (got === 0) break;
-      n += got;
-    }
-    return buf.toString('utf8', 0, n);
-  } catch {
-    return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+  const r = readRegularFile(file, max);
+  return 'text' in r ? r.text : undefined;
 }
 
 /** Istanbul data of the scripts: regular files inside the app (others are skipped; files that do not parse, with a note). */
