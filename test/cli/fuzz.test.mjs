@@ -29,7 +29,8 @@ function fsdev(args, cwd) {
 /** A copy of the example app, its onContactCreate handler replaced when `handler` is given. */
 function exampleApp(name, handler) {
   const dir = path.join(tmp, name);
-  cpSync(path.join(repoRoot, 'examples/crm-app'), dir, { recursive: true });
+  // Without the example's own .fsdev/ (`npm start` simulates it there): the tests look at what fuzz writes.
+  cpSync(path.join(repoRoot, 'examples/crm-app'), dir, { recursive: true, filter: (src) => path.basename(src) !== '.fsdev' });
   if (handler) {
     const file = path.join(dir, 'server/server.js');
     const src = readFileSync(file, 'utf8').replace(/onContactCreateHandler: async function \(args\) \{/, `onContactCreateHandler: async function (args) {\n    ${handler}`);
