@@ -268,23 +268,25 @@ export class Editor {
    */
   async openFile(rel, { group = 1 } = {}) {
     const base = path.basename(rel);
-    // One retry: right after a navigation (F12, a quick fix) the workbench can swallow the quick-open's Enter.
+    // Retries: right after a navigation (F12, a quick fix) the workbench can swallow the quick-open's Enter, and
+    // right after a Testing-view run (coverage, results) it can swallow the typed path itself.
     for (let attempt = 1; ; attempt++) {
-      await this.ensureWorkbenchFocus();
-      await this.key('Escape');
-      await this.key(`Mod+${group}`);
-      const input = await this.openQuickInput('Mod+P');
-      // An absolute path resolves directly; a relative one waits for the workspace file search (slow on a busy machine).
-      await input.fill(path.join(this.appDir, rel));
-      await waitFor(async () => (await this.quickPickLabels()).some((l) => l.includes(base)),
-        { timeout: 10_000, message: `quick open to list ${rel}` });
-      await sleep(200);
-      await this.key('Enter');
       try {
+        await this.ensureWorkbenchFocus();
+        await this.key('Escape');
+        if (attempt > 1) await this.dismissNotifications();
+        await this.key(`Mod+${group}`);
+        const input = await this.openQuickInput('Mod+P');
+        // An absolute path resolves directly; a relative one waits for the workspace file search (slow on a busy machine).
+        await input.fill(path.join(this.appDir, rel));
+        await waitFor(async () => (await this.quickPickLabels()).some((l) => l.includes(base)),
+          { timeout: 10_000, message: `quick open to list ${rel}` });
+        await sleep(200);
+        await this.key('Enter');
         await this.waitForActiveTab(base, attempt === 1 ? 4_000 : 10_000);
         break;
       } catch (e) {
-        if (attempt >= 2) throw e;
+        if (attempt >= 3) throw e;
       }
     }
     await this.focusEditor();
