@@ -3,6 +3,7 @@ import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, r
 import * as path from 'node:path';
 import { MANIFEST, notAnAppReason as notAnAppReasonFor, SERVER_SCRIPT } from './core/appLayout';
 import { TEST_DATA_DIR } from './core/testDataLayout';
+import { CONFIG_DIR, isConfigFile } from './core/configFiles';
 import type { AppFiles } from './core/types';
 
 export { MANIFEST };
@@ -92,11 +93,22 @@ export async function loadAppFiles(appDir: string): Promise<AppFiles> {
   }
   const script = readTextIfFile(path.join(appDir, SERVER_SCRIPT));
   const testData = listTestData(appDir);
+  const config = listConfigFiles(appDir).flatMap((rel) => {
+    const text = readAppFile(appDir, rel);
+    return typeof text === 'string' ? [{ path: rel, text }] : [];
+  });
   return {
     manifest: { path: MANIFEST, text: manifest.text },
     serverScript: script === undefined ? undefined : { path: SERVER_SCRIPT, text: script },
     testData,
+    config,
   };
+}
+
+/** config/*.json and config/*.html (the files the core's model reads), relative, sorted. */
+export function listConfigFiles(appDir: string): string[] {
+  return readDir(path.join(appDir, CONFIG_DIR)).filter((e) => !e.isDirectory())
+    .map((e) => `${CONFIG_DIR}/${e.name}`).filter(isConfigFile).sort();
 }
 
 /**

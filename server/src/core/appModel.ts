@@ -2,6 +2,7 @@
 import { parseManifest, type ManifestModel } from './manifest';
 import { eventsArrayRegistrations, parseServerScript, type ParsedScript } from './serverScript';
 import { classifyTestData } from './testDataLayout';
+import { parseConfigFile, type ConfigFile } from './configFiles';
 import type { AppFiles, AppModel } from './types';
 
 export { SERVER_SCRIPT } from './appLayout';
@@ -10,6 +11,8 @@ export interface App extends AppModel {
   manifest: ManifestModel;
   script?: ParsedScript;
   files: AppFiles;
+  /** The config/ files read, parsed (empty when the caller read none). */
+  config: ConfigFile[];
 }
 
 /**
@@ -31,6 +34,7 @@ export function buildAppModel(files: AppFiles, previous?: App): App {
   const app = {
     platformVersion: manifest.platformVersion, dialect: manifest.dialect, scopes, registrations, script,
     testData: [] as AppModel['testData'], parseProblems: manifest.problems, manifest, files,
+    config: (files.config ?? []).map((f) => previous?.config.find((p) => p.path === f.path && p.text === f.text) ?? parseConfigFile(f)),
   };
   app.testData = classifyTestData(app, files.testData);
   return app;

@@ -122,6 +122,8 @@ export interface AppFiles {
   serverScript?: { path: string; text: string };
   /** Paths relative to the app, forward slashes, e.g. `server/test_data/onDealCreate.json`. */
   testData: string[];
+  /** config/*.json and config/*.html with their text (see core/configFiles.ts); absent: not read by this caller. */
+  config?: { path: string; text: string }[];
 }
 
 export interface AppModel {
