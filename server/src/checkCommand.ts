@@ -6,7 +6,8 @@ import { loadAppFiles, notAFile, notAnAppReason, readAppFile } from './appFiles'
 import { FORMATS, hintLines, toGithubAnnotations, toSarif, toText, type CheckFormat, type CheckRow } from './checkFormats';
 import { SERVER_SCRIPT } from './core/appLayout';
 import { escapeControl, safeTerminalText } from './core/safeText';
-import { diagnoseApp, sortDiagnostics, unreadableFile } from './core/diagnoseApp';
+import { checkUsage, diagnoseApp, internalError, notAnApp, sortDiagnostics, unreadableFile } from './core/diagnoseApp';
+import type { Rule } from './core/rules';
 
 /** `[appDir] [--json] [--format f | --format=f]`; `error` is a usage error (format is then the one asked, if valid). */
 function parseArgs(args: string[]): { appDir: string; format: CheckFormat; error?: string } {
@@ -31,20 +32,20 @@ export async function checkCommand(args: string[]): Promise<number> {
   const { appDir, format, error } = parseArgs(args);
   // A machine format prints its document whatever happens, exit 2 included: a script parsing stdout never
   // meets an empty one. The reason also goes to stderr for people.
-  const fail = (code: string, message: string) => {
+  const fail = ({ code }: Rule, message: string) => {
     process.stderr.write(`fsdev check: ${safeTerminalText(message)}\n`);
     if (format !== 'text') {
       print([{ file: 'manifest.json', line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code, message }], appDir, format, '');
     }
     return 2;
   };
-  if (error) return fail('usage', error);
+  if (error) return fail(checkUsage, error);
   try {
     const notApp = await notAnAppReason(appDir);
-    if (notApp) return fail('not-an-app', notApp);
+    if (notApp) return fail(notAnApp, notApp);
     return await checkApp(appDir, format);
   } catch (e) {
-    return fail('internal-error', `the check could not finish: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    return fail(internalError, `the check could not finish: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
   }
 }
 

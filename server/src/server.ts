@@ -20,7 +20,7 @@ import { validatePayload } from './core/payloadValidation';
 import { attributePath } from './core/jsonLocate';
 import { quickFixesFor, type FileEdit } from './core/quickFixes';
 import { classifyTestData, TEST_DATA_DIR } from './core/testDataLayout';
-import { offsetAt } from './core/textPositions';
+import { offsetAt, START } from './core/textPositions';
 import type { Diagnostic } from './core/types';
 import {
   AppChangedNotification, AppEventsRequest, CreateTestCommand, DebugCommand, DefaultPayloadRequest, FuzzCommand, SimulateCommand, ValidatePayloadRequest,
@@ -201,10 +201,9 @@ export function startServer(connection: Connection): void {
     }
     if (at.rel.startsWith(TEST_DATA_DIR + '/')) {
       const t = payloadLensTarget(app, at.rel);
-      const zero = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
       return t ? [
-        { range: zero, command: { title: `▶ Simulate ${t.event} with this payload`, command: SimulateCommand, arguments: [target(t.event, t.scope, at.abs)] } },
-        { range: zero, command: { title: 'Debug', command: DebugCommand, arguments: [target(t.event, t.scope, at.abs)] } },
+        { range: START, command: { title: `▶ Simulate ${t.event} with this payload`, command: SimulateCommand, arguments: [target(t.event, t.scope, at.abs)] } },
+        { range: START, command: { title: 'Debug', command: DebugCommand, arguments: [target(t.event, t.scope, at.abs)] } },
       ] : [];
     }
     return [];

@@ -2,9 +2,11 @@
 // (guardNesting, checkApp, checkPayloadFile) with a cache per file, so both report the same problems.
 import { MANIFEST, SERVER_SCRIPT } from './appLayout';
 import { buildAppModel, type App } from './appModel';
-import { checkApp, diag, START } from './checks';
+import { checkApp } from './checks';
 import { guardNesting } from './nesting';
 import { checkPayloadFile } from './payloadChecks';
+import { defineRule } from './rules';
+import { START } from './textPositions';
 import type { AppFiles, Diagnostic } from './types';
 
 /** A payload file's text; `{ unreadable }` says why it could not be read (reported on that file). */
@@ -27,9 +29,32 @@ export function diagnoseApp(files: AppFiles, payloadText: PayloadText): { app: A
   return { app, diagnostics };
 }
 
+export const fileUnreadable = defineRule({
+  code: 'file-unreadable', severity: 'error', source: 'ours',
+  short: 'A file of the app that cannot be read, or that links outside the app.',
+  full: 'A payload that is a folder or has no read permission, a server.js that is a folder or a FIFO, or a file that links outside the app folder is not read (in check, the editor and simulate alike): said on the file, and the rest of the app is still checked.',
+});
+
+// `fsdev check` itself could not check (exit code 2): the one row a machine format prints then, on manifest.json.
+export const checkUsage = defineRule({
+  code: 'usage', severity: 'error', source: 'ours',
+  short: '`fsdev check` was called with arguments it does not take.',
+  full: 'An unknown option, two app folders, or a --format other than text, json, sarif or github: nothing is checked, and the command exits with code 2.',
+});
+export const notAnApp = defineRule({
+  code: 'not-an-app', severity: 'error', source: 'ours',
+  short: 'The folder given to `fsdev check` is not a Freshworks app.',
+  full: 'The folder does not exist or has no manifest.json (or it is not a regular file): nothing is checked, and the command exits with code 2.',
+});
+export const internalError = defineRule({
+  code: 'internal-error', severity: 'error', source: 'ours',
+  short: 'The check could not finish: a bug of fsdev, with its stack.',
+  full: 'An exception escaped the checks; the message carries its stack trace so it can be reported. The command exits with code 2.',
+});
+
 /** A file the app lists but that could not be read: said on the file, the rest of the app is still checked. */
 export function unreadableFile(file: string, message: string): Diagnostic {
-  return diag(file, START, 'error', 'file-unreadable', message);
+  return fileUnreadable.at(file, START, message);
 }
 
 const ORDER = { error: 0, warning: 1, information: 2, hint: 3 } as const;

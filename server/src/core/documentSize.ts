@@ -1,8 +1,9 @@
 // The largest manifest or payload the language server analyses as it is typed. Above it the editor gets one
 // information saying so, and fast empty answers, instead of a parse of megabytes on every request.
 import { MANIFEST } from './appLayout';
-import { diag, START } from './checks';
 import { kb, PAYLOAD_LIMITS, utf8Length } from './payloadValidation';
+import { defineRule } from './rules';
+import { START } from './textPositions';
 import type { Diagnostic } from './types';
 
 /**
@@ -11,6 +12,12 @@ import type { Diagnostic } from './types';
  * few KB, and fdk refuses to pack an app whose whole package is over 5 MB.
  */
 export const LIVE_SIZE_LIMIT = 1024 * 1024;
+
+export const tooLargeToAnalyse = defineRule<{ size: number; limit: number }>({
+  code: 'too-large-to-analyse', severity: 'information', source: 'ours',
+  short: 'Editor only: a manifest or payload over 1 MB is not analysed as you type.',
+  full: 'Checks, completion, hover, code lenses and quick fixes are off for a manifest or payload over 1 MB (four times the largest payload a product event can carry) until it is smaller, instead of a parse of megabytes on every keystroke; `fsdev check` still checks it.',
+});
 
 /** The information for a manifest or payload too large to analyse as it is typed; undefined for any other. */
 export function liveSizeLimit(file: string, text: string, limit = LIVE_SIZE_LIMIT): Diagnostic | undefined {
@@ -22,7 +29,7 @@ export function liveSizeLimit(file: string, text: string, limit = LIVE_SIZE_LIMI
   const what = manifest ? 'manifest.json' : 'This payload';
   const platform = manifest ? '' : `; the platform accepts at most ${kb(PAYLOAD_LIMITS.product)} for a product event`;
   const off = manifest ? 'for every file of this app' : 'for this file';
-  return diag(file, START, 'information', 'too-large-to-analyse',
+  return tooLargeToAnalyse.at(file, START,
     `${what} is ${mb(size)}: too large to analyse as you type (the limit is ${mb(limit)}${platform}). Checks, completion, hover, `
     + `code lenses and quick fixes are off ${off} until it is smaller; \`fsdev check\` still checks it.`, { size, limit });
 }

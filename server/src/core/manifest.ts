@@ -3,7 +3,22 @@
 import { parseTree, findNodeAtLocation, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { positionAt, rangeOf } from './textPositions';
 import { MAX_REPORTED, reportCut } from './reportCap';
+import { defineRule } from './rules';
 import type { Diagnostic, Dialect, EventRegistration, Range, Scope } from './types';
+
+/** `total` and `listed` only on the finding that ends a capped list (reportCap.ts). */
+type CutData = { total: number; listed: number };
+
+export const jsonSyntax = defineRule<CutData>({
+  code: 'json-syntax', severity: 'error', source: 'platform', fdkRule: 'json-syntax',
+  short: 'Malformed JSON (manifest or payload), trailing commas and comments included.',
+  full: 'The platform and fdk read manifest.json and the payloads with JSON.parse, which rejects trailing commas and comments too. At most 100 are listed a file, then one saying how many the parser found in all (a stray quote in a large file turns every later string inside out: tens of thousands).',
+});
+export const duplicateKey = defineRule<CutData>({
+  code: 'duplicate-key', severity: 'warning', source: 'ours',
+  short: 'A manifest key given twice in one object.',
+  full: 'JSON.parse, which the platform uses, keeps the last of a key given twice (platform-version, a product, ...) and silently ignores the earlier one; check and simulate do the same. At most 100 are listed, then one saying how many. Inside an `events` object, duplicate-event says it instead.',
+});
 
 export interface ManifestModel {
   root?: Node;
@@ -58,7 +73,7 @@ export function parseManifest(text: string, file = 'manifest.json'): ManifestMod
       problems.push(reportCut(problems[0], text, start, errors.length, 'Malformed JSON: the parser reports more errors'));
       break;
     }
-    problems.push({ file, range: rangeOf(text, start, start + (comma !== undefined ? 1 : Math.max(1, e.length))), severity: 'error', code: 'json-syntax', message });
+    problems.push(jsonSyntax.at(file, rangeOf(text, start, start + (comma !== undefined ? 1 : Math.max(1, e.length))), message));
   }
   problems.push(...duplicateKeys(root, text, file));
   // A key given twice: JSON.parse (the platform's reader) keeps the last one, and so do we.
@@ -146,8 +161,8 @@ function duplicateKeys(root: Node | undefined, text: string, file: string): Diag
         else if (earlier) {
           // The line from the cached line table: counting line breaks before each duplicate was O(n²) over a file of them.
           const line = positionAt(text, p.keyNode.offset).line + 1;
-          out.push({ file, range: rangeOf(text, earlier.keyNode.offset, earlier.keyNode.offset + earlier.keyNode.length), severity: 'warning',
-            code: 'duplicate-key', message: `"${p.key}" is given again on line ${line}: JSON.parse (which the platform uses) keeps the last one and ignores this one.` });
+          out.push(duplicateKey.at(file, rangeOf(text, earlier.keyNode.offset, earlier.keyNode.offset + earlier.keyNode.length),
+            `"${p.key}" is given again on line ${line}: JSON.parse (which the platform uses) keeps the last one and ignores this one.`));
         }
         seen.set(p.key, p);
       }

@@ -6,7 +6,7 @@ import { catalogue, eventsFor, findEvent } from './catalogue';
 import { findCallback, SERVER_SCRIPT, type App } from './appModel';
 import { testDataFor } from './testDataLayout';
 import { escapeMarkdown } from './safeText';
-import { rangeContains, rangeOf } from './textPositions';
+import { rangeContains, rangeOf, START } from './textPositions';
 import type { CatalogueEvent, ExportedCallback, Position, Range, Scope } from './types';
 
 const KIND_WORDS = { product: 'Product event', 'app-setup': 'App set-up event', external: 'External event', scheduled: 'Scheduled event' } as const;
@@ -161,7 +161,6 @@ function handlerHoverText(handler: string, c: ExportedCallback | undefined): str
 
 /** Go to definition: from a handler value to its callback in server.js, from an event to its test payload. */
 export function definitionAt(app: App, file: string, pos: Position): { file: string; range: Range } | null {
-  const start: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   for (const reg of app.registrations) {
     if (reg.file !== file) continue;
     if (reg.handler && reg.handlerRange && rangeContains(reg.handlerRange, pos)) {
@@ -170,7 +169,7 @@ export function definitionAt(app: App, file: string, pos: Position): { file: str
     }
     if (rangeContains(reg.eventRange, pos)) {
       const payload = testDataFor(app, reg.event, reg.scope);
-      if (payload) return { file: payload.path, range: start };
+      if (payload) return { file: payload.path, range: START };
     }
   }
   return null;

@@ -1,4 +1,5 @@
 // Guards the parsers against pathological nesting: jsonc-parser and acorn(-loose) recurse once per level.
+import { defineRule } from './rules';
 import { rangeOf } from './textPositions';
 import type { Diagnostic } from './types';
 
@@ -47,10 +48,16 @@ function nestsDeeperThan(text: string, max: number): boolean {
   return false;
 }
 
+export const nestingTooDeep = defineRule({
+  code: 'nesting-too-deep', severity: 'warning', source: 'ours',
+  short: 'Brackets nested over 256 levels: that part of the file is not checked.',
+  full: 'The parsers recurse once per level and would overflow the stack on pathological nesting; everything deeper than 256 levels is blanked before parsing (deep but valid JSON stays valid) and left unchecked. Real files nest a few dozen levels.',
+});
+
 /** The text the parsers may be given, and the warning that says which part was left out. */
 export function guardNesting(file: string, text: string): { text: string; diagnostics: Diagnostic[] } {
   const f = flattenDeepNesting(text);
   if (!f) return { text, diagnostics: [] };
-  return { text: f.text, diagnostics: [{ file, range: rangeOf(text, f.cut, f.cut + 1), severity: 'warning', code: 'nesting-too-deep',
-    message: `Brackets nested more than ${MAX_NESTING} levels deep: this part of the file is not checked.` }] };
+  return { text: f.text, diagnostics: [nestingTooDeep.at(file, rangeOf(text, f.cut, f.cut + 1),
+    `Brackets nested more than ${MAX_NESTING} levels deep: this part of the file is not checked.`)] };
 }

@@ -3,13 +3,30 @@
 import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import { findEvent, otherProductEvents } from './catalogue';
 import type { App } from './appModel';
-import { diag, otherScope, START } from './checks';
+import { otherScope } from './checks';
 import { locateAll } from './jsonLocate';
-import { analysePayload, type PayloadAnalysis, type PayloadValidationOptions } from './payloadValidation';
+import { jsonSyntax } from './manifest';
+import { analysePayload, payloadSchemaRule, payloadUnknownEvent, type PayloadAnalysis, type PayloadValidationOptions, type SchemaFindingData } from './payloadValidation';
+import { defineRule } from './rules';
 import { classifyTestData, expectedTestDataPath } from './testDataLayout';
-import { rangeOf } from './textPositions';
+import { rangeOf, START } from './textPositions';
 import type { Diagnostic, ProductName, Scope } from './types';
 
+export const payloadEventMismatch = defineRule<{ event: string }>({
+  code: 'payload-event-mismatch', severity: 'warning', source: 'ours', fixable: true,
+  short: 'The payload\'s "event" disagrees with its file name.',
+  full: 'The simulator reads the payload for the event its file is named after and overwrites "event" with that name before the call, so the value in the file misleads. A quick fix sets it.',
+});
+export const payloadNotRegistered = defineRule<{ expected: string }>({
+  code: 'payload-not-registered', severity: 'hint', source: 'ours',
+  short: 'A payload that is never used: its event is not registered, or it is not where the simulator reads it.',
+  full: 'A hint for a payload of an event the manifest does not register (fdk writes a payload for every event, about 20 in a new app; the Problems panel lists no hints, the file shows it on hover, `fsdev check` gives one line for all); an information when a registered event\'s payload is not where the dialect\'s simulator reads it.',
+});
+export const payloadLegacyType = defineRule<SchemaFindingData & { newText?: string; title: string }>({
+  code: 'payload-legacy-type', severity: 'warning', source: 'ours', fixable: true,
+  short: 'A value of the type older fdk versions generated, which fdk still runs.',
+  full: '`account_id` a number, `timestamp` a string, onExternalEvent\'s `data` a string: older fdk versions generated these payloads and fdk runs them as they are, while the platform sends the documented type. A quick fix converts the value.',
+});
 
 /** The product whose payload shape applies to a scope: 3.0 modules are Freshworks CRM's. */
 export function productOf(app: Pick<App, 'scopes' | 'dialect'>, scope?: Scope): ProductName {
@@ -65,7 +82,7 @@ export function checkPayloadFile(app: App, path: string, text: string, analyse: 
     out = payloadSyntaxDiagnostics(text, path);
     // Case-insensitive: fdk itself writes Freshteam's onNewHireCreate payload as onNewhireCreate.json.
     if (!otherProductEvents(other).some((e) => e.name.toLowerCase() === event.toLowerCase()) && !findEvent(event)) {
-      out.push(diag(path, START, 'warning', 'payload-unknown-event',
+      out.push(payloadUnknownEvent.at(path, START,
         `Unknown event "${event}" for ${other === '*' ? 'this module' : other}, so this payload is never used.`, { event }));
       return out;
     }
@@ -88,7 +105,7 @@ export function checkPayloadFile(app: App, path: string, text: string, analyse: 
       eventNode = span && { ...span, value: ownEvent };
     }
     if (eventNode && typeof eventNode.value === 'string' && eventNode.value !== event) {
-      out.push(diag(path, rangeOf(text, eventNode.offset, eventNode.end), 'warning', 'payload-event-mismatch',
+      out.push(payloadEventMismatch.at(path, rangeOf(text, eventNode.offset, eventNode.end),
         `This payload says "event": "${eventNode.value}" but its file is for ${event}. The simulator overwrites "event" with "${event}" before the call.`, { event }));
     }
   }
@@ -96,14 +113,14 @@ export function checkPayloadFile(app: App, path: string, text: string, analyse: 
     // A hint, not an information: fdk writes a payload for every event (about 20 in a new app), and 20 entries
     // would bury the Problems panel, which lists no hints; the file still says it on hover, `fsdev check` in one line.
     const where = file.scope ? ` for ${file.scope.kind} ${file.scope.name}` : '';
-    out.push(diag(path, START, 'hint', 'payload-not-registered',
+    out.push(payloadNotRegistered.at(path, START,
       `${event} is not registered${where} in manifest.json, so this payload is never used.`));
   } else if (registered && !sameEvent.some((r) => expectedTestDataPath(app, r.event, r.scope) === path)) {
     // Registered, but not where this dialect's simulator looks (a flat file in an omni or 3.0 app, a
     // product folder in a single-product app): the file is never read either, and the user is told so.
     const expected = expectedTestDataPath(app, event, sameEvent[0].scope);
-    out.push(diag(path, START, 'information', 'payload-not-registered',
-      `The simulator reads the ${event} payload from ${expected}, so this file is never used.`, { expected }));
+    out.push(payloadNotRegistered.at(path, START,
+      `The simulator reads the ${event} payload from ${expected}, so this file is never used.`, { expected }, 'information'));
   }
   return out;
 }
@@ -119,7 +136,7 @@ export function payloadSyntaxDiagnostics(text: string, path: string): Diagnostic
     JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
     return [];
   } catch {
-    return analysePayload(text, path, {}).diagnostics.filter((d) => d.code === 'json-syntax');
+    return analysePayload(text, path, {}).diagnostics.filter((d) => jsonSyntax.match(d));
   }
 }
 
@@ -130,12 +147,13 @@ export function payloadSyntaxDiagnostics(text: string, path: string): Diagnostic
  */
 function relaxSchemaFindings(diags: Diagnostic[], event: string, value: unknown, registered: boolean): Diagnostic[] {
   return diags.map((d) => {
-    if (d.code !== 'payload-schema') return d;
-    const legacy = legacyFix(d.data?.path, event, value);
-    if (legacy) {
-      return { ...d, severity: 'warning', code: 'payload-legacy-type',
-        message: `${legacy.what} is ${legacy.is} here, as older fdk versions generated it; the platform sends ${legacy.should}. fdk runs it as it is.`,
-        data: { ...d.data, newText: legacy.newText, title: legacy.title } };
+    const schema = payloadSchemaRule.match(d);
+    if (!schema) return d;
+    const legacy = legacyFix(schema.data?.path, event, value);
+    if (legacy && schema.data) {
+      return payloadLegacyType.at(d.file, d.range,
+        `${legacy.what} is ${legacy.is} here, as older fdk versions generated it; the platform sends ${legacy.should}. fdk runs it as it is.`,
+        { ...schema.data, newText: legacy.newText, title: legacy.title });
     }
     if (!registered) return { ...d, severity: 'warning', message: `${d.message} (${event} is not registered, so this payload is never used.)` };
     // `{}` is a placeholder real apps keep (fdk runs it, filling in only event and iparams): say what is missing, do not fail.

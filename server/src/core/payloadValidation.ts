@@ -9,7 +9,9 @@ import { locateAll, pointerSegments, type JsonSpan } from './jsonLocate';
 import { schemaWalker, type SchemaError } from './schemaValidator';
 import { rangeOf } from './textPositions';
 import { MAX_REPORTED, reportCut } from './reportCap';
-import type { CatalogueEvent, Diagnostic, ProductName, Range, Severity } from './types';
+import { jsonSyntax } from './manifest';
+import { defineRule } from './rules';
+import type { CatalogueEvent, Diagnostic, ProductName, Range } from './types';
 
 export interface PayloadValidationOptions {
   /** The event the payload is for (e.g. from its file name); defaults to the payload's own `"event"` value. */
@@ -63,10 +65,23 @@ export function payloadValidator(event: string, product: ProductName): Validate 
   return v;
 }
 
-function diagnostic(file: string, range: Range, severity: Severity, code: string, message: string,
-  data?: Record<string, unknown>): Diagnostic {
-  return data ? { file, range, severity, code, message, data } : { file, range, severity, code, message };
-}
+export const payloadTooLarge = defineRule<{ size: number; limit: number }>({
+  code: 'payload-too-large', severity: 'warning', source: 'documentation',
+  short: 'A payload over the platform\'s size limit.',
+  full: 'The platform accepts at most 256 KB for a product event\'s payload, 100 KB for an external event\'s and 4 KB for the `data` of a scheduled event ($schedule.create); a larger test payload describes an event the platform never sends.',
+});
+export const payloadUnknownEvent = defineRule<{ event: string; product?: ProductName; suggestion?: string }>({
+  code: 'payload-unknown-event', severity: 'warning', source: 'ours',
+  short: 'A payload file named after no known event, or of another product\'s event.',
+  full: 'The payload\'s event is not one of the product\'s events, so its schema is unknown and nothing else is checked (one message, no cascade); a did-you-mean is offered. `server/test_data/<function>.json` of a manifest `functions` entry is a server method\'s input: only its JSON is checked.',
+});
+/** The facts of a schema finding a fix reads: the JSON pointer of the value, ajv's keyword and its parameters. */
+export type SchemaFindingData = { path: string; keyword: string; missingProperty?: unknown; allowedValues?: unknown };
+export const payloadSchemaRule = defineRule<SchemaFindingData>({
+  code: 'payload-schema', severity: 'error', source: 'documentation',
+  short: 'A payload value or key that breaks the event\'s documented schema.',
+  full: 'The test payload is validated against the JSON Schema of its event (from the platform\'s documentation), each problem on the offending value, or on the key of an object missing a property. A warning when the event is not registered (the payload is never used) or the payload is an empty placeholder fdk still runs.',
+});
 
 /** Where the values at some JSON pointers sit: skimmed from the text when it parsed, else from the jsonc tree. */
 type Spans = (pointers: string[], withKeys?: string[]) => Map<string, JsonSpan>;
@@ -165,8 +180,7 @@ function sizeDiagnostics(text: string, file: string, ev: CatalogueEvent, spans: 
     const size = utf8Length(text);
     if (size > limit) {
       const first = Math.max(0, text.search(/\S/));
-      out.push(diagnostic(file, rangeOf(text, first, Math.min(text.length, first + 1)), 'warning',
-        'payload-too-large',
+      out.push(payloadTooLarge.at(file, rangeOf(text, first, Math.min(text.length, first + 1)),
         `Payload is ${kb(size)}; the platform accepts at most ${kb(limit)} for ${ev.kind === 'external' ? 'external' : 'product'} events.`,
         { size, limit }));
     }
@@ -176,7 +190,7 @@ function sizeDiagnostics(text: string, file: string, ev: CatalogueEvent, spans: 
     if (dataNode && (dataNode.end - dataNode.offset) * 3 > PAYLOAD_LIMITS.scheduledData) {
       const size = utf8Length(text.slice(dataNode.offset, dataNode.end));
       if (size > PAYLOAD_LIMITS.scheduledData) {
-        out.push(diagnostic(file, objectAnchor(text, dataNode), 'warning', 'payload-too-large',
+        out.push(payloadTooLarge.at(file, objectAnchor(text, dataNode),
           `Scheduled-event data is ${kb(size)}; $schedule.create accepts at most 4 KB.`, { size, limit: PAYLOAD_LIMITS.scheduledData }));
       }
     }
@@ -217,10 +231,10 @@ export function analysePayload(text: string, file: string, opts: PayloadValidati
       offsets.add(e.offset);
       if (out.length === MAX_REPORTED) { out.push(reportCut(out[0], text, Math.min(e.offset, text.length), errors.length, 'Malformed JSON: the parser reports more errors')); break; }
       const end = Math.min(text.length, e.offset + Math.max(e.length, 1));
-      out.push(diagnostic(file, rangeOf(text, Math.min(e.offset, text.length), end), 'error', 'json-syntax',
+      out.push(jsonSyntax.at(file, rangeOf(text, Math.min(e.offset, text.length), end),
         syntaxMessage(printParseErrorCode(e.error))));
     }
-    if (!out.length) out.push(diagnostic(file, rangeOf(text, 0, Math.min(1, text.length)), 'error', 'json-syntax', 'Invalid JSON.'));
+    if (!out.length) out.push(jsonSyntax.at(file, rangeOf(text, 0, Math.min(1, text.length)), 'Invalid JSON.'));
   }
 
   const obj = parsed && value && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : undefined;
@@ -243,7 +257,7 @@ export function analysePayload(text: string, file: string, opts: PayloadValidati
     const whole = found.get('');
     const range = eventNode ? spanRange(text, eventNode) : whole ? objectAnchor(text, whole) : rangeOf(text, 0, 0);
     const base = ev ? `${eventName} is an event of ${ev.products.join(' and ')}, not of ${product}` : `Unknown event "${eventName}"`;
-    out.push(diagnostic(file, range, 'warning', 'payload-unknown-event',
+    out.push(payloadUnknownEvent.at(file, range,
       `${base}, so this payload cannot be checked.${suggestion ? ` Did you mean "${suggestion}"?` : ''}`,
       { event: eventName, product, ...(suggestion ? { suggestion } : {}) }));
     return done();
@@ -269,10 +283,10 @@ export function analysePayload(text: string, file: string, opts: PayloadValidati
         const prop = node.keys?.get(String(e.params.additionalProperty));
         range = prop ? spanRange(text, prop) : objectAnchor(text, node);
       } else range = spanRange(text, node);
-      const data: Record<string, unknown> = { path: e.instancePath, keyword: e.keyword };
+      const data: SchemaFindingData = { path: e.instancePath, keyword: e.keyword };
       if (e.keyword === 'required') data.missingProperty = e.params.missingProperty;
       if (e.keyword === 'enum') data.allowedValues = e.params.allowedValues;
-      out.push(diagnostic(file, range, 'error', 'payload-schema', message, data));
+      out.push(payloadSchemaRule.at(file, range, message, data));
     }
   }
   out.push(...sizeDiagnostics(text, file, ev, spans, value));

@@ -4,8 +4,10 @@ import { applyEdits, format, getNodeValue, modify, type FormattingOptions } from
 import { defaultPayloadText, findEvent } from './catalogue';
 import { findCallback, SERVER_SCRIPT, type App } from './appModel';
 import { objectProperties } from './manifest';
-import { productOf } from './payloadChecks';
-import { offsetAt, rangeOf } from './textPositions';
+import { eventNotInScope, eventsBlockIgnored, handlerKeyTypo, handlerNotDefined, handlerNotVisible, noTestData, serverScriptMissing, unknownEvent } from './checks';
+import { payloadEventMismatch, payloadLegacyType, productOf } from './payloadChecks';
+import type { Rule } from './rules';
+import { offsetAt, rangeOf, START } from './textPositions';
 import type { Diagnostic, Range, Scope } from './types';
 
 export interface FileEdit {
@@ -16,50 +18,57 @@ export interface FileEdit {
 }
 export interface QuickFix { title: string; diagnostic: Diagnostic; edits: FileEdit[]; preferred?: boolean }
 
+/** The fixes of one rule's diagnostic, its `data` typed as the rule declares it. */
+export type Fix<D extends Record<string, unknown> | undefined = Record<string, unknown> | undefined> =
+  (app: App, d: Diagnostic & { data?: D }, payloadText?: string) => QuickFix[];
+
+/** A rule and its fix, for the table below: the fix's `data` type is checked against the rule's. */
+function fixOf<D extends Record<string, unknown> | undefined>(rule: Rule<D>, fix: Fix<D>): [string, Fix] {
+  return [rule.code, (app, d, payloadText) => { const own = rule.match(d); return own ? fix(app, own, payloadText) : []; }];
+}
+
+/** The quick fixes, by rule: one line per rule with a fix (a new rule module exports its fix and adds its line). */
+const FIXES = new Map<string, Fix>([
+  fixOf(unknownEvent, (app, d) => (d.data?.suggestion !== undefined ? one(d, `Change to '${d.data.suggestion}'`, [replaceToken(app, d, d.data.suggestion)]) : [])),
+  fixOf(handlerKeyTypo, (_app, d) => one(d, 'Change the key to "handler"', [{ file: d.file, edits: [{ range: d.range, newText: '"handler"' }] }])),
+  fixOf(handlerNotDefined, fixMissingCallback),
+  fixOf(serverScriptMissing, fixMissingCallback),
+  fixOf(handlerNotVisible, (app, d) => {
+    const handler = d.data?.handler;
+    const edit = handler !== undefined ? makeVisible(app, handler) : undefined;
+    return edit ? one(d, `Rewrite '${handler}' as a function expression fdk can see`, [edit]) : [];
+  }),
+  fixOf(eventsBlockIgnored, (app, d) => one(d, app.dialect === '3.0' ? 'Move these events under "modules"' : 'Move these events under "product"', [moveStrayEvents(app)])),
+  fixOf(eventNotInScope, (app, d) => (d.data ? one(d, `Move the registration to modules.${d.data.module}.events`, [moveToModule(app, d, d.data.module)]) : [])),
+  fixOf(noTestData, (app, d) => (d.data ? one(d, `Create ${d.data.path} from the bundled default payload`, [createPayload(app, d.data.path, d.data.event, d.data.scope)], false) : [])),
+  fixOf(payloadEventMismatch, (_app, d, payloadText) => (d.data && payloadText !== undefined
+    ? one(d, `Set "event" to "${d.data.event}"`, [{ file: d.file, edits: [{ range: d.range, newText: JSON.stringify(d.data.event) }] }]) : [])),
+  // The value's own range, replaced by the same value in the documented type (computed by payloadChecks).
+  fixOf(payloadLegacyType, (_app, d, payloadText) => (d.data?.newText !== undefined && payloadText !== undefined
+    ? one(d, d.data.title, [{ file: d.file, edits: [{ range: d.range, newText: d.data.newText }] }]) : [])),
+]);
+
+/** The codes of the rules that have a quick fix (each such rule says `fixable`; a unit test keeps the two in step). */
+export const fixableCodes = (): string[] => [...FIXES.keys()];
+
 export function quickFixesFor(app: App, d: Diagnostic, payloadText?: string): QuickFix[] {
   // A fix that cannot be computed on this text (jsonc's modify throws when a parent on the path is a number
   // or a boolean, e.g. `"product": 1`) is not offered; the other diagnostics' fixes still are.
   try {
-    return fixesOf(app, d, payloadText);
+    return FIXES.get(d.code)?.(app, d, payloadText) ?? [];
   } catch {
     return [];
   }
 }
 
-function fixesOf(app: App, d: Diagnostic, payloadText?: string): QuickFix[] {
-  const fix = (title: string, edits: FileEdit[], preferred = true): QuickFix[] => [{ title, diagnostic: d, edits, preferred }];
-  const data = d.data ?? {};
-  switch (d.code) {
-    case 'unknown-event':
-      return typeof data.suggestion === 'string' ? fix(`Change to '${data.suggestion}'`, [replaceToken(app, d, data.suggestion)]) : [];
-    case 'handler-key-typo':
-      return fix('Change the key to "handler"', [{ file: d.file, edits: [{ range: d.range, newText: '"handler"' }] }]);
-    case 'handler-not-defined':
-    case 'server-script-missing': {
-      const edit = typeof data.handler === 'string' ? createCallback(app, data.handler) : undefined;
-      return edit ? fix(`Create callback '${data.handler}' in server/server.js`, [edit]) : [];
-    }
-    case 'handler-not-visible': {
-      const edit = typeof data.handler === 'string' ? makeVisible(app, data.handler) : undefined;
-      return edit ? fix(`Rewrite '${data.handler}' as a function expression fdk can see`, [edit]) : [];
-    }
-    case 'events-block-ignored':
-      return fix(app.dialect === '3.0' ? 'Move these events under "modules"' : 'Move these events under "product"', [moveStrayEvents(app)]);
-    case 'event-not-in-scope':
-      return typeof data.module === 'string' ? fix(`Move the registration to modules.${data.module}.events`, [moveToModule(app, d, data.module)]) : [];
-    case 'no-test-data':
-      return typeof data.path === 'string' && typeof data.event === 'string'
-        ? fix(`Create ${data.path} from the bundled default payload`, [createPayload(app, data.path, data.event, data.scope as Scope | undefined)], false) : [];
-    case 'payload-event-mismatch':
-      return typeof data.event === 'string' && payloadText !== undefined
-        ? fix(`Set "event" to "${data.event}"`, [{ file: d.file, edits: [{ range: d.range, newText: JSON.stringify(data.event) }] }]) : [];
-    case 'payload-legacy-type':
-      // The value's own range, replaced by the same value in the documented type (computed by payloadChecks).
-      return typeof data.newText === 'string' && payloadText !== undefined
-        ? fix(String(data.title ?? 'Change to the documented type'), [{ file: d.file, edits: [{ range: d.range, newText: data.newText }] }]) : [];
-    default:
-      return [];
-  }
+function one(d: Diagnostic, title: string, edits: FileEdit[], preferred = true): QuickFix[] {
+  return [{ title, diagnostic: d, edits, preferred }];
+}
+
+function fixMissingCallback(app: App, d: Diagnostic & { data?: { handler: string } }): QuickFix[] {
+  const handler = d.data?.handler;
+  const edit = handler !== undefined ? createCallback(app, handler) : undefined;
+  return edit ? one(d, `Create callback '${handler}' in server/server.js`, [edit]) : [];
 }
 
 function replaceToken(app: App, d: Diagnostic, name: string): FileEdit {
@@ -76,7 +85,7 @@ export function createCallback(app: App, name: string): FileEdit | undefined {
     return `${head} {\n${inner}console.log('${name} received ' + args.event);\n${indent}}`;
   };
   if (!script) {
-    return { file: SERVER_SCRIPT, create: true, edits: [{ range: zero(), newText: `exports = {\n  ${body('  ', false)}\n};\n` }] };
+    return { file: SERVER_SCRIPT, create: true, edits: [{ range: START, newText: `exports = {\n  ${body('  ', false)}\n};\n` }] };
   }
   const eo = app.script?.exportsObject;
   if (!eo) return undefined;
@@ -164,9 +173,5 @@ function moveToModule(app: App, d: Diagnostic, module: string): FileEdit {
 }
 
 export function createPayload(app: App, path: string, event: string, scope?: Scope): FileEdit {
-  return { file: path, create: true, edits: [{ range: zero(), newText: defaultPayloadText(event, productOf(app, scope)) }] };
-}
-
-function zero(): Range {
-  return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  return { file: path, create: true, edits: [{ range: START, newText: defaultPayloadText(event, productOf(app, scope)) }] };
 }

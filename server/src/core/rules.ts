@@ -36,6 +36,11 @@ export interface RuleMeta {
   docUrl?: string;
   /** True when a quick fix exists for (some of) its findings. */
   fixable?: boolean;
+  /**
+   * fdk's name for the same finding, where fdk reports it: its ESLint rule id (`no-unused-vars`), or for fdk's
+   * other messages the category scripts/validate-diff.mjs sorts them into by pattern (`invalid-event`).
+   */
+  fdkRule?: string;
 }
 
 /** A rule, and the diagnostic factory that stamps its code. `D` is the typed `data` its quick fix reads. */

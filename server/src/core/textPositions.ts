@@ -2,6 +2,9 @@
 // Positions are 0-based line and UTF-16 character (JS string indices are UTF-16 code units already).
 import type { Position, Range } from './types';
 
+/** The file's first position, an empty range: where a finding about a file as a whole goes, and where a new file's text is inserted. */
+export const START: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
 let lastText: string | undefined;
 let lastStarts: number[] | undefined;
 
