@@ -3,6 +3,8 @@
 // in CI), which is what GitHub code scanning and workflow annotations resolve against.
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { allRules } from './core/allRules';
+import type { AnyRule } from './core/rules';
 import { escapeControl } from './core/safeText';
 
 export interface CheckRow {
@@ -24,12 +26,30 @@ function fromCwd(appDir: string, file: string, cwd: string): string {
 
 const SARIF_LEVEL = { error: 'error', warning: 'warning', information: 'note', hint: 'none' } as const;
 
+/** A rule as SARIF describes it (a reportingDescriptor): its metadata from the registry. */
+function sarifRule(rule: AnyRule): object {
+  return {
+    id: rule.code,
+    name: rule.code.split(/[-/]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(''),
+    shortDescription: { text: rule.short },
+    fullDescription: { text: rule.full },
+    helpUri: rule.docUrl,
+    defaultConfiguration: { level: SARIF_LEVEL[rule.severity] },
+    properties: { source: rule.source, ...(rule.fdkMessage ? { fdkMessage: rule.fdkMessage } : {}) },
+  };
+}
+
 /**
  * SARIF 2.1.0, one run. Columns are UTF-16 code units (LSP positions, `columnKind`); URIs are relative to
  * %SRCROOT% (cwd), which `originalUriBaseIds` resolves to an absolute file URI for other consumers.
+ * `rules` lists every rule of the registry, not only those found: the log then says what was checked (a clean
+ * run included), and a rule's `ruleIndex` is the same in every log of one version.
  */
 export function toSarif(rows: CheckRow[], appDir: string, cwd: string): object {
-  const ruleIds = [...new Set(rows.map((r) => r.code))].sort();
+  const rules = allRules();
+  // A code no rule defines (none should be) still gets a descriptor, so every result's ruleIndex resolves.
+  const unknown = [...new Set(rows.map((r) => r.code))].filter((c) => !rules.some((r) => r.code === c)).sort();
+  const ruleIds = [...rules.map((r) => r.code), ...unknown];
   const srcRoot = pathToFileURL(cwd).href.replace(/\/?$/, '/');
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -38,7 +58,7 @@ export function toSarif(rows: CheckRow[], appDir: string, cwd: string): object {
       tool: {
         driver: {
           name: 'fsdev', fullName: 'Freshsales DevTools (fsdev check)', informationUri: HOMEPAGE,
-          rules: ruleIds.map((id) => ({ id, name: id, helpUri: HOMEPAGE })),
+          rules: [...rules.map(sarifRule), ...unknown.map((id) => ({ id, name: id, helpUri: HOMEPAGE }))],
         },
       },
       originalUriBaseIds: { '%SRCROOT%': { uri: srcRoot } },

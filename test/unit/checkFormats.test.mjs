@@ -61,6 +61,38 @@ test('--format sarif: a SARIF 2.1.0 log that validates, one result per diagnosti
   assert.equal(validate(bad), false);
 });
 
+test('--format sarif: every rule has a short and a full description, a help URI to its row and a default level; every result resolves to its rule', async () => {
+  const { loadRules } = await import('../../scripts/rule-table.mjs');
+  const registry = loadRules();
+  const levels = { error: 'error', warning: 'warning', information: 'note', hint: 'none' };
+  for (const [app, exit] of [['examples/crm-app', 0], [BROKEN, 1]]) {
+    const r = fsdev('check', app, '--format', 'sarif');
+    assert.equal(r.code, exit, r.stderr);
+    const log = JSON.parse(r.stdout);
+    assert.ok(sarifValidator()(log));
+    const { rules } = log.runs[0].tool.driver;
+    assert.deepEqual(rules.map((x) => x.id), registry.map((x) => x.code), `${app}: every rule of the registry, in its order`);
+    rules.forEach((rule, i) => {
+      const meta = registry[i];
+      assert.equal(rule.shortDescription.text, meta.short, rule.id);
+      assert.equal(rule.fullDescription.text, meta.full, rule.id);
+      assert.ok(rule.fullDescription.text.length > rule.shortDescription.text.length / 2, rule.id);
+      assert.equal(rule.helpUri, `https://github.com/freshsales-devtools/freshsales-devtools#rule-${rule.id}`);
+      assert.equal(rule.defaultConfiguration.level, levels[meta.severity], rule.id);
+      assert.equal(rule.properties.source, meta.source, rule.id);
+      assert.match(rule.name, /^[A-Z][A-Za-z0-9]+$/, rule.id);
+    });
+    for (const res of log.runs[0].results) {
+      assert.equal(rules[res.ruleIndex].id, res.ruleId);
+      assert.ok(rules[res.ruleIndex].fullDescription, `${res.ruleId}: a rule with metadata, not a bare id`);
+    }
+    if (exit) assert.ok(log.runs[0].results.length >= 10, 'the broken app has findings');
+  }
+  // The README's anchors are where helpUri points.
+  const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+  for (const meta of registry) assert.ok(readme.includes(`<a id="rule-${meta.code}"></a>`), meta.code);
+});
+
 test('--format sarif on a clean app: a valid log with no results, exit 0', () => {
   const r = fsdev('check', 'test/fixtures/apps/v23-app', '--format=sarif');
   assert.equal(r.code, 0, r.stderr);

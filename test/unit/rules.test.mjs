@@ -41,3 +41,59 @@ test('the app model parses the config/ files it is given, JSON with its tree and
   assert.equal(configFile(app.config, 'iparams.html').root, undefined);
   assert.equal(configFile(app.config, 'oauth_config.json'), undefined);
 });
+
+// The registry as the product loads it: one bundle with every rule module, the quick fixes and the check, so
+// they share one registry (each loadTs bundle has its own).
+async function productRegistry() {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const path = await import('node:path');
+  const { repoRoot } = await import('../helpers/loadCore.mjs');
+  const entry = path.join(mkdtempSync(path.join(tmpdir(), 'fsdev-rules-')), 'registry.ts');
+  const src = (p) => JSON.stringify(path.join(repoRoot, 'server/src', p));
+  writeFileSync(entry, [`export { allRules, ruleOf } from ${src('core/allRules')};`,
+    `export { fixableCodes } from ${src('core/quickFixes')};`,
+    `export { diagnoseApp } from ${src('core/diagnoseApp')};`,
+    `export { loadAppFiles, readAppFile } from ${src('appFiles')};`].join('\n'));
+  return loadTs(entry);
+}
+const registry = await productRegistry();
+
+test('every rule of the registry has what SARIF and the README table need: severity, source, short and full descriptions, a link to its row', () => {
+  const rules = registry.allRules();
+  assert.ok(rules.length >= 38, `${rules.length} rules`);
+  for (const r of rules) {
+    assert.ok(['error', 'warning', 'information', 'hint'].includes(r.severity), r.code);
+    assert.ok(['fdk', 'platform', 'documentation', 'ours'].includes(r.source), r.code);
+    assert.match(r.short, /^\S.{9,}[.)]$/, `${r.code}: short`);
+    assert.match(r.full, /^\S.{19,}[.)]$/, `${r.code}: full`);
+    assert.ok(r.full !== r.short, `${r.code}: full says more than short`);
+    assert.equal(r.docUrl, `https://github.com/freshsales-devtools/freshsales-devtools#rule-${r.code}`);
+    if (r.source === 'fdk') assert.ok(r.fdkMessage && r.fdkRule, `${r.code}: an fdk rule has fdk's message and category`);
+  }
+});
+
+test('every code the checks emit on the fixture apps and the example app is a registered rule', async () => {
+  const { readdirSync } = await import('node:fs');
+  const path = await import('node:path');
+  const { repoRoot } = await import('../helpers/loadCore.mjs');
+  const apps = [...readdirSync(path.join(repoRoot, 'test/fixtures/apps')).map((a) => path.join(repoRoot, 'test/fixtures/apps', a)),
+    path.join(repoRoot, 'examples/crm-app')];
+  const seen = new Set();
+  for (const dir of apps) {
+    const files = await registry.loadAppFiles(dir);
+    for (const d of registry.diagnoseApp(files, (p) => registry.readAppFile(dir, p)).diagnostics) {
+      seen.add(d.code);
+      const rule = registry.ruleOf(d.code);
+      assert.ok(rule, `${path.basename(dir)}: ${d.code} is no rule`);
+      assert.ok(rule.match(d), d.code);
+    }
+  }
+  assert.ok(seen.size >= 15, `the fixtures exercise ${seen.size} codes`);
+});
+
+test('the rules that say `fixable` are exactly the rules with a quick fix registered', () => {
+  const fixable = registry.allRules().filter((r) => r.fixable).map((r) => r.code).sort();
+  assert.deepEqual([...registry.fixableCodes()].sort(), fixable);
+  assert.ok(fixable.length >= 10);
+});
