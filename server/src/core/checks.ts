@@ -8,6 +8,7 @@ import { defineRule } from './rules';
 import { rangeOf, START } from './textPositions';
 import type { CallbackForm, Diagnostic, EventRegistration, ProductName, Range, Scope } from './types';
 
+/** Defined once in textPositions.ts; re-exported for modules that took it from here. */
 export { START } from './textPositions';
 
 const CALLBACK_NOT_DEFINED = "Event callback '<handler>' is not defined for product: <product>.";

@@ -1,4 +1,7 @@
 // Quick fixes for the checks' diagnostics, as plain file edits (the server turns them into a WorkspaceEdit).
+// Fixes are looked up by rule in FIXES. A rule module that has fixes exports a `Fix` function
+// `(app, diagnostic, payloadText?) => QuickFix[]` beside its check (its diagnostic's `data` typed as its rule
+// declares), says `fixable: true` on the rule, and registers it here with one line: `fixOf(myRule, myRuleFixes),`.
 import { parseExpressionAt } from 'acorn';
 import { applyEdits, format, getNodeValue, modify, type FormattingOptions } from 'jsonc-parser';
 import { defaultPayloadText, findEvent } from './catalogue';
