@@ -9,7 +9,8 @@ import { SERVER_SCRIPT, type App } from './core/appModel';
 import { TEST_DATA_DIR } from './core/testDataLayout';
 import { CONFIG_DIR, isConfigFile } from './core/configFiles';
 import { listConfigFiles, listTestData, readAppFile, readTextIfFile } from './appFiles';
-import { appModelOf, diagnoseApp, diagnoseFile, guardedText, newDiagnoseCache, tooLargeLive, type FileText } from './core/diagnoseApp';
+import { appModelOf, diagnoseApp, diagnoseFile, newDiagnoseCache, tooLargeLive, type FileText } from './core/diagnoseApp';
+import { guardedText } from './core/appSource';
 import { looksLikeFreshworksManifest, MANIFEST } from './core/appLayout';
 import type { AppFiles, Diagnostic } from './core/types';
 
@@ -18,15 +19,7 @@ export { MANIFEST };
 /** Open documents, by absolute path: the only thing the workspace needs from the LSP layer. */
 export interface OpenDocuments { textOf(absPath: string): string | undefined; openPaths(): string[] }
 
-/** The app's files as the editor has them: open documents over disk (what diagnostics, the model and tests read). */
-export interface FileSource {
-  appDir: string;
-  /** A file's text: its open document, else the disk (undefined: absent or unreadable). */
-  text(rel: string): string | undefined;
-  files(): AppFiles;
-}
-
-export class AppState implements FileSource {
+export class AppState {
   private disk = new Map<string, string | null>();
   /** Why files of the app could not be read (see readAppFile), by relative path. */
   private readonly unreadable = new Map<string, string>();
@@ -54,6 +47,11 @@ export class AppState implements FileSource {
       }
     }
     return this.disk.get(rel) ?? undefined;
+  }
+
+  /** The text of the file's open document (unsaved edits included), when it is open. */
+  edited(rel: string): string | undefined {
+    return this.open.textOf(this.abs(rel));
   }
 
   private fileText(rel: string): FileText {

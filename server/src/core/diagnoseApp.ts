@@ -4,10 +4,10 @@
 // server keeps a DiagnoseCache per app so that a keystroke in one payload re-checks that payload only, as
 // vscode-json-languageservice leaves caching to its caller.
 import { MANIFEST, SERVER_SCRIPT } from './appLayout';
-import { buildAppModel, type App } from './appModel';
+import type { App } from './appModel';
+import { guardedText, modelOf, newModelCache, parsedFiles, type ModelCache } from './appSource';
 import { checkApp, diag, START } from './checks';
 import { liveSizeLimit } from './documentSize';
-import { guardNesting } from './nesting';
 import { checkPayloadFile, rememberedAnalysis, type Analyse } from './payloadChecks';
 import { TEST_DATA_DIR } from './testDataLayout';
 import type { AppFiles, Diagnostic } from './types';
@@ -21,10 +21,8 @@ export type PayloadText = (path: string) => FileText;
  * What a caller keeps between runs so that an edit redoes only what it touched. Plain data the pipeline reads
  * and fills; each entry is kept while the text (or the app model) it came from is the same.
  */
-export interface DiagnoseCache {
-  guarded: Map<string, { source: string; text: string; diagnostics: Diagnostic[] }>;
+export interface DiagnoseCache extends ModelCache {
   sizes: Map<string, { text: string; found?: Diagnostic }>;
-  app?: App;
   appDiagnostics?: { app: App; list: Diagnostic[] };
   payloads: Map<string, { text: string; app: App; list: Diagnostic[] }>;
   /** Schema checks of payloads, kept across app changes (they depend on the payload's text, event and product only). */
@@ -32,7 +30,7 @@ export interface DiagnoseCache {
 }
 
 export function newDiagnoseCache(): DiagnoseCache {
-  return { guarded: new Map(), sizes: new Map(), payloads: new Map(), analyse: rememberedAnalysis() };
+  return { ...newModelCache(), sizes: new Map(), payloads: new Map(), analyse: rememberedAnalysis() };
 }
 
 export interface DiagnoseOptions {
@@ -45,16 +43,6 @@ export interface DiagnoseOptions {
 }
 
 const isPayloadPath = (rel: string) => rel.startsWith(TEST_DATA_DIR + '/') && rel.endsWith('.json');
-const isJson = (rel: string) => rel.endsWith('.json');
-
-/** The text the parsers get: over-deep nesting flattened, with the warning that says so (cached per text). */
-export function guardedText(path: string, source: string, cache?: DiagnoseCache): { text: string; diagnostics: Diagnostic[] } {
-  const hit = cache?.guarded.get(path);
-  if (hit?.source === source) return hit;
-  const g = { source, ...guardNesting(path, source) };
-  cache?.guarded.set(path, g);
-  return g;
-}
 
 /** The information for a manifest or payload too large to analyse as it is typed (live mode; cached per text). */
 export function tooLargeLive(path: string, text: string | undefined, cache?: DiagnoseCache): Diagnostic | undefined {
@@ -68,34 +56,13 @@ export function tooLargeLive(path: string, text: string | undefined, cache?: Dia
 
 /** The model of the app's files as the parsers see them; the cached one while no file it reads has changed. */
 export function appModelOf(files: AppFiles, o: DiagnoseOptions = {}): App {
-  const { cache } = o;
-  const big = o.live && tooLargeLive(MANIFEST, files.manifest.text, cache);
-  const guarded = (f: { path: string; text: string }) => ({ path: f.path, text: guardedText(f.path, f.text, cache).text });
-  const model: AppFiles = {
-    manifest: big ? { path: files.manifest.path, text: '' } : guarded(files.manifest),
-    serverScript: files.serverScript && guarded(files.serverScript),
-    testData: files.testData,
-    config: files.config?.map((f) => (isJson(f.path) ? guarded(f) : f)),
-  };
-  const previous = cache?.app;
-  if (previous && sameFiles(previous.files, model)) return previous;
-  const app = buildAppModel(model, previous);
-  if (cache) cache.app = app;
-  return app;
-}
-
-function sameFiles(a: AppFiles, b: AppFiles): boolean {
-  const same = (x?: { path: string; text: string }, y?: { path: string; text: string }) => x?.path === y?.path && x?.text === y?.text;
-  const list = <T>(x: readonly T[] | undefined, y: readonly T[] | undefined, eq: (p: T, q: T) => boolean) =>
-    (x?.length ?? 0) === (y?.length ?? 0) && (x ?? []).every((v, i) => eq(v, y![i]));
-  return same(a.manifest, b.manifest) && same(a.serverScript, b.serverScript)
-    && list(a.testData, b.testData, (p, q) => p === q) && list(a.config, b.config, same);
+  const big = o.live && tooLargeLive(MANIFEST, files.manifest.text, o.cache);
+  return modelOf(big ? { ...files, manifest: { path: files.manifest.path, text: '' } } : files, o.cache);
 }
 
 /** The nesting warnings of the files the model reads (manifest, server.js, config/*.json). */
 function modelNesting(files: AppFiles, cache?: DiagnoseCache): Diagnostic[] {
-  const read = [files.manifest, files.serverScript, ...(files.config ?? []).filter((f) => isJson(f.path))];
-  return read.flatMap((f) => (f ? guardedText(f.path, f.text, cache).diagnostics : []));
+  return parsedFiles(files).flatMap((f) => guardedText(f.path, f.text, cache).diagnostics);
 }
 
 function appDiagnostics(app: App, cache?: DiagnoseCache): Diagnostic[] {
