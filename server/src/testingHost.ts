@@ -20,7 +20,7 @@ import type { FileCoverageData } from './testing/types';
 
 export const UNTRUSTED_TESTS = "Running tests runs your app's code, so it needs a trusted workspace.";
 
-interface KnownApp { app(): App; text(rel: string): string | undefined }
+interface KnownApp { app(): App; text(rel: string): string | undefined; edited(rel: string): string | undefined }
 
 export function registerTesting(connection: Connection, knownApp: (appDir: string) => KnownApp | undefined): { dispose(): void } {
   const runs = new Map<string, () => void>();
@@ -33,18 +33,17 @@ export function registerTesting(connection: Connection, knownApp: (appDir: strin
   connection.onRequest(DiscoverTestsRequest, ({ text }) => discoverTests(text));
 
   connection.onRequest(AppTestsRequest, async ({ appDir }) => {
-    known(appDir);
-    return { files: findTestFiles(appDir), payloadTests: await findPayloadTests(appDir) };
+    return { files: findTestFiles(appDir), payloadTests: await findPayloadTests(appDir, known(appDir)) };
   });
 
   connection.onRequest(RunTestsRequest, async (params): Promise<RunTestsResult> => {
-    known(params.appDir);
+    const state = known(params.appDir);
     // The tests run the app's code unconfined: only for a workspace the client says is trusted.
     if (params.trusted !== true) return { passed: 0, failed: 0, skipped: 0, error: UNTRUSTED_TESTS };
     const planned = await planTests(params.appDir, {
       reporter: 'none', coverage: params.coverage, grep: params.grep,
       payloads: params.payloadEvents?.length === 0 ? 'none' : existsSync(path.join(params.appDir, 'test')) ? 'both' : 'only',
-    });
+    }, state); // the model and payloads as the editor has them, as its diagnostics read them
     if ('error' in planned) return { passed: 0, failed: 0, skipped: 0, error: planned.error };
     const plan = planned.plan;
     if (params.files) plan.files = plan.files.filter((f) => params.files!.includes(f));

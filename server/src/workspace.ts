@@ -1,16 +1,16 @@
 // The server's view of the apps in the workspace: each app's files come from open documents first
 // (unsaved edits win) and from disk otherwise, read on demand and cached until a watcher says they changed.
+// Diagnostics and the model come from the core's one pipeline (core/diagnoseApp.ts), given these files and
+// this app's cache.
 import { readdirSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
-import { buildAppModel, SERVER_SCRIPT, type App } from './core/appModel';
-import { checkApp } from './core/checks';
-import { checkPayloadFile, rememberedAnalysis } from './core/payloadChecks';
+import { SERVER_SCRIPT, type App } from './core/appModel';
 import { TEST_DATA_DIR } from './core/testDataLayout';
-import { guardNesting } from './core/nesting';
-import { liveSizeLimit } from './core/documentSize';
-import { listTestData, readAppFile, readTextIfFile } from './appFiles';
-import { unreadableFile } from './core/diagnoseApp';
+import { CONFIG_DIR, isConfigFile } from './core/configFiles';
+import { listConfigFiles, listTestData, readAppFile, readTextIfFile } from './appFiles';
+import { appModelOf, diagnoseApp, diagnoseFile, newDiagnoseCache, tooLargeLive, type FileText } from './core/diagnoseApp';
+import { guardedText } from './core/appSource';
 import { looksLikeFreshworksManifest, MANIFEST } from './core/appLayout';
 import type { AppFiles, Diagnostic } from './core/types';
 
@@ -21,12 +21,11 @@ export interface OpenDocuments { textOf(absPath: string): string | undefined; op
 
 export class AppState {
   private disk = new Map<string, string | null>();
-  private testDataList?: string[];
-  private model?: { key: string; app: App };
-  private appDiagnostics?: { app: App; list: Diagnostic[] };
-  private payloadDiagnostics = new Map<string, { text: string; app: App; list: Diagnostic[] }>();
-  /** Schema checks of payloads, kept across app changes (they depend on the payload's text, event and product only). */
-  private analyse = rememberedAnalysis();
+  /** Why files of the app could not be read (see readAppFile), by relative path. */
+  private readonly unreadable = new Map<string, string>();
+  private lists: { testData?: string[]; config?: string[] } = {};
+  /** The pipeline's cache for this app (core/diagnoseApp.ts). */
+  private readonly cache = newDiagnoseCache();
   /** Files that got diagnostics last time, so that clearing them can be published. */
   published = new Set<string>();
 
@@ -50,36 +49,26 @@ export class AppState {
     return this.disk.get(rel) ?? undefined;
   }
 
-  /** Why files of the app could not be read (see readAppFile), by relative path. */
-  private readonly unreadable = new Map<string, string>();
+  /** The text of the file's open document (unsaved edits included), when it is open. */
+  edited(rel: string): string | undefined {
+    return this.open.textOf(this.abs(rel));
+  }
 
-  private guarded = new Map<string, { source: string; text: string; diagnostics: Diagnostic[] }>();
+  private fileText(rel: string): FileText {
+    const text = this.text(rel);
+    const why = this.unreadable.get(rel);
+    return text === undefined && why ? { unreadable: why } : text;
+  }
 
   /** The text the parsers get: `text()` through the core's nesting guard (cached per text). */
   safeText(rel: string): string | undefined {
     const source = this.text(rel);
-    if (source === undefined) return undefined;
-    let g = this.guarded.get(rel);
-    if (g?.source !== source) {
-      g = { source, ...guardNesting(rel, source) };
-      this.guarded.set(rel, g);
-    }
-    return g.text;
+    return source === undefined ? undefined : guardedText(rel, source, this.cache).text;
   }
-
-  private sizes = new Map<string, { text: string; found?: Diagnostic }>();
 
   /** The information for the manifest or a payload too large to analyse as it is typed (cached per text). */
   tooLarge(rel: string): Diagnostic | undefined {
-    if (rel !== MANIFEST && !(rel.startsWith(TEST_DATA_DIR + '/') && rel.endsWith('.json'))) return undefined;
-    const text = this.text(rel);
-    if (text === undefined) return undefined;
-    let s = this.sizes.get(rel);
-    if (s?.text !== text) {
-      s = { text, found: liveSizeLimit(rel, text) };
-      this.sizes.set(rel, s);
-    }
-    return s.found;
+    return tooLargeLive(rel, this.text(rel), this.cache);
   }
 
   /** Why a file's features are off: it is too large, or the app's manifest is (the app cannot be modelled). */
@@ -89,85 +78,67 @@ export class AppState {
 
   /** True when a file's text was flattened for the parsers: edits computed from the model must not be offered. */
   flattened(rel: string): boolean {
-    this.safeText(rel);
-    return !!this.guarded.get(rel)?.diagnostics.length;
-  }
-
-  private nestingDiagnostic(rel: string): Diagnostic[] {
-    this.safeText(rel);
-    return this.guarded.get(rel)?.diagnostics ?? [];
+    const source = this.text(rel);
+    return source !== undefined && guardedText(rel, source, this.cache).diagnostics.length > 0;
   }
 
   /** A file changed on disk (or was created or deleted). */
   fileChanged(rel: string): void {
     this.disk.delete(rel);
     this.unreadable.delete(rel);
-    if (rel.startsWith(TEST_DATA_DIR + '/')) this.testDataList = undefined;
+    if (rel.startsWith(TEST_DATA_DIR + '/')) this.lists.testData = undefined;
+    if (rel.startsWith(CONFIG_DIR + '/')) this.lists.config = undefined;
+  }
+
+  /** Files of the app's listing on disk, plus open documents of it not saved yet (they belong to the app too). */
+  private listed(disk: string[], belongs: (rel: string) => boolean): string[] {
+    const open = this.open.openPaths().map((p) => this.rel(p)).filter(belongs);
+    return [...new Set([...disk, ...open])].sort();
   }
 
   testData(): string[] {
-    this.testDataList ??= listTestData(this.appDir);
-    // A payload being typed into an editor before its first save still belongs to the app.
-    const open = this.open.openPaths().map((p) => this.rel(p)).filter((r) => r.startsWith(TEST_DATA_DIR + '/') && r.endsWith('.json') && r.split('/').length <= 4);
-    return [...new Set([...this.testDataList, ...open])].sort();
+    this.lists.testData ??= listTestData(this.appDir);
+    return this.listed(this.lists.testData, (r) => r.startsWith(TEST_DATA_DIR + '/') && r.endsWith('.json') && r.split('/').length <= 4);
   }
 
+  /** config/*.json and config/*.html, open documents first; an unreadable one is left out, as check leaves it. */
+  config(): { path: string; text: string }[] {
+    this.lists.config ??= listConfigFiles(this.appDir);
+    return this.listed(this.lists.config, isConfigFile).flatMap((rel) => {
+      const text = this.text(rel);
+      return text === undefined ? [] : [{ path: rel, text }];
+    });
+  }
+
+  /** The app's files as they stand in the editor (raw text: the pipeline guards it). */
   files(): AppFiles {
-    const script = this.safeText(SERVER_SCRIPT);
+    const script = this.text(SERVER_SCRIPT);
     return {
-      // A manifest too large to analyse is modelled as empty: the app has no events until it is smaller.
-      manifest: { path: MANIFEST, text: this.tooLarge(MANIFEST) ? '' : this.safeText(MANIFEST) ?? '' },
+      manifest: { path: MANIFEST, text: this.text(MANIFEST) ?? '' },
       serverScript: script === undefined ? undefined : { path: SERVER_SCRIPT, text: script },
       testData: this.testData(),
+      config: this.config(),
     };
   }
 
-  /** The app model, rebuilt only when manifest.json, server.js or the list of payloads changed. */
+  /** The app model, rebuilt only when a file it reads changed. */
   app(): App {
-    const files = this.files();
-    const key = `${files.testData.join('\n')}\u0000`;
-    const m = this.model;
-    if (m && m.key === key && m.app.files.manifest.text === files.manifest.text && m.app.files.serverScript?.text === files.serverScript?.text) return m.app;
-    const app = buildAppModel(files, m?.app);
-    this.model = { key, app };
-    return app;
+    return appModelOf(this.files(), { cache: this.cache, live: true });
   }
 
   /** Diagnostics of the whole app by file; a payload is re-checked only when its text or the app changed. */
   diagnostics(): Map<string, Diagnostic[]> {
-    const big = this.tooLarge(MANIFEST);
-    if (big) return new Map([[MANIFEST, [big]]]);
-    const app = this.app();
-    if (this.appDiagnostics?.app !== app) this.appDiagnostics = { app, list: checkApp(app) };
     const byFile = new Map<string, Diagnostic[]>();
-    const add = (d: Diagnostic) => { const l = byFile.get(d.file); if (l) l.push(d); else byFile.set(d.file, [d]); };
-    this.appDiagnostics.list.forEach(add);
-    for (const rel of [MANIFEST, SERVER_SCRIPT]) this.nestingDiagnostic(rel).forEach(add);
-    for (const p of app.files.testData) this.payloadDiagnosticsOf(app, p).forEach(add);
+    for (const d of diagnoseApp(this.files(), (p) => this.fileText(p), { cache: this.cache, live: true }).diagnostics) {
+      const l = byFile.get(d.file);
+      if (l) l.push(d); else byFile.set(d.file, [d]);
+    }
     return byFile;
   }
 
   /** Diagnostics of one file only (pull requests): a payload does not need the other payloads checked. */
   diagnosticsOf(rel: string): Diagnostic[] {
-    const big = this.tooLarge(MANIFEST);
-    if (big) return rel === MANIFEST ? [big] : [];
-    const app = this.app();
-    if (rel.startsWith(TEST_DATA_DIR + '/')) return this.payloadDiagnosticsOf(app, rel);
-    if (this.appDiagnostics?.app !== app) this.appDiagnostics = { app, list: checkApp(app) };
-    return [...this.appDiagnostics.list.filter((d) => d.file === rel), ...(rel === MANIFEST || rel === SERVER_SCRIPT ? this.nestingDiagnostic(rel) : [])];
-  }
-
-  private payloadDiagnosticsOf(app: App, rel: string): Diagnostic[] {
-    const big = this.tooLarge(rel);
-    if (big) return [big];
-    const text = this.safeText(rel);
-    const why = this.unreadable.get(rel);
-    if (text === undefined) return why ? [unreadableFile(rel, why)] : [];
-    const cached = this.payloadDiagnostics.get(rel);
-    if (cached && cached.text === text && cached.app === app) return cached.list;
-    const list = [...checkPayloadFile(app, rel, text, this.analyse), ...this.nestingDiagnostic(rel)];
-    this.payloadDiagnostics.set(rel, { text, app, list });
-    return list;
+    return diagnoseFile(this.files(), (p) => this.fileText(p), rel, { cache: this.cache, live: true });
   }
 }
 

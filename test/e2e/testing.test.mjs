@@ -1,6 +1,6 @@
 // The Testing view in the real editor: the example app's mocha tests are listed (parsed, not run), Run All
 // shows passes and one failing test with its message at its line, Run with Coverage shows percentages and
-// marks the covered lines in server.js. The window opens a copy of examples/crm-app with one failing test added.
+// marks the covered lines in server.js, and a payload test runs the payload's unsaved text. The window opens a copy of examples/crm-app with one failing test added.
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import path from 'node:path';
@@ -112,5 +112,40 @@ describe('Testing view', () => {
       glyphs = (await e.page.$$('.monaco-editor .testing-run-glyph')).length;
       return glyphs >= 2;
     }, { timeout: 30_000, message: () => `run buttons for the new describe and it in the gutter (found ${glyphs})` });
+  });
+  ed.it('a payload test runs the payload as it stands in the editor, unsaved edits included', async (e) => {
+    const rel = 'server/test_data/onContactCreate.json';
+    const payloadRow = (r) => /onContactCreate runs with server\/test_data\/onContactCreate\.json/.test(r.label);
+    await e.runCommand('Testing: Focus on Test Explorer View');
+    await expandAll(e);
+    let seen = [];
+    // Saved as it is, the payload passes (earlier runs of this window ran it).
+    await waitFor(async () => { seen = await rows(e); return seen.some((r) => payloadRow(r) && /pass/i.test(r.label)); },
+      { timeout: 60_000, message: () => `the payload test passed before the edit; rows: ${seen.map((r) => r.label).join(' | ')}` });
+    // Unsaved: without data.contact the handler throws (contact.first_name of undefined).
+    await e.openFile(rel);
+    await e.replaceText('"contact": {', '"kontact": {');
+    assert.ok(await e.page.$eval('.tabs-container .tab.active', (t) => t.classList.contains('dirty')), 'the payload has unsaved changes');
+    assert.match(await e.readAppFile(rel), /"contact": \{/, 'the file on disk is unchanged');
+    // Run that one test from the Testing view: its row's run button.
+    const runPayloadTest = async () => {
+      await e.runCommand('Testing: Focus on Test Explorer View');
+      const row = await waitFor(async () => {
+        for (const r of await e.page.$$('.test-explorer .monaco-list-row')) if (payloadRow({ label: (await r.getAttribute('aria-label')) ?? '' })) return r;
+        return undefined;
+      }, { timeout: 20_000, message: 'the payload test\'s row' });
+      await row.hover();
+      await (await row.waitForSelector('.codicon-testing-run-icon', { timeout: 10_000 })).click();
+    };
+    await runPayloadTest();
+    await waitFor(async () => { seen = await rows(e); return seen.some((r) => payloadRow(r) && /fail/i.test(r.label)); },
+      { timeout: 60_000, message: () => `the payload test failed on the unsaved text; rows: ${seen.map((r) => r.label).join(' | ')}` });
+    await e.screenshot('testing-unsaved-payload');
+    // Back to the saved text (reverted, never saved): the same test passes again.
+    await e.openFile(rel);
+    await e.runCommand('File: Revert File');
+    await runPayloadTest();
+    await waitFor(async () => { seen = await rows(e); return seen.some((r) => payloadRow(r) && /pass/i.test(r.label)); },
+      { timeout: 60_000, message: () => `the payload test passed again after the revert; rows: ${seen.map((r) => r.label).join(' | ')}` });
   });
 });

@@ -112,3 +112,29 @@ test('a new app appears when its manifest is created in the workspace', async ()
   await s.client.watched([[path.join(dir, 'manifest.json'), CREATED]]);
   await s.client.waitForDiagnostics(path.join(dir, 'manifest.json'), has('unknown-event'));
 });
+
+test('config/: an unsaved config JSON is what the app model reads (open document over disk); a watched change re-checks it', async () => {
+  const s = await open('v23-app');
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(s.f('config'), { recursive: true });
+  const iparams = s.f('config/iparams.json');
+  const deep = `{ "a": ${'['.repeat(300)}${']'.repeat(300)} }`;
+  writeFileSync(iparams, '{}\n');
+  await s.client.watched([[iparams, CREATED]]);
+  // Typed, not saved: the model reads the editor's text (the core guards its nesting, and says so on the file).
+  await s.client.open(iparams, deep);
+  await s.client.waitForDiagnostics(iparams, has('nesting-too-deep'));
+  const pulled = await s.client.request('textDocument/diagnostic', { textDocument: { uri: uriOf(iparams) } });
+  assert.deepEqual(pulled.items.map((d) => d.code), ['nesting-too-deep']);
+  // Closed unsaved: the disk's text again.
+  await s.client.close(iparams);
+  await s.client.waitForDiagnostics(iparams, (d) => d.length === 0);
+  // Changed on disk, not open: the watcher's event re-checks the app.
+  const requests = s.f('config/requests.json');
+  writeFileSync(requests, deep);
+  await s.client.watched([[requests, CREATED]]);
+  await s.client.waitForDiagnostics(requests, has('nesting-too-deep'));
+  writeFileSync(requests, '{}');
+  await s.client.watched([[requests, CHANGED]]);
+  await s.client.waitForDiagnostics(requests, (d) => d.length === 0);
+});

@@ -89,3 +89,30 @@ test('Create test drafts test/<event>.test.js in the app\'s style (chai here) wi
   assert.deepEqual([r.passed, r.failed], [1, 0], JSON.stringify(events(s, 'c1').map((e) => e.message?.result?.failure).filter(Boolean)));
   assert.equal((await s.client.request('freshsales/createTest', { appDir: s.app, event: 'onContactCreate' })).exists, true);
 });
+
+test('payload tests run the payload as it stands in the editor (unsaved edits), as its diagnostics read it; closed, the disk again', async () => {
+  const s = await open('tested-app');
+  const rel = 'server/test_data/onContactCreate.json';
+  const saved = s.read(rel);
+  const run = async (runId) => {
+    const result = await s.client.request('freshsales/runTests', { runId, appDir: s.app, trusted: true, files: [], payloadEvents: ['onContactCreate'] });
+    const ends = events(s, runId).filter((e) => e.message?.type === 'end').map((e) => e.message.result);
+    return { result, ends };
+  };
+  const before = await run('p1');
+  assert.deepEqual([before.result.passed, before.result.failed], [1, 0]);
+  // Typed, not saved: without data.contact the handler reads contact.email of undefined.
+  await s.client.open(s.f(rel), saved.replace('"contact"', '"kontact"'));
+  const unsaved = await run('p2');
+  assert.deepEqual([unsaved.result.passed, unsaved.result.failed], [0, 1]);
+  assert.match(unsaved.ends[0].failure.message, /Cannot read properties of undefined \(reading 'email'\)/);
+  assert.equal(s.read(rel), saved, 'the file on disk is untouched');
+  // Not JSON in the editor: the test says so, naming the file, as a run of that file would.
+  await s.client.change(s.f(rel), '{ "data": ');
+  const broken = await run('p3');
+  assert.deepEqual([broken.result.passed, broken.result.failed], [0, 1]);
+  assert.match(broken.ends[0].failure.message, /server\/test_data\/onContactCreate\.json is not valid JSON/);
+  await s.client.close(s.f(rel));
+  const after = await run('p4');
+  assert.deepEqual([after.result.passed, after.result.failed], [1, 0]);
+});

@@ -2,6 +2,7 @@
 // default payloads and payload schemas. Pure: the JSON is bundled by esbuild, nothing is read at run time.
 import rawCatalogue from '../../../schemas/events.json';
 import { defaultPayloads, payloadSchemas } from './schemaIndex';
+import { payloadLimitOf, timeLimitOf } from './limits';
 import type { Catalogue, CatalogueEvent, EventKind, ProductName, Scope } from './types';
 
 export const catalogue: Catalogue = rawCatalogue as unknown as Catalogue;
@@ -66,14 +67,12 @@ export function otherProductEvents(product: string): { name: string; kind: Event
 
 /** Synchronous time limit of a handler, in ms: 10 s for app set-up events, 20 s otherwise (unknown events: 20 s). */
 export function timeLimitFor(event: string | CatalogueEvent): number {
-  const e = typeof event === 'string' ? findEvent(event) : event;
-  return e?.timeLimitMs ?? 20000;
+  return timeLimitOf(typeof event === 'string' ? findEvent(event) : event);
 }
 
 /** Payload size limit of an event in bytes (platform limits): 100 KB for external events, 256 KB otherwise. */
 export function payloadLimitFor(event: string | CatalogueEvent): number {
-  const e = typeof event === 'string' ? findEvent(event) : event;
-  return e?.kind === 'external' ? 100 * 1024 : 256 * 1024;
+  return payloadLimitOf((typeof event === 'string' ? findEvent(event) : event)?.kind);
 }
 
 /** Levenshtein distance (small strings; two rows). */

@@ -1,32 +1,109 @@
-// All diagnostics of an app, as `fsdev check` prints them. The language server composes the same steps
-// (guardNesting, checkApp, checkPayloadFile) with a cache per file, so both report the same problems.
+// All diagnostics of an app: the one pipeline both `fsdev check` and the language server run (guard each
+// file's nesting, build the app model, check the app, check each payload). Pure: the caller gives the files
+// (the CLI from disk, the server open documents over disk) and, when it wants one, the cache: the language
+// server keeps a DiagnoseCache per app so that a keystroke in one payload re-checks that payload only, as
+// vscode-json-languageservice leaves caching to its caller.
 import { MANIFEST, SERVER_SCRIPT } from './appLayout';
-import { buildAppModel, type App } from './appModel';
+import type { App } from './appModel';
+import { guardedText, modelOf, newModelCache, parsedFiles, type ModelCache } from './appSource';
 import { checkApp } from './checks';
-import { guardNesting } from './nesting';
-import { checkPayloadFile } from './payloadChecks';
+import { liveSizeLimit } from './documentSize';
+import { checkPayloadFile, rememberedAnalysis, type Analyse } from './payloadChecks';
 import { defineRule } from './rules';
+import { TEST_DATA_DIR } from './testDataLayout';
 import { START } from './textPositions';
 import type { AppFiles, Diagnostic } from './types';
 
-/** A payload file's text; `{ unreadable }` says why it could not be read (reported on that file). */
-export type PayloadText = (path: string) => string | undefined | { unreadable: string };
+/** A file's text as the caller reads it; undefined: absent; `{ unreadable }` says why it could not be read. */
+export type FileText = string | undefined | { unreadable: string };
+/** A payload file's text (reported on that file when unreadable). */
+export type PayloadText = (path: string) => FileText;
 
-export function diagnoseApp(files: AppFiles, payloadText: PayloadText): { app: App; diagnostics: Diagnostic[] } {
-  const diagnostics: Diagnostic[] = [];
-  const guard = (path: string, text: string) => { const g = guardNesting(path, text); diagnostics.push(...g.diagnostics); return g.text; };
-  const app = buildAppModel({
-    manifest: { path: files.manifest.path, text: guard(files.manifest.path, files.manifest.text) },
-    serverScript: files.serverScript && { path: files.serverScript.path, text: guard(files.serverScript.path, files.serverScript.text) },
-    testData: files.testData,
-  });
-  diagnostics.push(...checkApp(app));
-  for (const path of files.testData) {
-    const text = payloadText(path);
-    if (typeof text === 'object') diagnostics.push(unreadableFile(path, text.unreadable));
-    else if (text !== undefined) diagnostics.push(...checkPayloadFile(app, path, guard(path, text)));
-  }
+/**
+ * What a caller keeps between runs so that an edit redoes only what it touched. Plain data the pipeline reads
+ * and fills; each entry is kept while the text (or the app model) it came from is the same.
+ */
+export interface DiagnoseCache extends ModelCache {
+  sizes: Map<string, { text: string; found?: Diagnostic }>;
+  appDiagnostics?: { app: App; list: Diagnostic[] };
+  payloads: Map<string, { text: string; app: App; list: Diagnostic[] }>;
+  /** Schema checks of payloads, kept across app changes (they depend on the payload's text, event and product only). */
+  analyse: Analyse;
+}
+
+export function newDiagnoseCache(): DiagnoseCache {
+  return { ...newModelCache(), sizes: new Map(), payloads: new Map(), analyse: rememberedAnalysis() };
+}
+
+export interface DiagnoseOptions {
+  cache?: DiagnoseCache;
+  /**
+   * As typed in an editor: a manifest or payload over the live size limit (documentSize.ts) is not analysed, and
+   * says so; an app whose manifest is over it is modelled with an empty manifest.
+   */
+  live?: boolean;
+}
+
+const isPayloadPath = (rel: string) => rel.startsWith(TEST_DATA_DIR + '/') && rel.endsWith('.json');
+
+/** The information for a manifest or payload too large to analyse as it is typed (live mode; cached per text). */
+export function tooLargeLive(path: string, text: string | undefined, cache?: DiagnoseCache): Diagnostic | undefined {
+  if (text === undefined || (path !== MANIFEST && !isPayloadPath(path))) return undefined;
+  const hit = cache?.sizes.get(path);
+  if (hit?.text === text) return hit.found;
+  const found = liveSizeLimit(path, text);
+  cache?.sizes.set(path, { text, found });
+  return found;
+}
+
+/** The model of the app's files as the parsers see them; the cached one while no file it reads has changed. */
+export function appModelOf(files: AppFiles, o: DiagnoseOptions = {}): App {
+  const big = o.live && tooLargeLive(MANIFEST, files.manifest.text, o.cache);
+  return modelOf(big ? { ...files, manifest: { path: files.manifest.path, text: '' } } : files, o.cache);
+}
+
+/** The nesting warnings of the files the model reads (manifest, server.js, config/*.json). */
+function modelNesting(files: AppFiles, cache?: DiagnoseCache): Diagnostic[] {
+  return parsedFiles(files).flatMap((f) => guardedText(f.path, f.text, cache).diagnostics);
+}
+
+function appDiagnostics(app: App, cache?: DiagnoseCache): Diagnostic[] {
+  if (!cache) return checkApp(app);
+  if (cache.appDiagnostics?.app !== app) cache.appDiagnostics = { app, list: checkApp(app) };
+  return cache.appDiagnostics.list;
+}
+
+/** One payload's diagnostics; re-checked only when its text or the app model changed. */
+function payloadDiagnostics(app: App, path: string, source: FileText, o: DiagnoseOptions): Diagnostic[] {
+  if (typeof source === 'object') return [unreadableFile(path, source.unreadable)];
+  if (source === undefined) return [];
+  const big = o.live ? tooLargeLive(path, source, o.cache) : undefined;
+  if (big) return [big];
+  const { cache } = o;
+  const g = guardedText(path, source, cache);
+  const hit = cache?.payloads.get(path);
+  if (hit && hit.text === g.text && hit.app === app) return hit.list;
+  const list = [...g.diagnostics, ...checkPayloadFile(app, path, g.text, cache?.analyse)];
+  cache?.payloads.set(path, { text: g.text, app, list });
+  return list;
+}
+
+export function diagnoseApp(files: AppFiles, payloadText: PayloadText, o: DiagnoseOptions = {}): { app: App; diagnostics: Diagnostic[] } {
+  const app = appModelOf(files, o);
+  const big = o.live ? tooLargeLive(MANIFEST, files.manifest.text, o.cache) : undefined;
+  if (big) return { app, diagnostics: [big] };
+  const diagnostics = [...modelNesting(files, o.cache), ...appDiagnostics(app, o.cache)];
+  for (const path of files.testData) diagnostics.push(...payloadDiagnostics(app, path, payloadText(path), o));
   return { app, diagnostics };
+}
+
+/** The diagnostics of one file only (the editor's pull requests): a payload does not need the other payloads checked. */
+export function diagnoseFile(files: AppFiles, payloadText: PayloadText, path: string, o: DiagnoseOptions = {}): Diagnostic[] {
+  const app = appModelOf(files, o);
+  const big = o.live ? tooLargeLive(MANIFEST, files.manifest.text, o.cache) : undefined;
+  if (big) return path === MANIFEST ? [big] : [];
+  if (isPayloadPath(path)) return payloadDiagnostics(app, path, payloadText(path), o);
+  return [...modelNesting(files, o.cache), ...appDiagnostics(app, o.cache)].filter((d) => d.file === path);
 }
 
 export const fileUnreadable = defineRule({

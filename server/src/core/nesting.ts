@@ -50,7 +50,7 @@ function nestsDeeperThan(text: string, max: number): boolean {
 
 export const nestingTooDeep = defineRule({
   code: 'nesting-too-deep', severity: 'warning', source: 'ours',
-  short: 'Brackets nested over 256 levels: that part of the file is not checked.',
+  short: 'Brackets nested over 256 levels (manifest.json, server.js, a payload or a config/*.json): that part of the file is not checked.',
   full: 'The parsers recurse once per level and would overflow the stack on pathological nesting; everything deeper than 256 levels is blanked before parsing (deep but valid JSON stays valid) and left unchecked. Real files nest a few dozen levels.',
 });
 

@@ -5,6 +5,7 @@
 import type Ajv from 'ajv';
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { catalogue, findEvent, payloadSchema, suggestEvent } from './catalogue';
+import { PAYLOAD_LIMITS, payloadLimitOf } from './limits';
 import { locateAll, pointerSegments, type JsonSpan } from './jsonLocate';
 import { schemaWalker, type SchemaError } from './schemaValidator';
 import { rangeOf } from './textPositions';
@@ -20,8 +21,7 @@ export interface PayloadValidationOptions {
   product?: ProductName;
 }
 
-/** Platform limits, in bytes. */
-export const PAYLOAD_LIMITS = { product: 256 * 1024, external: 100 * 1024, scheduledData: 4 * 1024 } as const;
+export { PAYLOAD_LIMITS };
 
 /** Every error of a value, in ajv's allErrors order. */
 export type Validate = (data: unknown) => SchemaError[];
@@ -175,7 +175,7 @@ export const kb = (bytes: number) => `${Math.round(bytes / 102.4) / 10} KB`;
 
 function sizeDiagnostics(text: string, file: string, ev: CatalogueEvent, spans: Spans, value: unknown): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const limit = ev.kind === 'external' ? PAYLOAD_LIMITS.external : ev.kind === 'app-setup' ? undefined : PAYLOAD_LIMITS.product;
+  const limit = ev.kind === 'app-setup' ? undefined : payloadLimitOf(ev.kind);
   if (limit !== undefined && text.length * 3 > limit) {
     const size = utf8Length(text);
     if (size > limit) {

@@ -13,7 +13,8 @@ export interface SimulationRequest {
   scope?: Scope;
   /** Payload override as an object (the panel's edited payload). */
   payload?: unknown;
-  /** Payload override as JSON text (parsed here; a parse error makes the run not-runnable). */
+  /** Payload override as JSON text (parsed here; a parse error makes the run not-runnable); with `payloadFile`, that
+   *  file's text as the editor has it (unsaved edits), read instead of the disk. */
   payloadText?: string;
   /** Payload override read from this file (absolute, or relative to appDir). */
   payloadFile?: string;

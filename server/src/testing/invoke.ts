@@ -67,10 +67,11 @@ export class AppUnderTest {
     return this.exported;
   }
 
-  async invoke(name: unknown, payload?: unknown, product?: unknown, payloadFile?: string): Promise<unknown> {
+  /** `payloadText`: with `payloadFile`, that file's text as the editor has it (unsaved edits), read instead of the disk. */
+  async invoke(name: unknown, payload?: unknown, product?: unknown, payloadFile?: string, payloadText?: string): Promise<unknown> {
     if (typeof name !== 'string' || !name) throw new TypeError('this.invoke(name, payload, product?): name must be an event or a server method name.');
     if (payload !== undefined && (payload === null || typeof payload !== 'object')) throw new TypeError('this.invoke: the payload must be an object.');
-    const req = { appDir: this.appDir, event: name, offline: this.offline, ...(payloadFile ? { payloadFile } : { payload: payload ?? {} }) };
+    const req = { appDir: this.appDir, event: name, offline: this.offline, ...(payloadFile ? { payloadFile, payloadText } : { payload: payload ?? {} }) };
     const scopes: (Scope | undefined)[] = typeof product === 'string' && product
       ? [{ kind: 'product', name: product }, { kind: 'module', name: product }] : [undefined];
     let planned = await planRun({ ...req, scope: scopes[0] }, undefined, this.reads);

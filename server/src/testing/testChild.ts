@@ -134,7 +134,7 @@ async function main(p: TestPlan): Promise<void> {
   if (p.payloadTests.length) {
     const suite = Mocha.Suite.create(mocha.suite, PAYLOAD_SUITE);
     for (const t of p.payloadTests) {
-      suite.addTest(new Mocha.Test(payloadTestTitle(t), () => app.invoke(t.event, undefined, t.scope?.name, t.file).then(() => undefined)));
+      suite.addTest(new Mocha.Test(payloadTestTitle(t), () => app.invoke(t.event, undefined, t.scope?.name, t.file, t.text).then(() => undefined)));
     }
   }
   const runner = mocha.run((failures) => finish(failures));

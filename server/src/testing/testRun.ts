@@ -11,7 +11,8 @@ import type { Duplex } from 'node:stream';
 import * as path from 'node:path';
 import { loadAppFiles, notAFile, notAnAppReason } from '../appFiles';
 import { outwardLink } from '../appLinks';
-import { buildAppModel, SERVER_SCRIPT } from '../core/appModel';
+import { SERVER_SCRIPT, type App } from '../core/appModel';
+import { modelOf } from '../core/appSource';
 import { testDataFor } from '../core/testDataLayout';
 import { splitLines } from '../simulate/channel';
 import { watchMemory } from '../simulate/childProcess';
@@ -52,9 +53,19 @@ export function findTestFiles(appDir: string): string[] {
   return out.sort();
 }
 
+/**
+ * Where the app model and the payloads are read from: the disk (`fsdev test`), or, run from the editor, the
+ * language server's app (open documents over disk: the model the diagnostics use, unsaved edits included).
+ */
+export interface AppSource {
+  app(): App;
+  /** The text of a file's open document, when it is open. */
+  edited(rel: string): string | undefined;
+}
+
 /** One smoke test per test payload of a registered event. */
-export async function findPayloadTests(appDir: string): Promise<PayloadTest[]> {
-  const app = buildAppModel(await loadAppFiles(appDir));
+export async function findPayloadTests(appDir: string, source?: AppSource): Promise<PayloadTest[]> {
+  const app = source ? source.app() : modelOf(await loadAppFiles(appDir));
   const seen = new Set<string>();
   const out: PayloadTest[] = [];
   for (const r of app.registrations) {
@@ -66,9 +77,17 @@ export async function findPayloadTests(appDir: string): Promise<PayloadTest[]> {
   return out;
 }
 
+/** Each payload test whose file is open in the editor runs the editor's text (the test child cannot see it). */
+function withEditedText(tests: PayloadTest[], source?: AppSource): PayloadTest[] {
+  return tests.map((t) => {
+    const text = source?.edited(t.file);
+    return text === undefined ? t : { ...t, text };
+  });
+}
+
 export interface PlanOptions { payloads?: 'both' | 'only' | 'none'; grep?: string; reporter?: TestPlan['reporter']; coverage?: boolean; timeoutMs?: number; offline?: boolean }
 
-export async function planTests(appDir: string, o: PlanOptions = {}): Promise<{ plan: TestPlan; warning?: string } | { error: string; code: number }> {
+export async function planTests(appDir: string, o: PlanOptions = {}, source?: AppSource): Promise<{ plan: TestPlan; warning?: string } | { error: string; code: number }> {
   const notApp = await notAnAppReason(appDir);
   if (notApp) return { error: notApp, code: 2 };
   // The test child runs unconfined, but an app whose links lead out of it is refused as a simulation is.
@@ -82,7 +101,7 @@ export async function planTests(appDir: string, o: PlanOptions = {}): Promise<{ 
   if (!hasTestDir && mode !== 'only') return { error: NO_TESTS_MESSAGE, code: 1 };
   const plan: TestPlan = {
     appDir, files: mode === 'only' ? [] : findTestFiles(appDir),
-    payloadTests: mode === 'none' ? [] : await findPayloadTests(appDir),
+    payloadTests: mode === 'none' ? [] : withEditedText(await findPayloadTests(appDir, source), source),
     reporter: o.reporter ?? 'spec', timeoutMs: o.timeoutMs ?? FDK_TIMEOUT_MS, coverage: o.coverage ?? false, offline: o.offline ?? true,
     ...(o.grep ? { grep: o.grep } : {}),
   };

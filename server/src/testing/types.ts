@@ -9,8 +9,11 @@ export type { ScriptCoverage };
 
 export type TestReporter = 'spec' | 'tap' | 'junit' | 'none';
 
-/** One payload smoke test: the event's test payload must run without failing. */
-export interface PayloadTest { event: string; scope?: Scope; file: string }
+/**
+ * One payload smoke test: the event's test payload must run without failing. `text`: the payload as it stands
+ * in the editor, unsaved edits included (run from the editor, for a file open there); else the file is read.
+ */
+export interface PayloadTest { event: string; scope?: Scope; file: string; text?: string }
 
 export interface TestPlan {
   appDir: string;
