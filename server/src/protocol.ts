@@ -1,6 +1,6 @@
 // Custom LSP messages between the extension (client/) and the language server, declared once.
 // This is the only server file the client imports. Each message says who sends it and when.
-import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType, type WorkspaceEdit } from 'vscode-languageserver-protocol';
 
 /** Status of the last simulation of an event, as the sidebar shows it. */
 export type RunStatus = 'success' | 'failed' | 'timeout' | 'crashed' | 'not-runnable';
@@ -62,6 +62,18 @@ export interface PayloadProblem {
 /** Client → server: validate a payload that lives only in the simulator panel (not in a document). */
 export const ValidatePayloadRequest = new RequestType<ValidatePayloadParams, PayloadProblem[], void>(
   'freshsales/validatePayload');
+
+export interface RegisterEventParams { appDir: string; event: string; scope: { kind: 'product' | 'module'; name: string } }
+/**
+ * `edit` is computed on the manifest's text as the server has it (the open document, unsaved edits included;
+ * else the file), one versioned TextDocumentEdit of the changed span: the client applies it only to that version.
+ */
+export type RegisterEventResult =
+  | { ok: true; edit: WorkspaceEdit; handler: string }
+  | { ok: false; reason: 'platform-2.0' | 'already-registered' | 'syntax-error' | 'not-an-object' | 'not-an-app' | 'invalid'; message: string };
+
+/** Client → server: the manifest edit that registers an event ("Register Event"); the server never writes it. */
+export const RegisterEventRequest = new RequestType<RegisterEventParams, RegisterEventResult, void>('freshsales/registerEvent');
 
 export interface AppChangedParams { appDir: string }
 

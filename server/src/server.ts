@@ -18,13 +18,13 @@ import { otherProductOfPayload, payloadSyntaxDiagnostics, productOf } from './co
 import { otherScope } from './core/checks';
 import { validatePayload } from './core/payloadValidation';
 import { attributePath } from './core/jsonLocate';
-import { quickFixesFor, type FileEdit } from './core/quickFixes';
+import { quickFixesFor, registerEventEdit, type FileEdit } from './core/quickFixes';
 import { classifyTestData, TEST_DATA_DIR } from './core/testDataLayout';
 import { offsetAt } from './core/textPositions';
 import type { Diagnostic } from './core/types';
 import {
-  AppChangedNotification, AppEventsRequest, CreateTestCommand, DebugCommand, DefaultPayloadRequest, FuzzCommand, SimulateCommand, ValidatePayloadRequest,
-  type AppSummary, type SimulateTarget,
+  AppChangedNotification, AppEventsRequest, CreateTestCommand, DebugCommand, DefaultPayloadRequest, FuzzCommand, RegisterEventRequest, SimulateCommand, ValidatePayloadRequest,
+  type AppSummary, type RegisterEventResult, type SimulateTarget,
 } from './protocol';
 import { registerSimulation } from './simulationHost';
 import { registerTesting } from './testingHost';
@@ -237,6 +237,19 @@ export function startServer(connection: Connection): void {
       const at = typeof d.data?.path === 'string' ? attributePath(d.data.path) : '';
       return { message: d.message, severity: d.severity, code: d.code, range: d.range, ...(at ? { path: at } : {}) };
     });
+  }));
+
+  connection.onRequest(RegisterEventRequest, guard('register event', null as RegisterEventResult | null, ({ appDir, event, scope }): RegisterEventResult => {
+    if (typeof event !== 'string' || !event || typeof scope?.name !== 'string' || (scope.kind !== 'product' && scope.kind !== 'module')) {
+      return { ok: false, reason: 'invalid', message: 'Register Event needs an event name and a scope ({ kind: "product" | "module", name }).' };
+    }
+    const state = typeof appDir === 'string' ? workspace.apps.get(appDir) : undefined;
+    if (!state) return { ok: false, reason: 'not-an-app', message: `${String(appDir)} is not a Freshworks app of this workspace.` };
+    if (state.flattened(MANIFEST)) return { ok: false, reason: 'syntax-error', message: 'manifest.json is nested too deeply to be edited safely.' };
+    const result = registerEventEdit(state.app(), event, { kind: scope.kind, name: scope.name });
+    if (!result.ok) return result;
+    const uri = pathToUri(state.abs(result.edit.file));
+    return { ok: true, handler: result.handler, edit: { documentChanges: [{ textDocument: { uri, version: documents.get(uri)?.version ?? null }, edits: result.edit.edits }] } };
   }));
 
   documents.listen(connection);
