@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { CreateTestCommand, DebugCommand, ResetCoverageRequest, SimulateCommand, type AppSummary, type SimulateTarget } from '../../server/src/protocol';
+import { CreateTestCommand, DebugCommand, ResetCoverageRequest, SimulateCommand, type AppSummary, type SimulateTarget } from '../../server/src/shared/protocol';
 import { createTest, createTestPayload, registerEvent } from './editCommands';
 import { targetForFile } from './editorTargets';
 import { pickApp, pickEvent, type PickedEvent } from './eventPicker';

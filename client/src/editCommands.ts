@@ -3,7 +3,8 @@
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { CreateTestRequest, DefaultPayloadRequest, RegisterEventRequest } from '../../server/src/protocol';
+import { CreateTestRequest, DefaultPayloadRequest, RegisterEventRequest } from '../../server/src/shared/protocol';
+import type { Scope } from '../../server/src/shared/core';
 import type { PickedEvent } from './eventPicker';
 import { resolvePayloadPath } from './appPaths';
 
@@ -92,7 +93,7 @@ export async function createTestPayload(client: LanguageClient, { app, item }: P
 }
 
 /** "Create test": writes test/<event>.test.js (the server drafts it in the app's style); never overwrites. */
-export async function createTest(client: LanguageClient, target: { appDir: string; event: string; scope?: { kind: 'product' | 'module'; name: string } }): Promise<void> {
+export async function createTest(client: LanguageClient, target: { appDir: string; event: string; scope?: Scope }): Promise<void> {
   const draft = await client.sendRequest(CreateTestRequest, { appDir: target.appDir, event: target.event, scope: target.scope });
   const uri = vscode.Uri.file(draft.file);
   if (!draft.exists && !(await exists(uri))) {

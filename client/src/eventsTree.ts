@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   AppChangedNotification, AppEventsRequest, type AppEventItem, type AppSummary, type RunStatus, type SimulateTarget,
-} from '../../server/src/protocol';
+} from '../../server/src/shared/protocol';
 import { eventContextValue } from './eventItems';
 import type { SimulationService } from './simulationService';
 

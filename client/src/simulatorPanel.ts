@@ -9,14 +9,14 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   AppEventsRequest, DefaultPayloadRequest, ValidatePayloadRequest,
   type AppEventItem, type AppSummary, type SimulateTarget, type SimulationResult, type LogEntry,
-} from '../../server/src/protocol';
+} from '../../server/src/shared/protocol';
 import type { SimulationService } from './simulationService';
 import { renderPanelHtml, makeNonce } from './panelHtml';
 import {
   isFromPanelMessage, selectionFromState,
   type FromPanel, type ToPanel, type PanelSelection, type HistoryItem,
 } from './panelMessages';
-import { iparamDefs, iparamsTemplate, type IparamDef } from '../../server/src/core/iparamsForm';
+import { iparamDefs, iparamsTemplate, type IparamDef } from '../../server/src/shared/core';
 import { diffRunResults, previousRunOf } from './panelDiff';
 import { saveTextToWorkspaceFile, openOrCreateInEditor } from './panelPayloadSave';
 

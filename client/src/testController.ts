@@ -9,7 +9,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   AppEventsRequest, AppTestsRequest, CancelFuzzNotification, CancelTestsNotification, DiscoverTestsRequest, FuzzRequest, PAYLOAD_SUITE, payloadTestTitle, RunTestsRequest,
   TestDebugReadyNotification, TestEventNotification, testId, type DiscoveredTest, type TestChildMessage,
-} from '../../server/src/protocol';
+} from '../../server/src/shared/protocol';
 import { simulationNodePath } from './config';
 import { ensureTrusted } from './simulationService';
 import { coverageDetails } from './testCoverage';
