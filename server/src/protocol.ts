@@ -1,5 +1,5 @@
 // Custom LSP messages between the extension (client/) and the language server, declared once.
-// This is the only server file the client imports. Each message says who sends it and when.
+// The client and the webview import it through server/src/shared/protocol.ts. Each message says who sends it and when.
 import { NotificationType, RequestType, type WorkspaceEdit } from 'vscode-languageserver-protocol';
 import type { AppEventItem } from './core/appOutline';
 import type { Dialect, Scope } from './core/types';
