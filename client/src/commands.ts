@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { CreateTestCommand, DebugCommand, ResetCoverageRequest, SimulateCommand, type AppSummary, type SimulateTarget } from '../../server/src/protocol';
+import { CreateTestCommand, DebugCommand, ResetCoverageRequest, SimulateCommand, type AppSummary, type SimulateTarget } from '../../server/src/shared/protocol';
 import { createTest, createTestPayload, registerEvent } from './editCommands';
 import { targetForFile } from './editorTargets';
 import { pickApp, pickEvent, type PickedEvent } from './eventPicker';
@@ -110,12 +110,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         title: 'Register Event', registered: false,
       });
       if (!picked) return;
-      if (picked.app.dialect === '2.0') {
-        void vscode.window.showInformationMessage(
-          'This is a platform 2.0 app: events are registered in server/server.js (the `events` array of exports), not in manifest.json.');
-        return;
-      }
-      if (await registerEvent(picked)) tree.refresh(true);
+      if (await registerEvent(client, picked)) tree.refresh(true);
     }),
     register('freshsales.showLogs', () => handlerLog.show(true)),
     register('freshsales.openPayload', async (arg) => {

@@ -1,12 +1,12 @@
 // "Register Event", "Create Test Payload" and "Create test": workspace edits through vscode.workspace.applyEdit, so they
-// apply to the document's current (possibly unsaved) text and can be undone. The edit computation itself is
-// pure (manifestEdits.ts).
+// apply to the document's current (possibly unsaved) text and can be undone. The server computes the edits.
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { CreateTestRequest, DefaultPayloadRequest } from '../../server/src/protocol';
+import { CreateTestRequest, DefaultPayloadRequest, RegisterEventRequest } from '../../server/src/shared/protocol';
+import type { Scope } from '../../server/src/shared/core';
 import type { PickedEvent } from './eventPicker';
-import { computeRegisterEventEdit, resolvePayloadPath } from './manifestEdits';
+import { resolvePayloadPath } from './appPaths';
 
 async function exists(uri: vscode.Uri): Promise<boolean> {
   try {
@@ -17,11 +17,15 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
   }
 }
 
-/** Inserts `"<event>": { "handler": "<event>Handler" }` into the right events object of the manifest. */
-export async function registerEvent({ app, item }: PickedEvent): Promise<boolean> {
+/**
+ * Registers the event in the manifest: the server computes the edit (core/quickFixes.ts `registerEventEdit`, the
+ * quick fixes' way of writing the manifest) on the text it has, which is the open document's; it is applied here
+ * only to that same version of the document, so an edit typed meanwhile is never overwritten. Left unsaved.
+ */
+export async function registerEvent(client: LanguageClient, { app, item }: PickedEvent): Promise<boolean> {
   const uri = vscode.Uri.parse(app.manifestUri);
   const doc = await vscode.workspace.openTextDocument(uri);
-  const result = computeRegisterEventEdit(doc.getText(), { event: item.event, scope: item.scope, dialect: app.dialect });
+  const result = await client.sendRequest(RegisterEventRequest, { appDir: app.appDir, event: item.event, scope: item.scope });
   if (!result.ok) {
     if (result.reason === 'syntax-error') {
       const choice = await vscode.window.showWarningMessage(result.message, 'Open manifest.json');
@@ -31,16 +35,22 @@ export async function registerEvent({ app, item }: PickedEvent): Promise<boolean
     }
     return false;
   }
-  const edit = new vscode.WorkspaceEdit();
-  for (const e of result.edits) {
-    edit.replace(uri, new vscode.Range(doc.positionAt(e.offset), doc.positionAt(e.offset + e.length)), e.content);
+  const change = result.edit.documentChanges?.[0];
+  const version = change && 'textDocument' in change ? change.textDocument.version : undefined;
+  // The server computed on another text than the editor holds (a keystroke in between, or a dirty document it
+  // has not seen): applying would shift the user's text. Nothing is changed; the user can simply try again.
+  if (version === undefined || (version === null ? doc.isDirty : version !== doc.version)) {
+    void vscode.window.showWarningMessage(`manifest.json changed while ${item.event} was being registered; nothing was changed. Try again.`);
+    return false;
   }
+  const edit = await client.protocol2CodeConverter.asWorkspaceEdit(result.edit);
   if (!(await vscode.workspace.applyEdit(edit))) {
     void vscode.window.showErrorMessage(`Could not edit ${vscode.workspace.asRelativePath(uri)}.`);
     return false;
   }
   const editor = await vscode.window.showTextDocument(doc, { preview: false });
-  const at = doc.getText().indexOf(JSON.stringify(item.event), result.edits[0].offset);
+  const first = change && 'edits' in change ? change.edits[0] : undefined;
+  const at = first ? doc.getText().indexOf(JSON.stringify(item.event), doc.offsetAt(client.protocol2CodeConverter.asPosition(first.range.start))) : -1;
   if (at >= 0) {
     const pos = doc.positionAt(at);
     editor.selection = new vscode.Selection(pos, pos);
@@ -83,7 +93,7 @@ export async function createTestPayload(client: LanguageClient, { app, item }: P
 }
 
 /** "Create test": writes test/<event>.test.js (the server drafts it in the app's style); never overwrites. */
-export async function createTest(client: LanguageClient, target: { appDir: string; event: string; scope?: { kind: 'product' | 'module'; name: string } }): Promise<void> {
+export async function createTest(client: LanguageClient, target: { appDir: string; event: string; scope?: Scope }): Promise<void> {
   const draft = await client.sendRequest(CreateTestRequest, { appDir: target.appDir, event: target.event, scope: target.scope });
   const uri = vscode.Uri.file(draft.file);
   if (!draft.exists && !(await exists(uri))) {

@@ -3,7 +3,7 @@
 // Also keeps the `freshsales.inHandler` context key, which shows the context-menu entries only inside a handler.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { AppEventItem, AppSummary, SimulateTarget } from '../../server/src/protocol';
+import type { AppEventItem, AppSummary, SimulateTarget } from '../../server/src/shared/protocol';
 import { eventsAtLine } from './eventItems';
 
 const same = (a: string, b: string) => path.relative(a, b) === '';

@@ -1,6 +1,6 @@
 // Pure helpers over the server's event list (no vscode, unit-tested): the Events tree's context value, which the
 // menus of package.json match (`viewItem =~ /…/`), and the events a handler of server.js serves.
-import type { AppEventItem, AppSummary } from '../../server/src/protocol';
+import type { AppEventItem, AppSummary } from '../../server/src/shared/protocol';
 
 /** `freshsalesEvent;payload|noPayload;handler|noHandler`: one flag per `;`, so a menu matches `;payload(;|$)`. */
 export function eventContextValue(ev: Pick<AppEventItem, 'payloadFile' | 'handlerLocation'>): string {

@@ -2,7 +2,7 @@
 // recently used first, then by app and product/module, with handler and last status.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { AppEventItem, AppSummary, RunStatus } from '../../server/src/protocol';
+import type { AppEventItem, AppSummary, RunStatus } from '../../server/src/shared/protocol';
 import { orderByRecent, recentKey } from './recentEvents';
 
 export interface PickedEvent { app: AppSummary; item: AppEventItem }

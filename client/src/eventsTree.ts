@@ -1,12 +1,11 @@
 // The "Events" view: the app's registered events per product/module (from AppEventsRequest; the server owns
-// the model), with test-data and last-run status, and a collapsed "Available events" group per scope.
-// Populated lazily on first expansion; refreshed on AppChangedNotification and after each run.
+// the model, the client's AppIndex holds its answer), with test-data and last-run status, and a collapsed
+// "Available events" group per scope. Populated lazily on first expansion; rebuilt when the app index changes,
+// re-rendered after each run (the last-run status).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
-import {
-  AppChangedNotification, AppEventsRequest, type AppEventItem, type AppSummary, type RunStatus, type SimulateTarget,
-} from '../../server/src/protocol';
+import type { AppEventItem, AppSummary, RunStatus, SimulateTarget } from '../../server/src/shared/protocol';
+import type { AppIndex } from './appIndex';
 import { eventContextValue } from './eventItems';
 import type { SimulationService } from './simulationService';
 
@@ -38,45 +37,32 @@ const STATUS_ICONS: Record<RunStatus, [string, string]> = {
 export class EventsTreeProvider implements vscode.TreeDataProvider<EventsNode>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<EventsNode | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
-  private apps?: Promise<AppSummary[]>;
-  private unreachable = false;
-  private refreshTimer?: ReturnType<typeof setTimeout>;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(
-    private readonly client: LanguageClient,
-    private readonly ready: Promise<void>,
-    private readonly service: SimulationService,
-  ) {
+  constructor(private readonly index: AppIndex, private readonly service: SimulationService) {
     this.disposables.push(
       this.changeEmitter,
-      client.onNotification(AppChangedNotification, () => this.refresh(true)),
-      service.onDidFinish(() => this.refresh()),
-      vscode.workspace.onDidGrantWorkspaceTrust(() => this.refresh()),
+      index.onDidChange(() => this.changeEmitter.fire(undefined)),
+      service.onDidFinish(() => this.changeEmitter.fire(undefined)),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.changeEmitter.fire(undefined)),
     );
   }
 
-  /** Debounced: a save can touch manifest, server.js and test_data at once. */
+  /** Fetch the apps again (the Refresh button; after Register Event, debounced) and rebuild the view. */
   refresh(debounce = false): void {
-    clearTimeout(this.refreshTimer);
-    const fire = () => { this.apps = undefined; this.changeEmitter.fire(undefined); };
-    if (debounce) this.refreshTimer = setTimeout(fire, 150);
-    else fire();
+    this.index.invalidate(debounce);
   }
 
-  /** The apps as last fetched (fetching if needed); also used by the quick pick and commands. */
+  /** The app index's list; also used by the quick pick and commands. */
   getApps(): Promise<AppSummary[]> {
-    this.apps ??= this.ready
-      .then(() => this.client.sendRequest(AppEventsRequest, {}))
-      .then((r) => { this.unreachable = false; return r.apps; }, () => { this.unreachable = true; return []; });
-    return this.apps;
+    return this.index.get();
   }
 
   async getChildren(node?: EventsNode): Promise<EventsNode[]> {
     if (!node) {
       const apps = await this.getApps();
       if (apps.length === 0) {
-        return [this.unreachable
+        return [this.index.unreachable
           ? { kind: 'message', text: 'The language server is not running: see the "Freshsales DevTools" output', icon: 'warning' }
           : { kind: 'message', text: 'No Freshworks app found in this workspace', icon: 'info' }];
       }
@@ -180,7 +166,6 @@ export class EventsTreeProvider implements vscode.TreeDataProvider<EventsNode>, 
   }
 
   dispose(): void {
-    clearTimeout(this.refreshTimer);
     for (const d of this.disposables) d.dispose();
   }
 }

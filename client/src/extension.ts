@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { findAppManifests } from './appDetection';
+import { AppIndex } from './appIndex';
 import { registerCommands } from './commands';
 import { registerFuzz } from './fuzzCommand';
 import { trackHandlerContext } from './editorTargets';
@@ -47,22 +48,21 @@ function start(context: vscode.ExtensionContext): void {
   });
 
   const service = new SimulationService(client, handlerLog, context);
-  const tree = new EventsTreeProvider(client, ready, service);
+  const apps = new AppIndex(client, ready);
+  const tree = new EventsTreeProvider(apps, service);
   const view = vscode.window.createTreeView('freshsales.events', { treeDataProvider: tree, showCollapseAll: true });
   // The Testing view: test items are resolved when VS Code first asks (the view is opened or a run starts).
-  const tests = new TestsView(client, ready.then(() => undefined));
+  const tests = new TestsView(client, ready.then(() => undefined), apps);
 
   context.subscriptions.push(
-    serverLog, handlerLog, service, tree, view, tests,
+    serverLog, handlerLog, service, apps, tree, view, tests,
     ...registerCommands({ context, client, service, tree, handlerLog }),
     registerFuzz({ context, client, service, tree }),
-    SimulatorPanel.registerSerializer(context, service, client),
-    trackHandlerContext(() => tree.getApps(), tree.onDidChangeTreeData),
+    SimulatorPanel.registerSerializer(context, service, client, apps),
+    trackHandlerContext(() => apps.get(), apps.onDidChange),
     registerWalkthroughSignals(service),
     openFilesFixesCreate(),
     refreshCodeLensOnSettingChange(client),
-    // CodeLens and diagnostics work untrusted; trust only unlocks runs, so the views just re-render.
-    vscode.workspace.onDidGrantWorkspaceTrust(() => tree.refresh()),
   );
 }
 

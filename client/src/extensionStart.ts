@@ -4,7 +4,7 @@
 // about half of load + activate() (npm run bench). The cache is written ten seconds after loading, when
 // activation's own functions have been compiled too.
 import * as path from 'node:path';
-import { loadWithCodeCache } from '../../server/src/codeCache';
+import { loadWithCodeCache } from '../../server/src/shared/codeCache';
 
 const bundle = path.join(__dirname, 'extension-main.js');
 // eslint-disable-next-line @typescript-eslint/no-require-imports

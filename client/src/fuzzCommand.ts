@@ -7,10 +7,10 @@ import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { regressionTestText } from '../../server/src/core/payloadFuzz';
+import { regressionTestText } from '../../server/src/shared/core';
 import {
   CancelFuzzNotification, FuzzCommand, FuzzProgressNotification, FuzzRequest, type FuzzOutcome, type SimulateTarget,
-} from '../../server/src/protocol';
+} from '../../server/src/shared/protocol';
 import { simulationNodePath } from './config';
 import { pickEvent } from './eventPicker';
 import { isEventNode, targetOf, type EventsTreeProvider } from './eventsTree';

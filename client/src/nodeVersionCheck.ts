@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { execFile } from 'node:child_process';
 import { parse } from 'jsonc-parser';
-import { nodeMismatchWarning } from './manifestEdits';
+import { nodeMismatchWarning } from './appPaths';
 
 const warned = new Set<string>();
 

@@ -1,9 +1,9 @@
 // "What changed since the previous run of this event", for the simulator panel. Pure functions, no vscode.
-// The comparison is server/src/simulate/history.ts's diffResults; this file turns it into the flat
+// The comparison is server/src/shared/resultDiff.ts's diffResults; this file turns it into the flat
 // { field, before, after } text rows the webview shows, and finds the previous run of the same event.
-import type { SimulationResult } from '../../server/src/protocol';
+import type { SimulationResult } from '../../server/src/shared/protocol';
 import type { ResultChange } from './panelMessages';
-import { diffResults } from '../../server/src/simulate/history';
+import { diffResults } from '../../server/src/shared/resultDiff';
 
 const MAX_SHOWN = 2000;
 

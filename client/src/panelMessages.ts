@@ -3,13 +3,11 @@
 // Messages from the webview are untrusted input (the webview renders workspace data), so the extension
 // checks every field with isFromPanelMessage before acting; only types cross this file into the webview
 // bundle, plus the small pure helpers below.
-import type { IparamDef } from '../../server/src/core/iparamsForm';
-import type { AppSummary, PayloadProblem, SimulationResult, LogEntry } from '../../server/src/protocol';
-
-export interface PanelScope { kind: 'product' | 'module'; name: string }
+import type { IparamDef, Scope } from '../../server/src/shared/core';
+import type { AppSummary, PayloadProblem, SimulationResult, LogEntry } from '../../server/src/shared/protocol';
 
 /** What the panel is pointed at. Also the webview's persisted state (vscode.setState), used on reload. */
-export interface PanelSelection { appDir: string; event: string; scope?: PanelScope }
+export interface PanelSelection { appDir: string; event: string; scope?: Scope }
 
 export type PanelPayloadSource = 'file' | 'default' | 'none' | 'history';
 
@@ -27,7 +25,7 @@ export interface PanelState {
 export interface HistoryItem {
   id: string;
   event: string;
-  scope?: PanelScope;
+  scope?: Scope;
   status: SimulationResult['status'];
   durationMs: number;
   startedAt: string;
@@ -51,7 +49,7 @@ export type ToPanel =
       file?: string; reason: 'select' | 'reload' | 'restore' | 'rerun' }
   | { type: 'iparams'; text: string; label: string; exists: boolean; /** config/iparams.json's parameters (the box's guide). */ defs: IparamDef[] }
   | { type: 'validation'; seq: number; problems: PayloadProblem[] }
-  | { type: 'runStarted'; runId: string; event: string; scope?: PanelScope; debug: boolean; startedAt: number }
+  | { type: 'runStarted'; runId: string; event: string; scope?: Scope; debug: boolean; startedAt: number }
   | { type: 'log'; runId: string; entry: LogEntry }
   | { type: 'runFinished'; runId: string; result: SimulationResult; changes?: ResultChange[]; previousId?: string }
   | { type: 'history'; items: HistoryItem[] }
@@ -63,7 +61,7 @@ export type ToPanel =
 export type FromPanel =
   | { type: 'ready' }
   | { type: 'refresh' }
-  | { type: 'selectEvent'; appDir: string; event: string; scope?: PanelScope }
+  | { type: 'selectEvent'; appDir: string; event: string; scope?: Scope }
   | { type: 'simulate'; payloadText: string; debug: boolean }
   | { type: 'validate'; payloadText: string; seq: number }
   | { type: 'openLocation'; file: string; line: number; column: number }
@@ -87,7 +85,7 @@ const isString = (v: unknown, max: number, min = 0): v is string =>
 const isInt = (v: unknown, min: number, max: number): v is number =>
   typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
 
-export function isPanelScope(v: unknown): v is PanelScope {
+export function isScope(v: unknown): v is Scope {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
   const s = v as Record<string, unknown>;
   return (s.kind === 'product' || s.kind === 'module') && typeof s.name === 'string' && SCOPE_NAME.test(s.name)
@@ -124,7 +122,7 @@ const checks: Checks = {
   reloadPayload: (m) => onlyKeys(m, ['type']),
   openPayloadInEditor: (m) => onlyKeys(m, ['type']),
   selectEvent: (m) => onlyKeys(m, ['type', 'appDir', 'event', 'scope']) && isAppDir(m.appDir)
-    && isEventName(m.event) && (m.scope === undefined || isPanelScope(m.scope)),
+    && isEventName(m.event) && (m.scope === undefined || isScope(m.scope)),
   simulate: (m) => onlyKeys(m, ['type', 'payloadText', 'debug']) && isString(m.payloadText, MAX_PAYLOAD_CHARS)
     && typeof m.debug === 'boolean',
   validate: (m) => onlyKeys(m, ['type', 'payloadText', 'seq']) && isString(m.payloadText, MAX_PAYLOAD_CHARS)
@@ -155,7 +153,7 @@ export function selectionFromState(state: unknown): PanelSelection | undefined {
 export function isPanelSelection(x: unknown): x is PanelSelection {
   if (typeof x !== 'object' || x === null) return false;
   const s = x as Record<string, unknown>;
-  return isAppDir(s.appDir) && isEventName(s.event) && (s.scope === undefined || isPanelScope(s.scope));
+  return isAppDir(s.appDir) && isEventName(s.event) && (s.scope === undefined || isScope(s.scope));
 }
 
 /**
@@ -178,7 +176,7 @@ export function appRelativePath(file: string, appDir: string): string | undefine
   return isAppRelativePath(rel) ? rel : undefined;
 }
 
-export function scopeLabel(scope?: PanelScope): string {
+export function scopeLabel(scope?: Scope): string {
   return scope ? `${scope.kind} ${scope.name}` : '';
 }
 

@@ -1,7 +1,9 @@
 // Recently simulated events, most recent first (the quick pick lists them on top, as Stripe's CLI does).
 // Pure list logic here; storage in workspaceState is a thin wrapper in simulationService.ts.
 
-export interface EventKey { appDir: string; event: string; scope?: { kind: 'product' | 'module'; name: string } }
+import type { Scope } from '../../server/src/shared/core';
+
+export interface EventKey { appDir: string; event: string; scope?: Scope }
 
 export const RECENT_LIMIT = 10;
 

@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { ResetStateRequest, type AppSummary } from '../../server/src/protocol';
+import { ResetStateRequest, type AppSummary } from '../../server/src/shared/protocol';
 import { pickApp } from './eventPicker';
 import type { EventsNode } from './eventsTree';
 

@@ -1,6 +1,6 @@
 // The status bar item that shows the last simulation ("$(pass) onContactCreate 12 ms") and re-runs it on click.
 import * as vscode from 'vscode';
-import type { SimulationResult, SimulateTarget } from '../../server/src/protocol';
+import type { SimulationResult, SimulateTarget } from '../../server/src/shared/protocol';
 
 const STATUS_WORDS: Record<SimulationResult['status'], string> = {
   success: '', failed: 'failed', timeout: 'timed out', crashed: 'crashed', 'not-runnable': 'not runnable',

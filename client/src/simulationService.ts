@@ -7,7 +7,8 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   SimulateRequest, SimulationDebugReadyNotification, SimulationHistoryRequest, SimulationLogNotification,
   type LogEntry, type RunStatus, type SimulateTarget, type SimulationResult,
-} from '../../server/src/protocol';
+} from '../../server/src/shared/protocol';
+import type { Scope } from '../../server/src/shared/core';
 import { coverageEnabled, simulationNodePath, simulationTimeoutMs } from './config';
 import { warnOnNodeMismatch } from './nodeVersionCheck';
 import { pushRecent, recentKey } from './recentEvents';
@@ -66,7 +67,7 @@ export class SimulationService implements vscode.Disposable {
     return this.context.workspaceState.get<string[]>(RECENT_STATE_KEY, []);
   }
 
-  lastStatus(appDir: string, event: string, scope?: { kind: 'product' | 'module'; name: string }): RunStatus | undefined {
+  lastStatus(appDir: string, event: string, scope?: Scope): RunStatus | undefined {
     return this.statuses.get(statusKey(appDir, event, scope)) ?? (scope ? undefined : this.statuses.get(statusKey(appDir, event)));
   }
 

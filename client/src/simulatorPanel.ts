@@ -7,16 +7,17 @@ import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
-  AppEventsRequest, DefaultPayloadRequest, ValidatePayloadRequest,
+  DefaultPayloadRequest, ValidatePayloadRequest,
   type AppEventItem, type AppSummary, type SimulateTarget, type SimulationResult, type LogEntry,
-} from '../../server/src/protocol';
+} from '../../server/src/shared/protocol';
 import type { SimulationService } from './simulationService';
 import { renderPanelHtml, makeNonce } from './panelHtml';
 import {
   isFromPanelMessage, selectionFromState,
   type FromPanel, type ToPanel, type PanelSelection, type HistoryItem,
 } from './panelMessages';
-import { iparamDefs, iparamsTemplate, type IparamDef } from '../../server/src/core/iparamsForm';
+import { iparamDefs, iparamsTemplate, type IparamDef } from '../../server/src/shared/core';
+import type { AppIndex } from './appIndex';
 import { diffRunResults, previousRunOf } from './panelDiff';
 import { saveTextToWorkspaceFile, openOrCreateInEditor } from './panelPayloadSave';
 
@@ -27,6 +28,8 @@ const IPARAM_DEFS_FILE = 'config/iparams.json';
 export class SimulatorPanel {
   static readonly viewType = 'freshsales.simulator';
   private static current: SimulatorPanel | undefined;
+  /** The extension's app index (set with the serializer, at activation): the panel's list of apps and events. */
+  private static index: AppIndex | undefined;
 
   private apps: AppSummary[] = [];
   private selection: PanelSelection | undefined;
@@ -53,7 +56,8 @@ export class SimulatorPanel {
     return SimulatorPanel.current;
   }
 
-  static registerSerializer(context: vscode.ExtensionContext, service: SimulationService, client: LanguageClient): vscode.Disposable {
+  static registerSerializer(context: vscode.ExtensionContext, service: SimulationService, client: LanguageClient, index: AppIndex): vscode.Disposable {
+    SimulatorPanel.index = index;
     return vscode.window.registerWebviewPanelSerializer(SimulatorPanel.viewType, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
         panel.webview.options = webviewOptions(context.extensionUri);
@@ -91,6 +95,8 @@ export class SimulatorPanel {
         this.post({ type: 'log', runId, entry });
       }),
       service.onDidFinish(({ runId, target: t, result }) => { void this.onFinished(runId, t, result); }),
+      // An app changed (a registration, a payload file): the panel's app and event lists follow.
+      ...(SimulatorPanel.index ? [SimulatorPanel.index.onDidChange(() => { void this.sendInit(); })] : []),
     );
   }
 
@@ -208,11 +214,9 @@ export class SimulatorPanel {
   }
 
   private async sendInit(): Promise<void> {
-    try {
-      this.apps = (await this.client.sendRequest(AppEventsRequest, {})).apps;
-    } catch (e) {
-      this.notice('error', `The language server did not answer: ${e instanceof Error ? e.message : String(e)}`);
-    }
+    const index = SimulatorPanel.index;
+    this.apps = index ? await index.get() : [];
+    if (!index || index.unreachable) this.notice('error', 'The language server did not answer: see the "Freshsales DevTools" output.');
     const sel = this.selection;
     const app = this.apps.find((a) => a.appDir === sel?.appDir) ?? this.apps[0];
     if (app && (!sel || sel.appDir !== app.appDir)) {

@@ -7,9 +7,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
-  AppEventsRequest, AppTestsRequest, CancelFuzzNotification, CancelTestsNotification, DiscoverTestsRequest, FuzzRequest, PAYLOAD_SUITE, payloadTestTitle, RunTestsRequest,
+  AppTestsRequest, CancelFuzzNotification, CancelTestsNotification, DiscoverTestsRequest, FuzzRequest, PAYLOAD_SUITE, payloadTestTitle, RunTestsRequest,
   TestDebugReadyNotification, TestEventNotification, testId, type DiscoveredTest, type TestChildMessage,
-} from '../../server/src/protocol';
+} from '../../server/src/shared/protocol';
+import type { AppIndex } from './appIndex';
 import { simulationNodePath } from './config';
 import { ensureTrusted } from './simulationService';
 import { coverageDetails } from './testCoverage';
@@ -30,7 +31,7 @@ export class TestsView implements vscode.Disposable {
   private readonly pending = new Map<string, NodeJS.Timeout>();
   private readonly details = new WeakMap<vscode.FileCoverage, vscode.FileCoverageDetail[]>();
 
-  constructor(private readonly client: LanguageClient, private readonly ready: Promise<void>) {
+  constructor(private readonly client: LanguageClient, private readonly ready: Promise<void>, private readonly index: AppIndex) {
     this.ctrl.resolveHandler = async (item) => { if (!item) await this.discoverAll(); };
     this.ctrl.refreshHandler = async () => { await this.discoverAll(); };
     const profile = (label: string, kind: vscode.TestRunProfileKind, isDefault: boolean) =>
@@ -41,14 +42,14 @@ export class TestsView implements vscode.Disposable {
     profile('Coverage', vscode.TestRunProfileKind.Coverage, true).loadDetailedCoverage = async (_run, fc) => this.details.get(fc) ?? [];
     // "Fuzz": each selected payload test's event fuzzed (as `fsdev fuzz`), passed or failed with the shrunk payload's error.
     this.ctrl.createRunProfile('Fuzz', vscode.TestRunProfileKind.Run, (request, token) => this.fuzz(request, token), false);
+    // Test files are not part of the server's app model: watched here. Registrations and payload files are: the
+    // app index says when they change (the server's app-changed notification).
     const watcher = vscode.workspace.createFileSystemWatcher('**/test/**/*.js');
-    const payloads = vscode.workspace.createFileSystemWatcher('**/{manifest.json,server/test_data/**/*.json}');
-    this.disposables.push(this.ctrl, watcher, payloads,
+    this.disposables.push(this.ctrl, watcher,
       watcher.onDidCreate(() => this.later('all', () => this.discoverAll())),
       watcher.onDidDelete(() => this.later('all', () => this.discoverAll())),
       watcher.onDidChange((uri) => this.later(uri.fsPath, () => this.rediscoverFile(uri))),
-      payloads.onDidChange(() => this.later('all', () => this.discoverAll())),
-      payloads.onDidCreate(() => this.later('all', () => this.discoverAll())),
+      index.onDidChange(() => this.later('all', () => this.discoverAll())),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (this.fileItem(e.document.uri)) this.later(e.document.uri.fsPath, () => this.rediscoverFile(e.document.uri));
       }),
@@ -79,7 +80,7 @@ export class TestsView implements vscode.Disposable {
   /** Every app of the workspace: its test files (parsed) and its payload tests. */
   async discoverAll(): Promise<void> {
     await this.ready;
-    const { apps } = await this.client.sendRequest(AppEventsRequest, {});
+    const apps = await this.index.get();
     const roots: vscode.TestItem[] = [];
     for (const app of apps) {
       const root = this.item(`app:${app.appDir}`, path.basename(app.appDir), { appDir: app.appDir, kind: 'app' }, vscode.Uri.file(app.appDir));

@@ -1,7 +1,7 @@
 // Istanbul data of one file (from the test child's V8 coverage) → VS Code's test coverage: statements with
 // their branches, functions as declarations. Istanbul lines are 1-based, columns 0-based.
 import * as vscode from 'vscode';
-import type { FileCoverageData } from '../../server/src/protocol';
+import type { FileCoverageData } from '../../server/src/shared/protocol';
 
 type Loc = FileCoverageData['statementMap'][string];
 const range = (l: Loc) => new vscode.Range(l.start.line - 1, l.start.column, l.end.line - 1, l.end.column);

@@ -3,10 +3,9 @@
 // data is untrusted). State survives hiding through vscode.setState (retainContextWhenHidden is off).
 import type { ToPanel, FromPanel, PanelState, PanelSelection, HistoryItem, ResultChange } from '../../client/src/panelMessages';
 import { appRelativePath, sameSelection } from '../../client/src/panelMessages';
-import type { AppSummary, AppEventItem, SimulationResult, LogEntry, PayloadProblem } from '../../server/src/protocol';
-import { offsetAt } from '../../server/src/core/textPositions';
+import type { AppSummary, AppEventItem, SimulationResult, LogEntry, PayloadProblem } from '../../server/src/shared/protocol';
+import { checkIparams as checkIparamsText, describeIparam, missingIparams, offsetAt, type IparamDef, type Scope } from '../../server/src/shared/core';
 import { renderEffects, pretty } from './render';
-import { checkIparams as checkIparamsText, describeIparam, missingIparams, type IparamDef } from '../../server/src/core/iparamsForm';
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void };
 const vscode = acquireVsCodeApi();
@@ -57,7 +56,7 @@ function button(text: string, cls: string, onClick: () => void, title?: string):
 }
 
 // ── Selection ─────────────────────────────────────────────────────────────────────────────────────────
-const eventKey = (e: { event: string; scope?: { kind: string; name: string } }) =>
+const eventKey = (e: { event: string; scope?: Scope }) =>
   `${e.scope?.kind ?? ''}:${e.scope?.name ?? ''}:${e.event}`;
 
 function renderApps(): void {

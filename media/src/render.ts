@@ -1,5 +1,5 @@
 // Pure-ish DOM rendering helpers for the simulator panel: the side-effects table and JSON text.
-import type { SimulationResult } from '../../server/src/protocol';
+import type { SimulationResult } from '../../server/src/shared/protocol';
 
 const MAX_JSON_CHARS = 200_000;
 

@@ -2,7 +2,7 @@
 // cache (codeCache.ts), so every run after the first skips parsing and compiling most of the 1.2 MB bundle (a
 // third of a `fsdev check` beyond a bare Node start).
 import * as path from 'node:path';
-import { loadWithCodeCache } from './codeCache';
+import { loadWithCodeCache } from './shared/codeCache';
 
 const bundle = path.join(__dirname, 'cli-main.js');
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -1,30 +1,13 @@
 // Custom LSP messages between the extension (client/) and the language server, declared once.
-// This is the only server file the client imports. Each message says who sends it and when.
-import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+// The client and the webview import it through server/src/shared/protocol.ts. Each message says who sends it and when.
+import { NotificationType, RequestType, type WorkspaceEdit } from 'vscode-languageserver-protocol';
+import type { AppEventItem } from './core/appOutline';
+import type { Dialect, Scope } from './core/types';
+export type { AppEventItem, Scope };
 
 /** Status of the last simulation of an event, as the sidebar shows it. */
 export type RunStatus = 'success' | 'failed' | 'timeout' | 'crashed' | 'not-runnable';
 
-export interface AppEventItem {
-  event: string;
-  /** `freshworks_crm` / `freshsales` (2.x) or a 3.0 module name. */
-  scope: { kind: 'product' | 'module'; name: string };
-  registered: boolean;
-  handler?: string;
-  /** The handler exists in server.js in a form the platform sees. */
-  handlerDefined: boolean;
-  /** Where the handler is defined (file relative to the app, 0-based lines); endLine: its last line. */
-  handlerLocation?: { file: string; line: number; character: number; endLine: number };
-  /** Test payload path relative to the app, when one exists on disk. */
-  payloadFile?: string;
-  /** The path the dialect's layout expects for this event's payload. */
-  expectedPayloadFile: string;
-  description: string;
-  kind: 'product' | 'app-setup' | 'external' | 'scheduled';
-  timeLimitMs: number;
-  /** Number of problems (errors) attached to this registration. */
-  problems: number;
-}
 
 export interface AppSummary {
   /** Absolute folder of the app (where manifest.json lives). */
@@ -32,8 +15,8 @@ export interface AppSummary {
   /** URI of manifest.json. */
   manifestUri: string;
   platformVersion?: string;
-  dialect: '2.0' | '2.x' | '3.0';
-  scopes: { kind: 'product' | 'module'; name: string }[];
+  dialect: Dialect;
+  scopes: Scope[];
   events: AppEventItem[];
 }
 
@@ -44,14 +27,14 @@ export interface AppEventsResult { apps: AppSummary[] }
 export const AppEventsRequest = new RequestType<AppEventsParams, AppEventsResult, void>('freshsales/appEvents');
 
 /** `scope` picks the product's payload when `product` is not given (another product's app, a 3.0 module of one). */
-export interface DefaultPayloadParams { event: string; product?: 'freshworks_crm' | 'freshsales'; scope?: { kind: 'product' | 'module'; name: string } }
+export interface DefaultPayloadParams { event: string; product?: 'freshworks_crm' | 'freshsales'; scope?: Scope }
 export interface DefaultPayloadResult { event: string; product: string; text: string }
 
 /** Client → server: the bundled default payload of an event, pretty-printed (for "Create Test Payload"). */
 export const DefaultPayloadRequest = new RequestType<DefaultPayloadParams, DefaultPayloadResult | null, void>(
   'freshsales/defaultPayload');
 
-export interface ValidatePayloadParams { text: string; event: string; scope?: { kind: 'product' | 'module'; name: string } }
+export interface ValidatePayloadParams { text: string; event: string; scope?: Scope }
 export interface PayloadProblem {
   message: string; severity: 'error' | 'warning' | 'information' | 'hint'; code: string;
   /** The attribute a schema finding is about, as people write it (`data.contact.is_active`); absent for the whole payload. */
@@ -62,6 +45,18 @@ export interface PayloadProblem {
 /** Client → server: validate a payload that lives only in the simulator panel (not in a document). */
 export const ValidatePayloadRequest = new RequestType<ValidatePayloadParams, PayloadProblem[], void>(
   'freshsales/validatePayload');
+
+export interface RegisterEventParams { appDir: string; event: string; scope: Scope }
+/**
+ * `edit` is computed on the manifest's text as the server has it (the open document, unsaved edits included;
+ * else the file), one versioned TextDocumentEdit of the changed span: the client applies it only to that version.
+ */
+export type RegisterEventResult =
+  | { ok: true; edit: WorkspaceEdit; handler: string }
+  | { ok: false; reason: 'platform-2.0' | 'already-registered' | 'syntax-error' | 'not-an-object' | 'not-an-app' | 'invalid'; message: string };
+
+/** Client → server: the manifest edit that registers an event ("Register Event"); the server never writes it. */
+export const RegisterEventRequest = new RequestType<RegisterEventParams, RegisterEventResult, void>('freshsales/registerEvent');
 
 export interface AppChangedParams { appDir: string }
 
@@ -110,7 +105,7 @@ export const ResetStateRequest = new RequestType<ResetStateParams, ResetStateRes
 export interface SimulateTarget {
   appDir: string;
   event: string;
-  scope?: { kind: 'product' | 'module'; name: string };
+  scope?: Scope;
   /** Absolute path of a payload file to use instead of the event's test_data file. */
   payloadFile?: string;
 }
@@ -122,7 +117,7 @@ export const FuzzCommand = 'freshsales.fuzz';
 // ── Fuzz ────────────────────────────────────────────────────────────────────────────────────────────
 import type { FuzzOutcome } from './fuzz/fuzz';
 export type { FuzzOutcome };
-export interface FuzzParams { runId: string; appDir: string; event: string; scope?: { kind: 'product' | 'module'; name: string }; runs?: number; seed?: number; timeoutMs?: number; nodePath?: string }
+export interface FuzzParams { runId: string; appDir: string; event: string; scope?: Scope; runs?: number; seed?: number; timeoutMs?: number; nodePath?: string }
 /** Client → server: fuzz an event's handler (server/src/fuzz/); the failure, shrunk, is saved under server/test_data/fuzz/. */
 export const FuzzRequest = new RequestType<FuzzParams, FuzzOutcome, void>('freshsales/fuzz');
 /** Server → client, during a fuzz: runs done so far (and whether a failure is being shrunk). */
@@ -183,7 +178,7 @@ export const TestDebugReadyNotification = new NotificationType<{ runId: string; 
 /** Client → server: stop a run (the child is killed; the run resolves with what was reported). */
 export const CancelTestsNotification = new NotificationType<{ runId: string }>('freshsales/cancelTests');
 
-export interface CreateTestParams { appDir: string; event: string; scope?: { kind: 'product' | 'module'; name: string } }
+export interface CreateTestParams { appDir: string; event: string; scope?: Scope }
 /** Client → server: a first test file for an event (`test/<event>.test.js`), in the style of the app's tests. */
 export const CreateTestRequest = new RequestType<CreateTestParams, { file: string; text: string; exists: boolean }, void>('freshsales/createTest');
 export const CreateTestCommand = 'freshsales.createTest';

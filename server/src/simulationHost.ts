@@ -6,6 +6,7 @@ import { HandlerRunner } from './simulate/runner';
 import { list as listHistory } from './simulate/history';
 import { DB_FILE } from './simulate/plan';
 import { describeLocalState, resetLocalState } from './simulate/state';
+import type { FeatureContext } from './features/context';
 import { CancelFuzzNotification, FuzzProgressNotification, FuzzRequest, ResetStateRequest, SimulateRequest, SimulationDebugReadyNotification, SimulationHistoryRequest, SimulationLogNotification } from './protocol';
 
 /**
@@ -35,13 +36,13 @@ function installProgress(connection: Connection): InstallProgress {
 
 export interface SimulationHost { prewarm(appDir: string): void; dispose(): void }
 
-export function registerSimulation(connection: Connection, knownApp: (appDir: string) => unknown): SimulationHost {
+export function registerSimulation({ connection, guard }: FeatureContext, knownApp: (appDir: string) => unknown): SimulationHost {
   let runner: HandlerRunner | undefined;
   // Started on first need (a Simulate lens shown, or a run), so opening a manifest costs no process.
   const ensure = () => (runner ??= new HandlerRunner({ warm: true, onHistoryError: (m) => connection.console.error(m) }));
   let coverageWrites: Promise<void> = Promise.resolve();
 
-  connection.onRequest(SimulateRequest, async (request) => {
+  connection.onRequest(SimulateRequest, guard('simulate', async (request) => {
     const { runId } = request;
     if (!knownApp(request.appDir)) throw new Error(`${request.appDir} is not a Freshworks app of this workspace.`);
     // The runId becomes the result's id, so the client can match the result to the logs it streamed.
@@ -56,11 +57,11 @@ export function registerSimulation(connection: Connection, knownApp: (appDir: st
         },
         install: installProgress(connection),
       });
-  });
+  }));
   // Fuzz: a runner of its own that records no history (the app's .fsdev stays as it is), disposed afterwards.
   const fuzzing = new Map<string, AbortController>();
-  connection.onNotification(CancelFuzzNotification, ({ runId }) => fuzzing.get(runId)?.abort());
-  connection.onRequest(FuzzRequest, async (params) => {
+  connection.onNotification(CancelFuzzNotification, guard.notification('cancel fuzz', ({ runId }) => fuzzing.get(runId)?.abort()));
+  connection.onRequest(FuzzRequest, guard('fuzz', async (params) => {
     if (!knownApp(params.appDir)) throw new Error(`${params.appDir} is not a Freshworks app of this workspace.`);
     const { fuzz } = await import('./fuzz/fuzz');
     const abort = new AbortController();
@@ -78,9 +79,9 @@ export function registerSimulation(connection: Connection, knownApp: (appDir: st
     } finally {
       fuzzing.delete(params.runId);
     }
-  });
-  connection.onRequest(SimulationHistoryRequest, async ({ appDir }) => (knownApp(appDir) ? listHistory(appDir) : []));
-  connection.onRequest(ResetStateRequest, async ({ appDir, dryRun }) => {
+  }));
+  connection.onRequest(SimulationHistoryRequest, guard('simulation history', async ({ appDir }) => (knownApp(appDir) ? listHistory(appDir) : [])));
+  connection.onRequest(ResetStateRequest, guard('reset state', async ({ appDir, dryRun }) => {
     if (!knownApp(appDir)) throw new Error(`${appDir} is not a Freshworks app of this workspace.`);
     if (!dryRun) return { ...await resetLocalState(appDir), cleared: true };
     try {
@@ -88,7 +89,7 @@ export function registerSimulation(connection: Connection, knownApp: (appDir: st
     } catch (e) {
       return { file: DB_FILE, dbKeys: 0, schedules: 0, cleared: false, unreadable: String((e as { message?: unknown }).message ?? e) };
     }
-  });
+  }));
   connection.onShutdown(() => runner?.dispose());
   // A warm child may read one app only (Node's permission model names its folder): warm it for this app.
   return { prewarm: (appDir) => { void ensure().whenWarm(appDir); }, dispose: () => runner?.dispose() };

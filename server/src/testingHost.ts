@@ -4,8 +4,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { readTextIfFile } from './appFiles';
-import type { Connection } from 'vscode-languageserver/node';
 import type { App } from './core/appModel';
+import type { FeatureContext } from './features/context';
 import { functionNamesInEditor } from './core/coverageMap';
 import { findEvent } from './core/catalogue';
 import { firstTestText } from './core/firstTest';
@@ -22,7 +22,7 @@ export const UNTRUSTED_TESTS = "Running tests runs your app's code, so it needs 
 
 interface KnownApp { app(): App; text(rel: string): string | undefined; edited(rel: string): string | undefined }
 
-export function registerTesting(connection: Connection, knownApp: (appDir: string) => KnownApp | undefined): { dispose(): void } {
+export function registerTesting({ connection, guard }: FeatureContext, knownApp: (appDir: string) => KnownApp | undefined): { dispose(): void } {
   const runs = new Map<string, () => void>();
   const known = (appDir: string): KnownApp => {
     const state = knownApp(appDir);
@@ -30,13 +30,13 @@ export function registerTesting(connection: Connection, knownApp: (appDir: strin
     return state;
   };
 
-  connection.onRequest(DiscoverTestsRequest, ({ text }) => discoverTests(text));
+  connection.onRequest(DiscoverTestsRequest, guard('discover tests', ({ text }) => discoverTests(text)));
 
-  connection.onRequest(AppTestsRequest, async ({ appDir }) => {
+  connection.onRequest(AppTestsRequest, guard('app tests', async ({ appDir }) => {
     return { files: findTestFiles(appDir), payloadTests: await findPayloadTests(appDir, known(appDir)) };
-  });
+  }));
 
-  connection.onRequest(RunTestsRequest, async (params): Promise<RunTestsResult> => {
+  connection.onRequest(RunTestsRequest, guard('run tests', async (params): Promise<RunTestsResult> => {
     const state = known(params.appDir);
     // The tests run the app's code unconfined: only for a workspace the client says is trusted.
     if (params.trusted !== true) return { passed: 0, failed: 0, skipped: 0, error: UNTRUSTED_TESTS };
@@ -86,11 +86,11 @@ export function registerTesting(connection: Connection, knownApp: (appDir: strin
     } finally {
       runs.delete(runId);
     }
-  });
+  }));
 
-  connection.onNotification(CancelTestsNotification, ({ runId }) => runs.get(runId)?.());
+  connection.onNotification(CancelTestsNotification, guard.notification('cancel tests', ({ runId }) => runs.get(runId)?.()));
 
-  connection.onRequest(CreateTestRequest, ({ appDir, event, scope }) => {
+  connection.onRequest(CreateTestRequest, guard('create test', ({ appDir, event, scope }) => {
     const state = known(appDir);
     const app = state.app();
     const file = path.join(appDir, 'test', `${event}.test.js`);
@@ -109,12 +109,12 @@ export function registerTesting(connection: Connection, knownApp: (appDir: strin
       scope: app.scopes.length > 1 ? (reg?.scope ?? scope)?.name : undefined,
     });
     return { file, text, exists: false };
-  });
+  }));
 
-  connection.onRequest(ResetCoverageRequest, async ({ appDir }) => {
+  connection.onRequest(ResetCoverageRequest, guard('reset coverage', async ({ appDir }) => {
     known(appDir);
     return (await import('./testing/coverageReport')).resetCoverage(appDir);
-  });
+  }));
 
   return { dispose: () => { for (const cancel of runs.values()) cancel(); } };
 }

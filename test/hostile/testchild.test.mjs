@@ -263,7 +263,9 @@ test('item 4: the language server refuses to run tests unless the client says th
     onRequest: (type, h) => handlers.set(type.method, h), onNotification: () => undefined,
     sendNotification: async () => undefined, console: { error: () => undefined },
   };
-  const host = registerTesting(connection, () => ({ app: () => ({}), text: () => undefined }));
+  // Its handlers are registered through the server's guard (initialized: the refusal is the handler's own).
+  const { createGuard } = await loadTs('server/src/features/context.ts');
+  const host = registerTesting({ connection, guard: createGuard(connection, () => true) }, () => ({ app: () => ({}), text: () => undefined }));
   try {
     const run = handlers.get(RunTestsRequest.method);
     for (const trusted of [undefined, false, 'yes']) {

@@ -15,6 +15,7 @@ after(() => runner.dispose());
 test('history: newest first, bounded, request summary and payload kept; diffResults', async () => {
   const dir = copyFixture('crm23');
   const history = await loadTs('server/src/simulate/history.ts');
+  const { diffResults } = await loadTs('server/src/shared/resultDiff.ts');
   const a = await runner.run({ appDir: dir, event: 'onContactCreate' });
   const b = await runner.run({ appDir: dir, event: 'onContactCreate', payload: { data: { contact: { id: 9, first_name: 'Bo' } } } });
   await runner.idle();
@@ -22,9 +23,9 @@ test('history: newest first, bounded, request summary and payload kept; diffResu
   assert.deepEqual(runs.map((r) => r.id), [b.id, a.id]);
   assert.equal(runs[1].payloadSource, 'test-data');
   assert.equal(runs[0].payload.data.contact.first_name, 'Bo');
-  const diff = history.diffResults(a, b);
+  const diff = diffResults(a, b);
   assert.deepEqual(diff.map((d) => d.field), ['value', 'logs']);
-  assert.deepEqual(history.diffResults(a, a), []);
+  assert.deepEqual(diffResults(a, a), []);
   // Bound and truncation, through add() directly.
   const huge = { ...a, id: 'huge', payload: { blob: 'x'.repeat(300 * 1024) } };
   for (let i = 0; i < 55; i++) void history.add(dir, { ...a, id: `r${i}` });

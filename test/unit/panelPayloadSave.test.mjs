@@ -41,7 +41,7 @@ const base = {
   effects: { db: [], requests: [], schedules: [], targetUrls: [] }, payload: { data: {} },
 };
 
-test('diffRunResults (history.ts diffResults, as text): identical runs differ in nothing; changes name the field', () => {
+test('diffRunResults (shared/resultDiff.ts diffResults, as text): identical runs differ in nothing; changes name the field', () => {
   assert.deepEqual(diffRunResults(base, { ...base, id: 'b', durationMs: 9 }), []);
   const b = {
     ...base, id: 'b', status: 'failed', value: undefined,

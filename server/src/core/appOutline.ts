@@ -4,7 +4,28 @@ import { eventsFor, findEvent } from './catalogue';
 import { findCallback, SERVER_SCRIPT, type App } from './appModel';
 import { classifyTestData, expectedTestDataPath, testDataFor } from './testDataLayout';
 import type { Diagnostic, Range, Scope } from './types';
-import type { AppEventItem } from '../protocol';
+
+/** One event of the app as the client's views list it (sent as is in the appEvents answer). */
+export interface AppEventItem {
+  event: string;
+  /** `freshworks_crm` / `freshsales` (2.x) or a 3.0 module name. */
+  scope: Scope;
+  registered: boolean;
+  handler?: string;
+  /** The handler exists in server.js in a form the platform sees. */
+  handlerDefined: boolean;
+  /** Where the handler is defined (file relative to the app, 0-based lines); endLine: its last line. */
+  handlerLocation?: { file: string; line: number; character: number; endLine: number };
+  /** Test payload path relative to the app, when one exists on disk. */
+  payloadFile?: string;
+  /** The path the dialect's layout expects for this event's payload. */
+  expectedPayloadFile: string;
+  description: string;
+  kind: 'product' | 'app-setup' | 'external' | 'scheduled';
+  timeLimitMs: number;
+  /** Number of problems (errors) attached to this registration. */
+  problems: number;
+}
 
 export function outlineEvents(app: App, diagnostics: Diagnostic[]): AppEventItem[] {
   const items: AppEventItem[] = [];

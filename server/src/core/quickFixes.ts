@@ -3,12 +3,13 @@
 // `(app, diagnostic, payloadText?) => QuickFix[]` beside its check (its diagnostic's `data` typed as its rule
 // declares), says `fixable: true` on the rule, and registers it here with one line: `fixOf(myRule, myRuleFixes),`.
 import { parseExpressionAt } from 'acorn';
-import { applyEdits, format, getNodeValue, modify, type FormattingOptions } from 'jsonc-parser';
+import { applyEdits, findNodeAtLocation, format, getNodeValue, modify, parseTree, type FormattingOptions } from 'jsonc-parser';
 import { defaultPayloadText, findEvent } from './catalogue';
 import { findCallback, SERVER_SCRIPT, type App } from './appModel';
 import { objectProperties } from './manifest';
 import { eventNotInScope, eventsBlockIgnored, handlerKeyTypo, handlerNotDefined, handlerNotVisible, noTestData, serverScriptMissing, unknownEvent } from './checks';
 import { payloadEventMismatch, payloadLegacyType, productOf } from './payloadChecks';
+import { suggestHandlerName } from './manifestAssist';
 import type { Rule } from './rules';
 import { offsetAt, rangeOf, START } from './textPositions';
 import type { Diagnostic, Range, Scope } from './types';
@@ -149,7 +150,10 @@ function set(text: string, path: (string | number)[], value: unknown, fmt: Forma
   const raw = modify(text, path, value, {});
   if (value === undefined || raw.length !== 1) return applyEdits(text, modify(text, path, value, { formattingOptions: fmt }));
   const out = applyEdits(text, raw);
-  return applyEdits(out, format(out, { offset: raw[0].offset, length: raw[0].content.length }, fmt));
+  // Into an empty object (`{}`), its braces are formatted too, so the entry gets lines of its own.
+  const { offset, content } = raw[0];
+  const empty = out[offset - 1] === '{' && out[offset + content.length] === '}';
+  return applyEdits(out, format(out, empty ? { offset: offset - 1, length: content.length + 2 } : { offset, length: content.length }, fmt));
 }
 
 function moveStrayEvents(app: App): FileEdit {
@@ -173,6 +177,46 @@ function moveToModule(app: App, d: Diagnostic, module: string): FileEdit {
     const out = set(text, ['modules', reg.scope.name, 'events', reg.event], undefined, fmt);
     return set(out, ['modules', module, 'events', reg.event], reg.handler !== undefined ? { handler: reg.handler } : {}, fmt);
   });
+}
+
+export type RegisterEventResult =
+  | { ok: true; edit: FileEdit; handler: string }
+  | { ok: false; reason: 'platform-2.0' | 'already-registered' | 'syntax-error' | 'not-an-object'; message: string };
+
+/**
+ * "Register Event" (the Events view, the palette): `"<event>": { "handler": "<name>" }` in the scope's events
+ * object, created when missing, written as the quick fixes write the manifest (`set`, the file's own indentation)
+ * and given as one edit of the changed span only, so it lands on the document's current text and undoes alone.
+ * The handler is named as completion names it (suggestHandlerName). Refuses rather than guesses: a 2.0 app
+ * (events live in server.js), an event already there, and a manifest fdk could not read (any JSON syntax error,
+ * trailing commas included: JSON.parse rejects them).
+ */
+export function registerEventEdit(app: App, event: string, scope: Scope): RegisterEventResult {
+  if (app.dialect === '2.0') {
+    return { ok: false, reason: 'platform-2.0', message: 'This is a platform 2.0 app: events are registered in server/server.js (the `events` array of exports), not in manifest.json.' };
+  }
+  const text = app.files.manifest.text;
+  const root = app.manifest.root;
+  const syntax = app.manifest.problems.find((p) => p.code === 'json-syntax');
+  if (root?.type !== 'object' || syntax) {
+    const where = syntax ? ` (line ${syntax.range.start.line + 1}: ${syntax.message})` : '';
+    return { ok: false, reason: 'syntax-error', message: `manifest.json does not parse${where}; fix it (or finish typing) and try again.` };
+  }
+  const base = app.dialect === '3.0' || scope.kind === 'module' ? ['modules', scope.name, 'events'] : ['product', scope.name, 'events'];
+  const events = findNodeAtLocation(root, base);
+  if (events && events.type !== 'object') return { ok: false, reason: 'not-an-object', message: `"${base.join('.')}" is not an object in manifest.json.` };
+  if (events && findNodeAtLocation(root, [...base, event])) return { ok: false, reason: 'already-registered', message: `${event} is already registered under ${scope.name}.` };
+  const handler = suggestHandlerName(app, event);
+  const newText = set(text, [...base, event], { handler }, formatting(text));
+  const after = parseTree(newText);
+  const inserted = after && findNodeAtLocation(after, [...base, event, 'handler']);
+  if (inserted?.value !== handler) return { ok: false, reason: 'syntax-error', message: 'manifest.json could not be edited safely here; fix its structure and try again.' };
+  let start = 0;
+  while (start < text.length && start < newText.length && text[start] === newText[start]) start++;
+  let end = 0;
+  while (end < text.length - start && end < newText.length - start && text[text.length - 1 - end] === newText[newText.length - 1 - end]) end++;
+  const edit = { range: rangeOf(text, start, text.length - end), newText: newText.slice(start, newText.length - end) };
+  return { ok: true, handler, edit: { file: app.files.manifest.path, edits: [edit] } };
 }
 
 export function createPayload(app: App, path: string, event: string, scope?: Scope): FileEdit {
