@@ -164,3 +164,32 @@ test('item 9: a Debug run that Node ends with a signal (SIGSEGV) says so and doe
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('item 7: the manifest\'s devDependencies are installed into test/node_modules before the tests run, as fdk test does', async () => {
+  const { execFile } = await import('node:child_process');
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { startRegistry } = await import('../helpers/npmRegistry.mjs');
+  const { repoRoot } = await import('../simulate/helpers.mjs');
+  const pkgs = path.join(repoRoot, 'test/fixtures/packages');
+  const registry = await startRegistry({ packages: ['fsdev-fixture-greet', 'fsdev-fixture-shout'].map((p) => path.join(pkgs, p)) });
+  const dir = makeApp('exports = { h: function () { return 1; } };\n', {
+    manifest: { 'platform-version': '2.3', product: { freshworks_crm: { events: { onContactCreate: { handler: 'h' } } } },
+      engines: { node: '18.20.8', fdk: '9.6.0' }, devDependencies: { 'fsdev-fixture-greet': '1.0.0' } },
+    files: { 'test/helper.test.js': "const assert = require('assert');\nconst greet = require('fsdev-fixture-greet');\ndescribe('a test helper', function () {\n  it('is installed', function () { assert.strictEqual(greet('ada'), 'HELLO ADA!'); });\n});\n" },
+  });
+  try {
+    const env = { ...process.env, npm_config_registry: registry.url, npm_config_cache: mkdtempSync(path.join(tmpdir(), 'fsdev-npm-cache-')) };
+    const r = await new Promise((resolve) => {
+      execFile(process.execPath, [cli, 'test', dir, '--no-payloads'], { env, encoding: 'utf8', timeout: 180000 },
+        (err, stdout, stderr) => resolve({ code: err ? err.code : 0, out: stdout, err: stderr }));
+    });
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.match(r.err, /Installing the manifest's devDependencies into test\/node_modules: fsdev-fixture-greet@1\.0\.0/);
+    assert.match(r.out, /1 passing/);
+    assert.equal(JSON.parse(readFileSync(path.join(dir, 'test/node_modules/fsdev-fixture-greet/package.json'), 'utf8')).version, '1.0.0');
+  } finally {
+    await registry.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
