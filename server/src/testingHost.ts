@@ -52,6 +52,9 @@ export function registerTesting({ connection, guard }: FeatureContext, knownApp:
     const send = (body: { message?: import('./protocol').TestChildMessage; output?: string }) => {
       void connection.sendNotification(TestEventNotification, { runId, ...body });
     };
+    // As fdk test: the manifest's dependencies and devDependencies first; a failure goes to the run's output.
+    const { installTestDependencies } = await import('./testing/testDeps');
+    for (const failure of await installTestDependencies(plan.appDir)) send({ output: `${failure}\n` });
     const run = runTests(plan, {
       nodePath: params.nodePath,
       output: { stdout: (output) => send({ output }), stderr: (output) => send({ output }) },

@@ -1,6 +1,6 @@
 // V8 block coverage of one script → Istanbul's file coverage (statementMap/fnMap/branchMap and counts),
 // exact at Istanbul's own granularity. The maps come from the source's AST, as Istanbul's instrumenter
-// (which fdk uses) builds them: statements (a `var` counts by its initialisers), functions, and branches of `if` (an `if` without `else` still
+// (which fdk uses) builds them: statements (a `var` counts by its initialisers, a directive not at all), functions, and branches of `if` (an `if` without `else` still
 // has two), `?:`, `&&`/`||`/`??` chains and `switch`. Each count is read from V8's block ranges: the count
 // at a position is the count of the innermost range that contains it (V8 nests function and block ranges
 // and omits a block whose count equals its parent's). v8-to-istanbul reports V8's ranges themselves as
@@ -89,7 +89,8 @@ export function toIstanbulCoverage(filePath: string, source: string, functions: 
   ancestor(ast, {
     Statement(node) {
       const n = node as unknown as AnyNode;
-      if (STATEMENTS.has(n.type)) statement(n);
+      // A directive ('use strict') is no statement for Istanbul (Babel parses it as a Directive).
+      if (STATEMENTS.has(n.type) && !(n.type === 'ExpressionStatement' && typeof n.directive === 'string')) statement(n);
     },
     VariableDeclarator(node) {
       const init = (node as unknown as AnyNode).init as AnyNode | null;

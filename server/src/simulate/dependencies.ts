@@ -17,6 +17,8 @@
 //   program npm may start (`git`, `script-shell`, `node-gyp`, `shell`, `editor`, `browser`, `viewer`) are fixed
 //   on the command line, where nothing outranks them: a package with a git dependency cannot be installed;
 // - one install at a time per app; an install that fails leaves server/node_modules as it was.
+// `fsdev test` installs the manifest's `devDependencies` (test helpers) the same way into `test/node_modules`,
+// as `fdk test` does (lib/cli/test.js: prefix test/), and its `dependencies` into server/node_modules.
 // Only runs reach this (simulation needs a trusted workspace). Tests point npm at a local fixture registry.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -36,8 +38,8 @@ const EXACT = /^(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)(?:-[0-9A-Za-z-]+(
 const NAME = /^(?:@[a-z0-9~][a-z0-9._~-]*\/)?[a-z0-9~][a-z0-9._~-]*$/i;
 
 /** The manifest's "dependencies" (name → version, as written; a version that is not a string as JSON), or undefined when it lists none. */
-export function manifestDependencies(manifest: Record<string, unknown>): Dependencies | undefined {
-  const d = manifest.dependencies;
+export function manifestDependencies(manifest: Record<string, unknown>, key: 'dependencies' | 'devDependencies' = 'dependencies'): Dependencies | undefined {
+  const d = manifest[key];
   if (d === null || typeof d !== 'object' || Array.isArray(d)) return undefined;
   const out: Dependencies = {};
   for (const [name, version] of Object.entries(d as Record<string, unknown>)) {
@@ -77,8 +79,12 @@ export function missingDependencies(appDir: string, deps: Dependencies): string[
   return missing(appDir, deps).map(([name, want]) => `${name}@${want}`);
 }
 
-function missing(appDir: string, deps: Dependencies): [string, string][] {
-  const dirs = [path.join(appDir, 'server', 'node_modules'), path.join(appDir, 'node_modules')];
+/** Where a manifest key's packages go: `dependencies` under server/ (fdk run), `devDependencies` under test/ (fdk test). */
+export type DependencyFolder = 'server' | 'test';
+const KEY: Record<DependencyFolder, string> = { server: 'dependencies', test: 'devDependencies' };
+
+function missing(appDir: string, deps: Dependencies, folder: DependencyFolder = 'server'): [string, string][] {
+  const dirs = [path.join(appDir, folder, 'node_modules'), path.join(appDir, 'node_modules')];
   return Object.entries(deps).filter(([name, want]) => !dirs.some((d) => installedVersion(d, name) === want));
 }
 
@@ -88,13 +94,14 @@ const locks = new Map<string, Promise<unknown>>();
  * Install what `missingDependencies` reports. Resolves undefined when everything is in place (nothing to do,
  * or installed), else the reason it could not be done, for the run's result.
  */
-export async function ensureDependencies(appDir: string, deps: Dependencies, progress?: InstallProgress): Promise<string | undefined> {
-  const problems = dependencyProblems(deps);
-  if (problems.length) return `The manifest's dependencies cannot be installed:\n${problems.map((p) => `- ${p}`).join('\n')}`;
+export async function ensureDependencies(appDir: string, deps: Dependencies, progress?: InstallProgress,
+  folder: DependencyFolder = 'server'): Promise<string | undefined> {
+  const problems = dependencyProblems(deps).map((p) => (folder === 'server' ? p : p.replace('"dependencies"', `"${KEY[folder]}"`)));
+  if (problems.length) return `The manifest's ${KEY[folder]} cannot be installed:\n${problems.map((p) => `- ${p}`).join('\n')}`;
   const prior = locks.get(appDir) ?? Promise.resolve();
   const mine = prior.then(async () => {
-    const todo = missing(appDir, deps);
-    return todo.length ? install(appDir, todo, progress) : undefined;
+    const todo = missing(appDir, deps, folder);
+    return todo.length ? install(appDir, todo, progress, folder) : undefined;
   });
   locks.set(appDir, mine.catch(() => undefined));
   return mine;
@@ -118,11 +125,12 @@ function removeStaleStaging(fsdevDir: string): void {
   }
 }
 
-async function install(appDir: string, deps: [string, string][], progress: InstallProgress | undefined): Promise<string | undefined> {
+async function install(appDir: string, deps: [string, string][], progress: InstallProgress | undefined, folder: DependencyFolder): Promise<string | undefined> {
   const started = Date.now();
   const specs = deps.map(([name, version]) => `${name}@${version}`);
   const list = specs.join(', ');
-  progress?.begin(`Installing the manifest's dependencies into server/node_modules: ${list}`);
+  const key = KEY[folder];
+  progress?.begin(`Installing the manifest's ${key} into ${folder}/node_modules: ${list}`);
   const fsdevDir = path.join(appDir, '.fsdev');
   const staging = path.join(fsdevDir, `npm-install-${process.pid}-${started.toString(36)}`);
   let made = false;
@@ -137,10 +145,10 @@ async function install(appDir: string, deps: [string, string][], progress: Insta
     const failure = await runNpm(staging, specs, appDir, (line) => progress?.report(line));
     if (failure) {
       progress?.end(`Installing ${list} failed`, false);
-      return `Installing the manifest's dependencies (${list}) failed: ${failure}\n`
-        + `Install them yourself (npm install --prefix server ${specs.join(' ')}) or correct "dependencies" in manifest.json.`;
+      return `Installing the manifest's ${key} (${list}) failed: ${failure}\n`
+        + `Install them yourself (npm install --prefix ${folder} ${specs.join(' ')}) or correct "${key}" in manifest.json.`;
     }
-    const target = path.join(appDir, 'server', 'node_modules');
+    const target = path.join(appDir, folder, 'node_modules');
     const installed = path.join(staging, 'node_modules');
     deps.forEach(([name], i) => {
       const from = path.join(installed, name);
@@ -154,11 +162,11 @@ async function install(appDir: string, deps: [string, string][], progress: Insta
       fs.renameSync(from, to);
     });
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    progress?.end(`Installed ${list} into server/node_modules in ${seconds} s (npm, install scripts off)`, true);
+    progress?.end(`Installed ${list} into ${folder}/node_modules in ${seconds} s (npm, install scripts off)`, true);
     return undefined;
   } catch (e) {
     progress?.end(`Installing ${list} failed`, false);
-    return `Installing the manifest's dependencies (${list}) failed: ${(e as Error).message}`;
+    return `Installing the manifest's ${key} (${list}) failed: ${(e as Error).message}`;
   } finally {
     if (made) fs.rmSync(staging, { recursive: true, force: true });
   }

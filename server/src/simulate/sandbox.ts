@@ -51,6 +51,8 @@ export class Sandbox {
   private run?: SandboxRun;
   private readonly warned = new Set<string>();
   private readonly moduleCache = new Map<string, unknown>();
+  /** Each script compiled once per source text: evaluating it again (fsdev test, per invocation) reuses the code. */
+  private readonly compiled = new Map<string, { source: string; fn: AnyFn }>();
 
   constructor() {
     this.ctx = vm.createContext({}, { name: 'fsdev handler' });
@@ -276,6 +278,11 @@ export class Sandbox {
     return this.loadScript(file, false);
   }
 
+  /** Forget the library files loaded so far: the next evaluation of server.js loads them afresh (fdk: per invocation). */
+  forgetModules(): void {
+    this.moduleCache.clear();
+  }
+
   /**
    * Evaluate a script of the app (server.js when `main`, else a library file) and return what it exports.
    * Throws whatever the script throws (SyntaxError included: its stack starts with `file:line`).
@@ -287,7 +294,11 @@ export class Sandbox {
     const params = main ? ['exports', 'require'] : ['exports', 'require', 'module', '__filename', '__dirname'];
     // The return goes after the user's last line: positions of the user's code are untouched.
     const body = `${source}\n;return ${main ? 'exports' : '[exports, module]'};`;
-    const fn = vm.compileFunction(body, params, { filename: file, parsingContext: this.ctx }) as AnyFn;
+    let fn = this.compiled.get(file)?.source === body ? this.compiled.get(file)!.fn : undefined;
+    if (!fn) {
+      fn = vm.compileFunction(body, params, { filename: file, parsingContext: this.ctx }) as AnyFn;
+      this.compiled.set(file, { source: body, fn });
+    }
     const exportsObj = this.newObject();
     const req = this.makeRequire(file);
     if (main) return fn.call(this.global, exportsObj, req);

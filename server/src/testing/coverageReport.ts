@@ -142,7 +142,8 @@ export function summarize(map: CoverageMap, appDir: string, notes: string[] = []
   const label = (m: string) => `${m[0].toUpperCase()}${m.slice(1)}`.padEnd(12);
   const lines = METRICS.map((m) => {
     const t = total[m];
-    return `${label(m)} : ${pct[m]}% ( ${t.covered}/${t.total} )${pct[m] < MARKETPLACE_MIN ? `   ✖ under ${MARKETPLACE_MIN} %` : ''}`;
+    // As Istanbul's text-summary (fdk's) prints a metric with nothing to cover.
+    return `${label(m)} : ${t.total === 0 ? 'Unknown' : pct[m]}% ( ${t.covered}/${t.total} )${pct[m] < MARKETPLACE_MIN ? `   ✖ under ${MARKETPLACE_MIN} %` : ''}`;
   });
   const files = map.files().map((f) => {
     const s = map.fileCoverageFor(f).toSummary();

@@ -1,25 +1,37 @@
 // `this.invoke` and `this.stub` of a test: the app's handlers run in the simulator's sandbox (one Sandbox,
-// one set of platform APIs for the whole test run, as one warm platform container would), planned by the
-// simulator's own planRun (handler, iparams, payload.event, limits), located by the same findHandler.
-//
-// When `this.invoke` settles (our decision, documented in the README):
-// - product, external and scheduled events: when the handler is done: its returned promise settled and the
-//   platform work it started ($db, $request, timers) settled, as `fsdev simulate` waits. fdk resolves on the
-//   next macrotask without waiting; waiting longer only lets more of the handler happen before the test's
-//   assertions, so tests written for fdk pass, and a test that forgets `await` still sees the effects.
-//   Resolves with what the handler returned; rejects with what it threw or rejected.
-// - app set-up events and server methods (a function of server.js called by name, as the front end's
-//   `client.request.invoke` does): when renderData is called. `renderData(null, data)` resolves with
-//   `{ status: 200, response: data }` for a server method (the front end's answer) and with `data` for
-//   set-up events; `renderData(err)` rejects with `err`. A handler that ends without renderData rejects at
-//   once (the platform would wait until its time limit).
-// Values cross to the test as JSON copies (as the platform serializes them), so deep equality is realm-proof.
+// one set of platform APIs for the whole test run), planned by the simulator's own planRun (handler, iparams,
+// limits), located by the same findHandler. What follows fdk 6.9.0's `fdk test` (lib/cli/test.js and
+// lib/event_handler/framework.js), and what is our choice (both in the README's fdk-compatibility section):
+// - fdk: server.js is evaluated afresh for each invocation (its module state and the library files it requires
+//   start anew; the compiled code is reused).
+// - fdk: the handler starts synchronously inside `invoke()` (the registered events are planned before the first
+//   test), so a stub restored right after an invoke that is not awaited has already been called.
+// - fdk: the payload is the test's own. Ours: when it has no `iparams`, those of config/iparam_test_data.json
+//   or the defaults of config/iparams.json fill them in, if there are any (the platform always sends them; fdk
+//   leaves them undefined), and a 3.0 app's `currentHost` when it has none.
+// - fdk: a server method or app set-up event answers through renderData: `renderData(null, data)` resolves
+//   `{ requestID, response: data }` (`{ requestID }` without data); `renderData(err)` rejects
+//   `{ requestID, status: err.status || 500, message, errorSource: 'APP' }`, or status 400 with fdk's message
+//   when err is not an object with a message or a status. A synchronous throw (in server.js, in the handler, an
+//   event that is not registered) rejects `{ requestID, status: 500, message: 'Error while executing App server
+//   script! - <message>', errorSource: 'APP' }`, for every kind of event.
+// - ours: product, external and scheduled events settle when the handler is done (its promise and the platform
+//   work it started), as `fsdev simulate` waits; fdk resolves on the next macrotask and loses what comes later.
+//   They resolve with what the handler returned, and reject with what it rejected with (fdk loses that too). A
+//   server method or set-up event that rejects before calling renderData rejects with that reason (fdk waits
+//   for its 5 s timeout, or forever).
+// - ours: values cross to the test as JSON copies (as the platform serializes them), so deep equality is
+//   realm-proof (fdk hands the handler's own objects across, and deepStrictEqual fails on them).
+import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import type { SinonStub } from 'sinon';
 import { SERVER_SCRIPT } from '../core/appLayout';
 import type { Scope } from '../core/types';
 import type { RunPlan } from '../simulate/ipc';
-import { planRun, type PlanReads } from '../simulate/plan';
+import { runError } from '../simulate/explain';
+import { planRun, type Planned, type PlanReads } from '../simulate/plan';
+import { loadAppFiles } from '../appFiles';
+import { modelOf } from '../core/appSource';
 import { createPlatform, findHandler, jsonSafe, type RenderRecord } from '../simulate/platform';
 import { Sandbox } from '../simulate/sandbox';
 import { lockedStore } from '../simulate/storeHost';
@@ -33,7 +45,8 @@ export class AppUnderTest {
   readonly sandbox = new Sandbox();
   private readonly plan: RunPlan;
   private readonly render: RenderRecord;
-  private exported?: Record<string, unknown>;
+  /** Plans of the events invoked so far (and of every registered event, from prepare()), by event and product. */
+  private readonly planned = new Map<string, Planned>();
   private answersWithRender = false;
   private readonly stubs = new Map<string, SinonStub>();
   /** The app's files as planning read them: once per test run, not once per invocation. */
@@ -57,57 +70,106 @@ export class AppUnderTest {
     });
   }
 
-  /** server.js, evaluated once, on the first invocation (its module state lives as long as the run). */
-  private exports(): Record<string, unknown> {
-    if (!this.exported) {
-      const exp = this.sandbox.loadScript(this.plan.serverScript, true);
-      if (exp === null || (typeof exp !== 'object' && typeof exp !== 'function')) throw new Error(`${SERVER_SCRIPT} does not export an object.`);
-      this.exported = exp as Record<string, unknown>;
+  /**
+   * What the simulator says of an unhandled rejection (or an uncaught exception) during a run of this app: a
+   * payload test fails with it, as `fsdev simulate` of the same payload does.
+   */
+  explain(thrown: unknown, what: string): Error {
+    const e = runError(thrown, this.plan, { origins: this.sandbox.origins, hide: [], stateNotes: [] }, what);
+    const err = new Error(e.message);
+    err.stack = e.stack ?? [e.message, ...e.frames.map((f) => `    at ${f.functionName ?? '<anonymous>'} (${path.resolve(this.appDir, f.file)}:${f.line}:${f.column})`)].join('\n');
+    return err;
+  }
+
+  /**
+   * Plan every registered event (and each of its scopes) before the first test: `invoke` can then start the
+   * handler synchronously, as fdk does. Anything else is planned when it is first invoked.
+   */
+  async prepare(): Promise<void> {
+    // An app the model cannot read is planned per invocation instead (each invoke then says what is wrong).
+    const app = await loadAppFiles(this.appDir).then((files) => modelOf(files)).catch(() => undefined);
+    if (!app) return;
+    for (const r of app.registrations) {
+      for (const product of [undefined, r.scope.name]) {
+        const key = planKey(r.event, product);
+        if (!this.planned.has(key)) this.planned.set(key, await this.planFor(r.event, product));
+      }
     }
-    return this.exported;
   }
 
   /** `payloadText`: with `payloadFile`, that file's text as the editor has it (unsaved edits), read instead of the disk. */
-  async invoke(name: unknown, payload?: unknown, product?: unknown, payloadFile?: string, payloadText?: string): Promise<unknown> {
-    if (typeof name !== 'string' || !name) throw new TypeError('this.invoke(name, payload, product?): name must be an event or a server method name.');
-    if (payload !== undefined && (payload === null || typeof payload !== 'object')) throw new TypeError('this.invoke: the payload must be an object.');
-    const req = { appDir: this.appDir, event: name, offline: this.offline, ...(payloadFile ? { payloadFile, payloadText } : { payload: payload ?? {} }) };
+  private async planFor(name: string, product: unknown, payloadFile?: string, payloadText?: string): Promise<Planned> {
+    const req = { appDir: this.appDir, event: name, offline: this.offline, ...(payloadFile ? { payloadFile, payloadText } : { payload: {} }) };
     const scopes: (Scope | undefined)[] = typeof product === 'string' && product
       ? [{ kind: 'product', name: product }, { kind: 'module', name: product }] : [undefined];
     let planned = await planRun({ ...req, scope: scopes[0] }, undefined, this.reads);
     if (!planned.ok && scopes.length > 1) planned = await planRun({ ...req, scope: scopes[1] }, undefined, this.reads);
-    const exp = this.exports();
-    let found = planned.ok ? findHandler(exp, planned.plan, SERVER_SCRIPT) : undefined;
+    return planned;
+  }
+
+  invoke(name: unknown, payload?: unknown, product?: unknown, payloadFile?: string, payloadText?: string): Promise<unknown> {
+    if (typeof name !== 'string' || !name) return Promise.reject(new TypeError('this.invoke(name, payload, product?): name must be an event or a server method name.'));
+    if (payload !== undefined && (payload === null || typeof payload !== 'object')) return Promise.reject(new TypeError('this.invoke: the payload must be an object.'));
+    const planned = payloadFile ? undefined : this.planned.get(planKey(name, product));
+    if (planned) return this.start(name, planned, payload, payloadFile);
+    return this.planFor(name, product, payloadFile, payloadText).then((p) => {
+      if (!payloadFile) this.planned.set(planKey(name, product), p);
+      return this.start(name, p, payload, payloadFile);
+    });
+  }
+
+  /** Run the handler: everything up to its first `await` happens before this returns (as in fdk). */
+  private start(name: string, planned: Planned, payload: unknown, payloadFile: string | undefined): Promise<unknown> {
+    const requestID = randomUUID();
+    let exp: Record<string, unknown>;
+    let found: ReturnType<typeof findHandler> | undefined;
     let serverMethod = false;
-    if ((!found || 'notRunnableReason' in found) && typeof exp[name] === 'function') {
-      serverMethod = true; // not a registered event: a server method called by name
-      found = { handler: name, fn: exp[name] as (p: unknown) => unknown };
+    let payloadJson: string;
+    try {
+      // server.js afresh for each invocation, as fdk evaluates it per request (the library files it requires too).
+      this.sandbox.forgetModules();
+      const loaded = this.sandbox.loadScript(this.plan.serverScript, true);
+      if (loaded === null || (typeof loaded !== 'object' && typeof loaded !== 'function')) throw new Error(`${SERVER_SCRIPT} does not export an object.`);
+      exp = loaded as Record<string, unknown>;
+      found = planned.ok ? findHandler(exp, planned.plan, SERVER_SCRIPT) : undefined;
+      if ((!found || 'notRunnableReason' in found) && typeof exp[name] === 'function') {
+        serverMethod = true; // not a registered event: a server method called by name
+        found = { handler: name, fn: exp[name] as (p: unknown) => unknown };
+      }
+      if (!found || 'notRunnableReason' in found) {
+        throw new Error(found?.notRunnableReason ?? (planned.ok ? `${name} cannot run.` : `${name} is neither a registered event nor a function of ${SERVER_SCRIPT}: ${planned.reason}`));
+      }
+      payloadJson = payloadFile && planned.ok ? planned.plan.payloadJson : testPayload(payload, planned);
+    } catch (e) {
+      return Promise.reject(fdkError(requestID, e));
     }
-    if (!found || 'notRunnableReason' in found) {
-      throw new Error(found?.notRunnableReason ?? (planned.ok ? `${name} cannot run.` : `${name} is neither a registered event nor a function of ${SERVER_SCRIPT}: ${planned.reason}`));
-    }
-    const payloadJson = planned.ok ? planned.plan.payloadJson : JSON.stringify(payload ?? {});
+    const iparams = (JSON.parse(payloadJson) as { iparams?: unknown }).iparams;
     Object.assign(this.plan, planned.ok ? planned.plan : {}, { event: name, payloadJson, offline: this.offline,
-      outputLimitBytes: Infinity, outputLimitLines: Infinity });
+      outputLimitBytes: Infinity, outputLimitLines: Infinity },
+    iparams !== null && typeof iparams === 'object' && !Array.isArray(iparams) ? { iparams } : {});
     const viaRender = serverMethod || this.plan.kind === 'app-setup';
     this.answersWithRender = viaRender;
     this.render.reset();
     const args = (this.sandbox.global.JSON as JSON).parse(payloadJson) as unknown;
-    const fn = found.fn;
-    const ran = (async () => {
-      let value = fn.call(exp, args);
-      if (value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function') value = await value;
-      return value;
-    })();
-    if (viaRender) return this.answer(ran, name, serverMethod);
-    const value = await ran.catch((e: unknown) => { throw toOuterError(e); });
-    // Let work the handler started without awaiting it settle (as the simulator does).
-    do await new Promise<void>((r) => setImmediate(r)); while (this.sandbox.pending > 0);
-    return jsonSafe(value);
+    let value: unknown;
+    try {
+      value = found.fn.call(exp, args);
+    } catch (e) {
+      // A synchronous throw: fdk's framework catches it and answers with its error shape.
+      if (!viaRender || !this.render.state.called) return Promise.reject(fdkError(requestID, e));
+    }
+    const ran = value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function'
+      ? Promise.resolve(value as PromiseLike<unknown>) : Promise.resolve(value);
+    if (viaRender) return this.answer(ran, name, requestID);
+    return ran.then(async (v) => {
+      // Let work the handler started without awaiting it settle (as the simulator does).
+      do await new Promise<void>((r) => setImmediate(r)); while (this.sandbox.pending > 0);
+      return jsonSafe(v);
+    }, (e: unknown) => { throw toOuterError(e); });
   }
 
-  /** App set-up events and server methods answer through renderData. */
-  private async answer(ran: Promise<unknown>, name: string, serverMethod: boolean): Promise<unknown> {
+  /** App set-up events and server methods answer through renderData, with fdk's shapes. */
+  private async answer(ran: Promise<unknown>, name: string, requestID: string): Promise<unknown> {
     const record = this.render;
     const ended = ran.then(async () => {
       do await new Promise<void>((r) => setImmediate(r)); while (this.sandbox.pending > 0 && !record.state.called);
@@ -115,8 +177,15 @@ export class AppUnderTest {
     await Promise.race([record.promise, ended]);
     const state = record.state;
     if (!state.called) throw new Error(`${name} ended without calling renderData: the platform would wait for it until the time limit.`);
-    if (state.error !== undefined) throw state.error;
-    return serverMethod ? { status: 200, response: state.data } : state.data;
+    // fdk's framework.js: `if (error)` (a falsy first argument is a success).
+    if (state.error) {
+      const err = state.error as { message?: unknown; status?: unknown };
+      if (Array.isArray(err) || typeof err !== 'object' || (err.message === undefined && !err.status)) {
+        throw { requestID, status: 400, message: INVALID_DATA_ERR_MSG, errorSource: 'APP' };
+      }
+      throw { requestID, status: err.status || 500, message: err.message === undefined ? null : err.message, errorSource: 'APP' };
+    }
+    return state.data === undefined ? { requestID } : { requestID, response: state.data };
   }
 
   /**
@@ -149,6 +218,32 @@ export class AppUnderTest {
   restoreStubs(): void {
     for (const s of [...this.stubs.values()]) s.restore();
   }
+}
+
+const planKey = (name: string, product: unknown): string => `${name}\0${typeof product === 'string' ? product : ''}`;
+
+/** fdk's message for a renderData error that is not an object with a message or a status. */
+export const INVALID_DATA_ERR_MSG = 'The error should be a JSON Object with a message or a status parameter.';
+/** fdk's prefix for what a handler (or server.js) threw. */
+export const FW_ERROR_MSG = 'Error while executing App server script!';
+
+/** What fdk rejects with when the handler, or server.js, throws synchronously. */
+export function fdkError(requestID: string, e: unknown): { requestID: string; status: number; message: string; errorSource: 'APP' } {
+  const message = e !== null && typeof e === 'object' ? (e as { message?: unknown }).message : undefined;
+  return { requestID, status: 500, message: `${FW_ERROR_MSG} - ${String(message)}`, errorSource: 'APP' };
+}
+
+/**
+ * The payload a test's `this.invoke` hands the handler: the test's own (a JSON copy), with `iparams` (and a 3.0
+ * app's `currentHost`) filled in from the plan only when it has none.
+ */
+function testPayload(payload: unknown, planned: Planned): string {
+  const p = JSON.parse(JSON.stringify(payload ?? {}) ?? '{}') as Record<string, unknown>;
+  const base = (planned.ok ? planned.info.payload : undefined) as Record<string, unknown> | undefined;
+  const fill = base?.iparams as Record<string, unknown> | undefined;
+  if (p.iparams === undefined && fill && Object.keys(fill).length > 0) p.iparams = fill;
+  if (p.currentHost === undefined && base?.currentHost !== undefined) p.currentHost = base.currentHost;
+  return JSON.stringify(p);
 }
 
 /** What a handler threw, as an Error of the test's realm (so `instanceof Error` and chai's rejectedWith work). */

@@ -102,6 +102,14 @@ async function main(p: TestPlan): Promise<void> {
     if (p.reporter !== 'none') echo.write(message.split('\n').map((l) => `      ${level === 'system' ? '[fsdev] ' : ''}${l}\n`).join(''));
   };
   const app = new AppUnderTest(p.appDir, sinon, p.offline, log);
+  // The registered events are planned now: each this.invoke starts its handler synchronously, as fdk's does.
+  await app.prepare();
+  // fdk adds jQuery's deferred `done`/`fail` to every promise of the test process (lib/cli/test.js): handlers
+  // written for the platform's deferreds call them on what a stub resolves or rejects with.
+  const proto = Promise.prototype as unknown as Record<string, unknown>;
+  for (const [name, same] of [['done', 'then'], ['fail', 'catch']] as const) {
+    if (!(name in proto)) Object.defineProperty(proto, name, { value: proto[same], writable: true, configurable: true });
+  }
   const ctx = Mocha.Context.prototype as unknown as Record<string, unknown>;
   ctx.invoke = (name: unknown, payload?: unknown, product?: unknown) => app.invoke(name, payload, product);
   ctx.stub = (api: unknown, method?: unknown) => app.stub(api, method);
@@ -134,7 +142,22 @@ async function main(p: TestPlan): Promise<void> {
   if (p.payloadTests.length) {
     const suite = Mocha.Suite.create(mocha.suite, PAYLOAD_SUITE);
     for (const t of p.payloadTests) {
-      suite.addTest(new Mocha.Test(payloadTestTitle(t), () => app.invoke(t.event, undefined, t.scope?.name, t.file, t.text).then(() => undefined)));
+      // The simulator's verdict: an unhandled rejection during the run fails it, as `fsdev simulate` of the payload does.
+      suite.addTest(new Mocha.Test(payloadTestTitle(t), async () => {
+        const unhandled: unknown[] = [];
+        const note = (reason: unknown): void => { unhandled.push(reason); };
+        process.on('unhandledRejection', note);
+        try {
+          await app.invoke(t.event, undefined, t.scope?.name, t.file, t.text).catch((e: unknown) => {
+            const fdkShape = e !== null && typeof e === 'object' && (e as { errorSource?: unknown }).errorSource === 'APP';
+            throw fdkShape ? new Error(String((e as { message?: unknown }).message)) : e;
+          });
+          await new Promise<void>((r) => setImmediate(r));
+        } finally {
+          process.off('unhandledRejection', note);
+        }
+        if (unhandled.length) throw app.explain(unhandled[0], 'Unhandled promise rejection');
+      }));
     }
   }
   const runner = mocha.run((failures) => finish(failures));

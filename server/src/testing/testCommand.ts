@@ -94,6 +94,10 @@ export async function testCommand(argv: string[]): Promise<number> {
     process.stderr.write('No tests: test/ has no .js files and no registered event has a test payload.\n');
     return 1;
   }
+  // As fdk test: the manifest's dependencies and devDependencies are installed first; a failure is said, the run goes on.
+  const { installTestDependencies } = await import('./testDeps');
+  const note = (m: string): void => { process.stderr.write(safeTerminalText(`fsdev: ${m}\n`)); };
+  for (const failure of await installTestDependencies(plan.appDir, { begin: note, report: (m) => note(`  ${m}`), end: note })) note(failure);
   // Test titles, assertion messages and the handlers' logs are the app's text: the reporter's output (and the
   // test process's stderr) reach the terminal a line at a time through safeTerminalText.
   // Both keep the back-pressure of this process's streams (a full pipe pauses the reading of the child).

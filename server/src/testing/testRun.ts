@@ -308,10 +308,16 @@ export function runTests(plan: TestPlan, o: RunOptions = {}): { result: Promise<
       release(target);
       let error: string | undefined;
       if (!finished) {
-        error = stopReason ?? (signal ? `the test process was killed (${signal})` : `the test process exited with code ${code}`)
+        // Under the debugger, a signal we did not send is Node's or its inspector's doing (Node's inspector has
+        // crashed with SIGSEGV when a debugger session closes while the process runs): said so, never put on the test.
+        const debugCrash = o.inspectPort !== undefined && signal !== null && !stopReason;
+        error = stopReason ?? (debugCrash ? `the test process was ended by ${signal} while the debugger was attached: Node or the debugger ended it, `
+          + 'not a failing test or handler (run the tests without the debugger to see their outcome)'
+          : signal ? `the test process was killed (${signal})` : `the test process exited with code ${code}`)
           + (stderrTail.trim() ? `: ${stderrTail.trim().split('\n').slice(-3).join(' ')}` : '');
         if (running) {
-          const failed: TestCaseResult = { ...running.info, outcome: 'failed', durationMs: 0, logs: running.logs, failure: { message: `Did not finish: ${error}.` } };
+          const message = debugCrash ? `Not finished: ${error}.` : `Did not finish: ${error}.`;
+          const failed: TestCaseResult = { ...running.info, outcome: 'failed', durationMs: 0, logs: running.logs, failure: { message } };
           tests.push(failed);
           o.onMessage?.({ type: 'end', result: failed });
         }
