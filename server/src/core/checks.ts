@@ -5,6 +5,7 @@ import { findCallback, SERVER_SCRIPT, type App } from './appModel';
 import { expectedTestDataPath, testDataFor } from './testDataLayout';
 import { lastProperty, objectProperties } from './manifest';
 import { rangeOf } from './textPositions';
+import { checkRequestTemplates } from './requestTemplates';
 import type { CallbackForm, Diagnostic, EventRegistration, ProductName, Range, Scope } from './types';
 
 /** The file's first position: where a finding about the file as a whole goes. */
@@ -41,6 +42,7 @@ export function checkApp(app: App): Diagnostic[] {
     checkRegistration(app, reg, out);
   }
   checkOmniApp(app, out);
+  out.push(...checkRequestTemplates(app));
   if (app.manifest.strayEvents) {
     const where = app.dialect === '3.0' ? 'modules.<module>.events' : app.dialect === '2.0' ? 'the `events` array of server/server.js' : 'product.<product>.events';
     out.push(diag(manifestFile, app.manifest.strayEvents.keyRange, 'warning', 'events-block-ignored',

@@ -17,6 +17,8 @@ export function diagnoseApp(files: AppFiles, payloadText: PayloadText): { app: A
     manifest: { path: files.manifest.path, text: guard(files.manifest.path, files.manifest.text) },
     serverScript: files.serverScript && { path: files.serverScript.path, text: guard(files.serverScript.path, files.serverScript.text) },
     testData: files.testData,
+    config: files.config,
+    appScripts: files.appScripts,
   });
   diagnostics.push(...checkApp(app));
   for (const path of files.testData) {

@@ -5,6 +5,7 @@ import { defaultPayloadText, findEvent } from './catalogue';
 import { findCallback, SERVER_SCRIPT, type App } from './appModel';
 import { objectProperties } from './manifest';
 import { productOf } from './payloadChecks';
+import { requestTemplateFixes } from './requestTemplates';
 import { offsetAt, rangeOf } from './textPositions';
 import type { Diagnostic, Range, Scope } from './types';
 
@@ -58,7 +59,7 @@ function fixesOf(app: App, d: Diagnostic, payloadText?: string): QuickFix[] {
       return typeof data.newText === 'string' && payloadText !== undefined
         ? fix(String(data.title ?? 'Change to the documented type'), [{ file: d.file, edits: [{ range: d.range, newText: data.newText }] }]) : [];
     default:
-      return [];
+      return requestTemplateFixes(app, d);
   }
 }
 
@@ -119,7 +120,7 @@ function makeVisible(app: App, name: string): FileEdit | undefined {
   return { file: SERVER_SCRIPT, edits: [{ range: rangeOf(text, c.valueStart, c.valueEnd), newText: `${arrow.async ? 'async ' : ''}function (${params}) ${newBody}` }] };
 }
 
-function formatting(text: string): FormattingOptions {
+export function formatting(text: string): FormattingOptions {
   const indent = /\n([ \t]+)"/.exec(text)?.[1] ?? '  ';
   return { insertSpaces: !indent.includes('\t'), tabSize: indent.includes('\t') ? 1 : indent.length, eol: text.includes('\r\n') ? '\r\n' : '\n' };
 }
@@ -130,7 +131,7 @@ function rewriteManifest(app: App, change: (text: string, fmt: FormattingOptions
   return { file: app.files.manifest.path, edits: [{ range: rangeOf(text, 0, text.length), newText: change(text, formatting(text)) }] };
 }
 
-function set(text: string, path: (string | number)[], value: unknown, fmt: FormattingOptions): string {
+export function set(text: string, path: (string | number)[], value: unknown, fmt: FormattingOptions): string {
   // modify's own formatting re-formats every line the edit touches, which rewrites the user's neighbouring
   // entry (a one-line `"onX": { "handler": "h" }` before an insertion became three lines). Insert unformatted,
   // then format only the inserted text.
