@@ -24,7 +24,7 @@ export function createLanguageClient(context: vscode.ExtensionContext, outputCha
     debug: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_EXEC_ARGV, '--nolazy', '--inspect=6009'] } },
   };
   const fileEvents = [
-    '**/server/server.js', '**/server/test_data/**/*.json', '**/manifest.json', '**/config/*.json',
+    '**/server/server.js', '**/server/test_data/**/*.json', '**/manifest.json', '**/config/*.json', '**/app/**/*.js',
   ].map((glob) => vscode.workspace.createFileSystemWatcher(glob));
   context.subscriptions.push(...fileEvents);
 
@@ -33,6 +33,10 @@ export function createLanguageClient(context: vscode.ExtensionContext, outputCha
       { scheme: 'file', pattern: '**/manifest.json' },
       { scheme: 'file', language: 'javascript', pattern: '**/server/server.js' },
       { scheme: 'file', pattern: '**/server/test_data/**/*.json' },
+      // Request templates: their definitions, the iparams they substitute, and the front-end scripts that invoke them.
+      { scheme: 'file', pattern: '**/config/requests.json' },
+      { scheme: 'file', pattern: '**/config/iparams.json' },
+      { scheme: 'file', language: 'javascript', pattern: '**/app/**/*.js' },
     ],
     synchronize: { fileEvents },
     outputChannel,

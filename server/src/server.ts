@@ -12,6 +12,7 @@ import { SERVER_SCRIPT } from './core/appModel';
 import { callbackLenses, outlineEvents, payloadLensTarget } from './core/appOutline';
 import { definitionAt, manifestCompletions, registrationHover, scriptEventsArrayCompletions } from './core/manifestAssist';
 import { schemaCompletions, schemaHover } from './core/schemaAssist';
+import { templateCompletions, templateDefinition, templateHover } from './core/requestTemplatesAssist';
 import type { SchemaNode } from './core/schemaNavigation';
 import manifestSchema from '../../schemas/manifest.schema.json';
 import { otherProductOfPayload, payloadSyntaxDiagnostics, productOf } from './core/payloadChecks';
@@ -92,7 +93,7 @@ export function startServer(connection: Connection): void {
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
-        completionProvider: { triggerCharacters: ['"', "'", ':'] },
+        completionProvider: { triggerCharacters: ['"', "'", ':', '.', '`'] },
         hoverProvider: true,
         definitionProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
@@ -130,6 +131,8 @@ export function startServer(connection: Connection): void {
     const at = locateLive(textDocument.uri);
     if (!at) return [];
     const app = at.state.app();
+    const templates = templateCompletions(app, at.rel, position); // request templates: invokeTemplate names, config/requests.json
+    if (templates) return templates;
     if (at.rel === MANIFEST) {
       const offset = offsetAt(app.files.manifest.text, position);
       const items = manifestCompletions(app, offset);
@@ -144,6 +147,8 @@ export function startServer(connection: Connection): void {
   connection.onHover(guard('hover', null, ({ textDocument, position }) => {
     const at = locateLive(textDocument.uri);
     if (!at) return null;
+    const template = templateHover(at.state.app(), at.rel, position);
+    if (template) return template;
     if (at.rel === SERVER_SCRIPT) return registrationHover(at.state.app(), at.rel, position.line, position.character);
     if (at.rel === MANIFEST) {
       const app = at.state.app();
@@ -157,7 +162,7 @@ export function startServer(connection: Connection): void {
 
   connection.onDefinition(guard('definition', null, ({ textDocument, position }) => {
     const at = locateLive(textDocument.uri);
-    const target = at && definitionAt(at.state.app(), at.rel, position);
+    const target = at && (templateDefinition(at.state.app(), at.rel, position) ?? definitionAt(at.state.app(), at.rel, position));
     return target ? { uri: pathToUri(at.state.abs(target.file)), range: target.range } : null;
   }));
 

@@ -9,7 +9,9 @@ import { checkPayloadFile, rememberedAnalysis } from './core/payloadChecks';
 import { TEST_DATA_DIR } from './core/testDataLayout';
 import { guardNesting } from './core/nesting';
 import { liveSizeLimit } from './core/documentSize';
-import { listTestData, readAppFile, readTextIfFile } from './appFiles';
+import { listAppScripts, listConfigFiles, listTestData, readAppFile, readTextIfFile } from './appFiles';
+import { isConfigFile } from './core/configFiles';
+import { APP_DIR, APP_SCRIPT_MAX_CHARS, isAppScript } from './core/appLayout';
 import { unreadableFile } from './core/diagnoseApp';
 import { looksLikeFreshworksManifest, MANIFEST } from './core/appLayout';
 import type { AppFiles, Diagnostic } from './core/types';
@@ -22,6 +24,8 @@ export interface OpenDocuments { textOf(absPath: string): string | undefined; op
 export class AppState {
   private disk = new Map<string, string | null>();
   private testDataList?: string[];
+  private configList?: string[];
+  private appScriptList?: string[];
   private model?: { key: string; app: App };
   private appDiagnostics?: { app: App; list: Diagnostic[] };
   private payloadDiagnostics = new Map<string, { text: string; app: App; list: Diagnostic[] }>();
@@ -103,6 +107,29 @@ export class AppState {
     this.disk.delete(rel);
     this.unreadable.delete(rel);
     if (rel.startsWith(TEST_DATA_DIR + '/')) this.testDataList = undefined;
+    if (isConfigFile(rel) || rel === 'config') this.configList = undefined;
+    if (rel === APP_DIR || rel.startsWith(APP_DIR + '/')) this.appScriptList = undefined;
+  }
+
+  /** Files of a folder listed on disk plus those open in the editor (typed before their first save), with their text. */
+  private listed(onDisk: string[], belongs: (rel: string) => boolean, max = Infinity): { path: string; text: string }[] {
+    const open = this.open.openPaths().map((p) => this.rel(p)).filter(belongs);
+    return [...new Set([...onDisk, ...open])].sort().flatMap((rel) => {
+      const text = this.text(rel);
+      return text !== undefined && text.length <= max ? [{ path: rel, text }] : [];
+    });
+  }
+
+  /** config/*.json and *.html (requests.json, iparams.json ...). */
+  configFiles(): { path: string; text: string }[] {
+    this.configList ??= listConfigFiles(this.appDir);
+    return this.listed(this.configList, isConfigFile);
+  }
+
+  /** The app's own front-end scripts (app/**.js). */
+  appScripts(): { path: string; text: string }[] {
+    this.appScriptList ??= listAppScripts(this.appDir);
+    return this.listed(this.appScriptList, isAppScript, APP_SCRIPT_MAX_CHARS);
   }
 
   testData(): string[] {
@@ -119,6 +146,8 @@ export class AppState {
       manifest: { path: MANIFEST, text: this.tooLarge(MANIFEST) ? '' : this.safeText(MANIFEST) ?? '' },
       serverScript: script === undefined ? undefined : { path: SERVER_SCRIPT, text: script },
       testData: this.testData(),
+      config: this.configFiles(),
+      appScripts: this.appScripts(),
     };
   }
 
@@ -127,7 +156,8 @@ export class AppState {
     const files = this.files();
     const key = `${files.testData.join('\n')}\u0000`;
     const m = this.model;
-    if (m && m.key === key && m.app.files.manifest.text === files.manifest.text && m.app.files.serverScript?.text === files.serverScript?.text) return m.app;
+    if (m && m.key === key && m.app.files.manifest.text === files.manifest.text && m.app.files.serverScript?.text === files.serverScript?.text
+      && sameTexts(m.app.files.config, files.config) && sameTexts(m.app.files.appScripts, files.appScripts)) return m.app;
     const app = buildAppModel(files, m?.app);
     this.model = { key, app };
     return app;
@@ -207,6 +237,10 @@ export class AppWorkspace {
     this.apps.set(dir, app);
     return app;
   }
+}
+
+function sameTexts(a: AppFiles['config'], b: AppFiles['config']): boolean {
+  return (a?.length ?? 0) === (b?.length ?? 0) && (a ?? []).every((f, i) => f.path === b![i].path && f.text === b![i].text);
 }
 
 export function uriToPath(uri: string): string | undefined {
