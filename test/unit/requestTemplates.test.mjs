@@ -181,6 +181,8 @@ test('a secure iparam is substituted in headers only; context and iparams in hos
   assert.match(msgs[1], /<%= access_token %> is substituted in schema.headers only/);
   const noOauth = requests({ a: template({ headers: { Authorization: 'Bearer <%= access_token %>' } }) });
   const w = one(diagnose({ manifest: m30(['a']), config: { 'requests.json': noOauth } }), 'request-template-substitution');
+  const isOAuth = requests({ a: template({ headers: { Authorization: 'Bearer <%= access_token %>' } }, { isOAuth: true }) });
+  assert.deepEqual(ours(diagnose({ manifest: m30(['a']), config: { 'requests.json': isOAuth } })), [], 'the older "isOAuth": true is an OAuth template');
   assert.equal(w.severity, 'warning');
   assert.match(w.message, /has no "options": \{ "oauth"/);
 });
@@ -206,7 +208,7 @@ test('requests.json schema: method, host without protocol or path, path with "/"
     d: template({ path: 'v1/deals' }),
     e: { schema: { method: 'POST', host: 'api.example.com', path: '/', body: '{}' } },
     f: template({}, { retryDelay: 1250, maxAttempts: 9 }),
-    g: template({ headers: { 'X-Count': 3 } }),
+    g: template({ headers: { 'X-Count': { n: 3 } }, query: { limit: 50, all: true } }),
     h: { options: {} },
     'bad name': template(),
   });

@@ -365,7 +365,8 @@ function checkDefinitions(m: TemplatesModel, text: string, out: Diagnostic[]): v
       const obj = lastProperty(schema, key);
       if (!obj) continue;
       if (obj.type !== 'object') { bad(obj, `Request template '${name}' schema/${key} must be an object of "<name>": "<value>" strings.`); continue; }
-      for (const h of objectProperties(obj)) if (h.value && h.value.type !== 'string') bad(h.value, `Request template '${name}' schema/${key}/${h.key} must be a string.`);
+      // Numbers and booleans are sent as their text (official samples write "limit": 50); objects, arrays and null are not values.
+      for (const h of objectProperties(obj)) if (h.value && !['string', 'number', 'boolean'].includes(h.value.type)) bad(h.value, `Request template '${name}' schema/${key}/${h.key} must be a string.`);
     }
     const options = lastProperty(p.value, 'options');
     if (options && options.type !== 'object') bad(options, `Request template '${name}' options must be an object.`);
@@ -378,7 +379,9 @@ function checkDefinitions(m: TemplatesModel, text: string, out: Diagnostic[]): v
 
 function checkSubstitutions(m: TemplatesModel, out: Diagnostic[]): void {
   const inSchema = ['host', 'path', 'headers', 'query'];
-  const oauthTemplates = new Set(objectProperties(m.file?.root).filter((p) => lastProperty(lastProperty(p.value, 'options'), 'oauth') !== undefined).map((p) => p.key));
+  // `"oauth": "<config>"` (platform 3.0 documentation) or the older `"isOAuth": true` (official 2.3 samples).
+  const isOauth = (options: Node | undefined) => lastProperty(options, 'oauth') !== undefined || lastProperty(options, 'isOAuth')?.value === true;
+  const oauthTemplates = new Set(objectProperties(m.file?.root).filter((p) => isOauth(lastProperty(p.value, 'options'))).map((p) => p.key));
   const names = m.iparams && !m.iparams.custom ? m.iparams.names : undefined;
   for (const s of m.substitutions) {
     if (s.root === 'iparam' || s.root === 'context') {
