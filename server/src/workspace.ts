@@ -115,7 +115,7 @@ export class AppState {
   private listed(onDisk: string[], belongs: (rel: string) => boolean, max = Infinity): { path: string; text: string }[] {
     const open = this.open.openPaths().map((p) => this.rel(p)).filter(belongs);
     return [...new Set([...onDisk, ...open])].sort().flatMap((rel) => {
-      const text = this.text(rel);
+      const text = this.safeText(rel); // nesting-guarded: the parsers recurse once per level
       return text !== undefined && text.length <= max ? [{ path: rel, text }] : [];
     });
   }
@@ -172,7 +172,9 @@ export class AppState {
     const byFile = new Map<string, Diagnostic[]>();
     const add = (d: Diagnostic) => { const l = byFile.get(d.file); if (l) l.push(d); else byFile.set(d.file, [d]); };
     this.appDiagnostics.list.forEach(add);
-    for (const rel of [MANIFEST, SERVER_SCRIPT]) this.nestingDiagnostic(rel).forEach(add);
+    for (const f of [MANIFEST, SERVER_SCRIPT, ...(app.files.config ?? []), ...(app.files.appScripts ?? [])]) {
+      this.nestingDiagnostic(typeof f === 'string' ? f : f.path).forEach(add);
+    }
     for (const p of app.files.testData) this.payloadDiagnosticsOf(app, p).forEach(add);
     return byFile;
   }
@@ -184,7 +186,7 @@ export class AppState {
     const app = this.app();
     if (rel.startsWith(TEST_DATA_DIR + '/')) return this.payloadDiagnosticsOf(app, rel);
     if (this.appDiagnostics?.app !== app) this.appDiagnostics = { app, list: checkApp(app) };
-    return [...this.appDiagnostics.list.filter((d) => d.file === rel), ...(rel === MANIFEST || rel === SERVER_SCRIPT ? this.nestingDiagnostic(rel) : [])];
+    return [...this.appDiagnostics.list.filter((d) => d.file === rel), ...(rel === MANIFEST || rel === SERVER_SCRIPT || isConfigFile(rel) || isAppScript(rel) ? this.nestingDiagnostic(rel) : [])];
   }
 
   private payloadDiagnosticsOf(app: App, rel: string): Diagnostic[] {

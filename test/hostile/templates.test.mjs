@@ -66,6 +66,20 @@ test('a FIFO, a 5 MB script and binary bytes under app/ neither hang nor crash t
   assert.ok(!r.out.includes('fromHuge'), 'a 5 MB script is not parsed');
 });
 
+test('requests.json and an app/ script nested 200,000 deep are checked up to the nesting limit, not a stack overflow', () => {
+  const deep = (n) => '['.repeat(n) + ']'.repeat(n);
+  const dir = track(makeApp(SERVER, { manifest: MANIFEST, files: {
+    'config/requests.json': `{"getDeals": {"schema": {"method": "GET", "host": "a.com", "path": "/", "headers": {"x": ${deep(200_000)}}}}}`,
+    'app/scripts/app.js': `client.request.invokeTemplate('getDeal', ${deep(200_000)});\n`,
+  } }));
+  const r = fsdev(['check', dir]);
+  assert.equal(r.code, 1, r.out);
+  assert.doesNotMatch(r.out, /could not finish|RangeError/);
+  assert.match(r.out, /config\/requests\.json:1:\d+ warning nesting-too-deep/);
+  assert.match(r.out, /app\/scripts\/app\.js:1:\d+ warning nesting-too-deep/);
+  assert.match(r.out, /app\/scripts\/app\.js:1:31 error request-template-unknown .*Did you mean 'getDeals'/);
+});
+
 test('hover on invokeTemplate shows the template\'s host and path as code: a link or HTML in them does not render', async () => {
   const { diagnoseApp } = await loadTs('server/src/core/diagnoseApp.ts');
   const { templateHover } = await loadTs('server/src/core/requestTemplatesAssist.ts');

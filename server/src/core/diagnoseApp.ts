@@ -17,8 +17,9 @@ export function diagnoseApp(files: AppFiles, payloadText: PayloadText): { app: A
     manifest: { path: files.manifest.path, text: guard(files.manifest.path, files.manifest.text) },
     serverScript: files.serverScript && { path: files.serverScript.path, text: guard(files.serverScript.path, files.serverScript.text) },
     testData: files.testData,
-    config: files.config,
-    appScripts: files.appScripts,
+    // config/ and app/ files through the same guard: the parsers recurse once per level of nesting.
+    config: files.config?.map((f) => ({ path: f.path, text: guard(f.path, f.text) })),
+    appScripts: files.appScripts?.map((f) => ({ path: f.path, text: guard(f.path, f.text) })),
   });
   diagnostics.push(...checkApp(app));
   for (const path of files.testData) {
