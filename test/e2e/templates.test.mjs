@@ -11,6 +11,8 @@ describe('request templates', () => {
   const ed = useEditor({ fixture: 'templates-app', name: 'templates' });
 
   ed.it('typing $request.invokeTemplate(\' in server.js offers the templates; accepting one inserts its name', async (e) => {
+    // The language server has read the app (its one warning is listed) before the first file is opened.
+    await e.waitForProblem("'syncAccounts' is not declared");
     await e.openFile('server/server.js');
     await e.typeAt({ after: "console.log('deal', JSON.parse(deal.response).deal.name);" }, "\n    await $request.invokeTemplate('cre");
     const labels = await e.suggest({ expect: 'createNote' });
