@@ -41,9 +41,9 @@ export const templateNotDefined = defineRule<{ name: string }>({
   fdkMessage: 'Request template not found',
 });
 export const templateNotDeclared = defineRule<{ name: string }>({
-  code: 'request-template-not-declared', severity: 'warning', source: 'platform', fixable: true,
+  code: 'request-template-not-declared', severity: 'warning', source: 'documentation', fixable: true,
   short: 'A template of config/requests.json the manifest does not declare.',
-  full: 'A template must also be declared in manifest.json (modules.common.requests in 3.0, product.<product>.requests in 2.3) to be invoked; the platform warns about templates it finds only in config/requests.json.',
+  full: 'A template must also be declared in manifest.json (modules.common.requests in 3.0, product.<product>.requests in 2.3) to be invoked (the error catalogue: manifest, requests.json and the call "must match exactly"). Our wording: fdk 6.9.0 does not know requests.json, and no newer fdk was at hand to copy the warning `fdk run` prints.',
 });
 export const unknownTemplate = defineRule<{ name: string; suggestion?: string; defined?: boolean }>({
   code: 'request-template-unknown', severity: 'error', source: 'documentation', fixable: true,
@@ -161,11 +161,26 @@ function build(app: App): TemplatesModel {
   }
   const server = app.files.serverScript;
   // The program server.js was parsed into for the model (parsed again only for a model another copy of the core built).
-  if (app.script && server) collectCalls(SERVER_SCRIPT, server.text, programOf(app.script) ?? scriptProgram(server.text), true, m.calls);
+  if (app.script && server) m.calls.push(...callsOf(SERVER_SCRIPT, server.text, () => programOf(app.script!) ?? scriptProgram(server.text)));
   for (const f of app.files.appScripts ?? []) {
-    collectCalls(f.path, f.text, scriptProgram(f.text), false, m.calls);
+    m.calls.push(...callsOf(f.path, f.text, () => scriptProgram(f.text)));
   }
   return m;
+}
+
+/**
+ * The calls of a script, kept per file while its text is the same: an edit of the manifest or requests.json makes
+ * a new app model, and the app/ scripts (parsed here, not by the model) are not parsed again for it.
+ */
+const callCache = new Map<string, { text: string; calls: TemplateCall[] }>();
+function callsOf(file: string, text: string, program: () => unknown): TemplateCall[] {
+  const hit = callCache.get(file);
+  if (hit?.text === text) return hit.calls;
+  const calls: TemplateCall[] = [];
+  collectCalls(file, text, program(), file === SERVER_SCRIPT, calls);
+  if (callCache.size >= 400) callCache.clear();
+  callCache.set(file, { text, calls });
+  return calls;
 }
 
 function scriptProgram(text: string): unknown {
