@@ -24,7 +24,7 @@ export function createLanguageClient(context: vscode.ExtensionContext, outputCha
     debug: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_EXEC_ARGV, '--nolazy', '--inspect=6009'] } },
   };
   const fileEvents = [
-    '**/server/server.js', '**/server/test_data/**/*.json', '**/manifest.json', '**/config/*.{json,html}',
+    '**/server/server.js', '**/server/test_data/**/*.json', '**/manifest.json', '**/config/*.{json,html}', '**/app/**/*.js',
   ].map((glob) => vscode.workspace.createFileSystemWatcher(glob));
   context.subscriptions.push(...fileEvents);
 
@@ -35,6 +35,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, outputCha
       { scheme: 'file', pattern: '**/server/test_data/**/*.json' },
       // The app model reads config/ too: its unsaved text is what the checks (and later the rules) see.
       { scheme: 'file', pattern: '**/config/*.{json,html}' },
+      // Request templates are invoked from the front-end scripts too.
+      { scheme: 'file', language: 'javascript', pattern: '**/app/**/*.js' },
     ],
     synchronize: { fileEvents },
     outputChannel,

@@ -1,7 +1,7 @@
 // The one place that reads an app from disk (CLI and simulation engine); the core only sees text.
 import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
-import { MANIFEST, notAnAppReason as notAnAppReasonFor, SERVER_SCRIPT } from './core/appLayout';
+import { APP_DIR, APP_SCRIPT_MAX_CHARS, isAppScript, MANIFEST, notAnAppReason as notAnAppReasonFor, SERVER_SCRIPT } from './core/appLayout';
 import { TEST_DATA_DIR } from './core/testDataLayout';
 import { CONFIG_DIR, isConfigFile } from './core/configFiles';
 import type { AppFiles } from './core/types';
@@ -102,7 +102,32 @@ export async function loadAppFiles(appDir: string): Promise<AppFiles> {
     serverScript: script === undefined ? undefined : { path: SERVER_SCRIPT, text: script },
     testData,
     config,
+    appScripts: readAppScripts(appDir),
   };
+}
+
+/** app/**.js of the app's own (see isAppScript), with their text; links out of the app and large files are not read. */
+export function readAppScripts(appDir: string): { path: string; text: string }[] {
+  return listAppScripts(appDir).flatMap((rel) => {
+    if (outsideApp(appDir, path.join(appDir, rel))) return [];
+    const r = readRegularFile(path.join(appDir, rel), APP_SCRIPT_MAX_CHARS);
+    return 'text' in r ? [{ path: rel, text: r.text }] : [];
+  });
+}
+
+/** The app/ scripts isAppScript accepts, relative, sorted (at most 200: an app's own code, not a vendored tree). */
+export function listAppScripts(appDir: string): string[] {
+  const out: string[] = [];
+  const walk = (rel: string, depth: number) => {
+    for (const e of readDir(path.join(appDir, rel))) {
+      const child = `${rel}/${e.name}`;
+      if (out.length >= 200) return;
+      if (e.isDirectory() && depth < 4 && !e.name.startsWith('.') && e.name !== 'node_modules') walk(child, depth + 1);
+      else if (e.isFile() && isAppScript(child)) out.push(child);
+    }
+  };
+  walk(APP_DIR, 0);
+  return out.sort();
 }
 
 /** config/*.json and config/*.html (the files the core's model reads), relative, sorted. */

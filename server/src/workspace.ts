@@ -8,10 +8,10 @@ import { URI } from 'vscode-uri';
 import { SERVER_SCRIPT, type App } from './core/appModel';
 import { TEST_DATA_DIR } from './core/testDataLayout';
 import { CONFIG_DIR, isConfigFile } from './core/configFiles';
-import { listConfigFiles, listTestData, readAppFile, readTextIfFile } from './appFiles';
+import { listAppScripts, listConfigFiles, listTestData, readAppFile, readTextIfFile } from './appFiles';
 import { appModelOf, diagnoseApp, diagnoseFile, newDiagnoseCache, tooLargeLive, type FileText } from './core/diagnoseApp';
 import { guardedText } from './core/appSource';
-import { looksLikeFreshworksManifest, MANIFEST } from './core/appLayout';
+import { APP_DIR, APP_SCRIPT_MAX_CHARS, isAppScript, looksLikeFreshworksManifest, MANIFEST } from './core/appLayout';
 import type { AppFiles, Diagnostic } from './core/types';
 
 export { MANIFEST };
@@ -23,7 +23,7 @@ export class AppState {
   private disk = new Map<string, string | null>();
   /** Why files of the app could not be read (see readAppFile), by relative path. */
   private readonly unreadable = new Map<string, string>();
-  private lists: { testData?: string[]; config?: string[] } = {};
+  private lists: { testData?: string[]; config?: string[]; appScripts?: string[] } = {};
   /** The pipeline's cache for this app (core/diagnoseApp.ts). */
   private readonly cache = newDiagnoseCache();
   /** Files that got diagnostics last time, so that clearing them can be published. */
@@ -87,7 +87,8 @@ export class AppState {
     this.disk.delete(rel);
     this.unreadable.delete(rel);
     if (rel.startsWith(TEST_DATA_DIR + '/')) this.lists.testData = undefined;
-    if (rel.startsWith(CONFIG_DIR + '/')) this.lists.config = undefined;
+    if (rel === CONFIG_DIR || rel.startsWith(CONFIG_DIR + '/')) this.lists.config = undefined;
+    if (rel === APP_DIR || rel.startsWith(APP_DIR + '/')) this.lists.appScripts = undefined;
   }
 
   /** Files of the app's listing on disk, plus open documents of it not saved yet (they belong to the app too). */
@@ -110,6 +111,15 @@ export class AppState {
     });
   }
 
+  /** The app's own front-end scripts (app/**.js, see isAppScript), open documents first; a large one is left out. */
+  appScripts(): { path: string; text: string }[] {
+    this.lists.appScripts ??= listAppScripts(this.appDir);
+    return this.listed(this.lists.appScripts, isAppScript).flatMap((rel) => {
+      const text = this.text(rel);
+      return text === undefined || text.length > APP_SCRIPT_MAX_CHARS ? [] : [{ path: rel, text }];
+    });
+  }
+
   /** The app's files as they stand in the editor (raw text: the pipeline guards it). */
   files(): AppFiles {
     const script = this.text(SERVER_SCRIPT);
@@ -118,6 +128,7 @@ export class AppState {
       serverScript: script === undefined ? undefined : { path: SERVER_SCRIPT, text: script },
       testData: this.testData(),
       config: this.config(),
+      appScripts: this.appScripts(),
     };
   }
 

@@ -76,5 +76,7 @@ test('config/ files reach the model through the pipeline, guarded: a config JSON
   const nesting = diagnostics.filter((d) => d.code === 'nesting-too-deep');
   assert.deepEqual(nesting.map((d) => d.file), ['config/requests.json'], 'HTML is not JSON: not guarded, not warned about');
   assert.equal(app.config[2].text, config[2].text);
-  assert.deepEqual(diagnoseFile(appFiles({}, { config }), () => undefined, 'config/requests.json').map((d) => d.code), ['nesting-too-deep']);
+  // (The request-template rules also read this requests.json: their findings on it are theirs, not the guard's.)
+  assert.deepEqual(diagnoseFile(appFiles({}, { config }), () => undefined, 'config/requests.json').map((d) => d.code)
+    .filter((c) => !c.startsWith('request-template-')), ['nesting-too-deep']);
 });

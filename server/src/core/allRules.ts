@@ -8,5 +8,6 @@ import './payloadChecks';
 import './nesting';
 import './documentSize';
 import './diagnoseApp';
+import './requestTemplates';
 
 export { allRules, ruleOf } from './rules';

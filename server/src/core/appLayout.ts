@@ -19,3 +19,15 @@ export function notAnAppReason(appDir: string, manifestText: string | undefined)
 export function sameScope(a: Scope | undefined, b: Scope | undefined): boolean {
   return a?.kind === b?.kind && a?.name === b?.name;
 }
+
+/** The front-end folder: its scripts call `client.request.invokeTemplate`. */
+export const APP_DIR = 'app';
+/** Front-end scripts read larger than this are not parsed (a bundled library, not the app's own code). */
+export const APP_SCRIPT_MAX_CHARS = 512 * 1024;
+
+/** A front-end script of the app's own: app/**.js at most four folders deep, no minified or vendored file. */
+export function isAppScript(rel: string): boolean {
+  const parts = rel.split('/');
+  return parts[0] === APP_DIR && parts.length <= 6 && rel.endsWith('.js') && !rel.endsWith('.min.js')
+    && !parts.some((p) => p === 'node_modules' || p.startsWith('.'));
+}

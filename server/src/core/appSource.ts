@@ -27,9 +27,10 @@ export function guardedText(path: string, source: string, cache?: ModelCache): {
 
 export const isJsonPath = (rel: string) => rel.endsWith('.json');
 
-/** The files the model parses, in the order their warnings are reported: manifest, server.js, config/*.json. */
+/** The files the model parses, in the order their warnings are reported: manifest, server.js, config/*.json, app/ scripts. */
 export function parsedFiles(files: AppFiles): { path: string; text: string }[] {
-  return [files.manifest, ...(files.serverScript ? [files.serverScript] : []), ...(files.config ?? []).filter((f) => isJsonPath(f.path))];
+  return [files.manifest, ...(files.serverScript ? [files.serverScript] : []), ...(files.config ?? []).filter((f) => isJsonPath(f.path)),
+    ...(files.appScripts ?? [])];
 }
 
 /** The app model of these files (their text guarded); the cached one while no file it reads has changed. */
@@ -40,6 +41,7 @@ export function modelOf(files: AppFiles, cache?: ModelCache): App {
     serverScript: files.serverScript && guarded(files.serverScript),
     testData: files.testData,
     config: files.config?.map((f) => (isJsonPath(f.path) ? guarded(f) : f)),
+    appScripts: files.appScripts?.map(guarded),
   };
   const previous = cache?.app;
   if (previous && sameFiles(previous.files, model)) return previous;
@@ -53,5 +55,5 @@ function sameFiles(a: AppFiles, b: AppFiles): boolean {
   const list = <T>(x: readonly T[] | undefined, y: readonly T[] | undefined, eq: (p: T, q: T) => boolean) =>
     (x?.length ?? 0) === (y?.length ?? 0) && (x ?? []).every((v, i) => eq(v, y![i]));
   return same(a.manifest, b.manifest) && same(a.serverScript, b.serverScript)
-    && list(a.testData, b.testData, (p, q) => p === q) && list(a.config, b.config, same);
+    && list(a.testData, b.testData, (p, q) => p === q) && list(a.config, b.config, same) && list(a.appScripts, b.appScripts, same);
 }

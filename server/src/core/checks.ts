@@ -6,6 +6,7 @@ import { expectedTestDataPath, testDataFor } from './testDataLayout';
 import { lastProperty, objectProperties } from './manifest';
 import { defineRule } from './rules';
 import { rangeOf, START } from './textPositions';
+import { checkRequestTemplates } from './requestTemplates';
 import type { CallbackForm, Diagnostic, EventRegistration, ProductName, Range, Scope } from './types';
 
 /** Defined once in textPositions.ts; re-exported for modules that took it from here. */
@@ -177,6 +178,7 @@ export function checkApp(app: App): Diagnostic[] {
     checkRegistration(app, reg, out);
   }
   checkOmniApp(app, out);
+  out.push(...checkRequestTemplates(app));
   if (app.manifest.strayEvents) {
     const where = app.dialect === '3.0' ? 'modules.<module>.events' : app.dialect === '2.0' ? 'the `events` array of server/server.js' : 'product.<product>.events';
     out.push(eventsBlockIgnored.at(manifestFile, app.manifest.strayEvents.keyRange,

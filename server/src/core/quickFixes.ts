@@ -1,5 +1,5 @@
 // Quick fixes for the checks' diagnostics, as plain file edits (the server turns them into a WorkspaceEdit).
-// Fixes are looked up by rule in FIXES. A rule module that has fixes exports a `Fix` function
+// Fixes are looked up by rule in the fix table. A rule module that has fixes exports a `Fix` function
 // `(app, diagnostic, payloadText?) => QuickFix[]` beside its check (its diagnostic's `data` typed as its rule
 // declares), says `fixable: true` on the rule, and registers it here with one line: `fixOf(myRule, myRuleFixes),`.
 import { parseExpressionAt } from 'acorn';
@@ -10,6 +10,7 @@ import { objectProperties } from './manifest';
 import { eventNotInScope, eventsBlockIgnored, handlerKeyTypo, handlerNotDefined, handlerNotVisible, noTestData, serverScriptMissing, unknownEvent } from './checks';
 import { payloadEventMismatch, payloadLegacyType, productOf } from './payloadChecks';
 import { suggestHandlerName } from './manifestAssist';
+import { templateNotDeclared, templateNotDefined, unknownIparam, unknownTemplate, requestTemplateFixes } from './requestTemplates';
 import type { Rule } from './rules';
 import { offsetAt, rangeOf, START } from './textPositions';
 import type { Diagnostic, Range, Scope } from './types';
@@ -31,8 +32,12 @@ function fixOf<D extends Record<string, unknown> | undefined>(rule: Rule<D>, fix
   return [rule.code, (app, d, payloadText) => { const own = rule.match(d); return own ? fix(app, own, payloadText) : []; }];
 }
 
-/** The quick fixes, by rule: one line per rule with a fix (a new rule module exports its fix and adds its line). */
-const FIXES = new Map<string, Fix>([
+/**
+ * The quick fixes, by rule: one line per rule with a fix (a new rule module exports its fix and adds its line).
+ * Built on first use: rule modules import this module's edit helpers, so at load time their rules may not exist yet.
+ */
+let fixes: Map<string, Fix> | undefined;
+const fixTable = (): Map<string, Fix> => (fixes ??= new Map<string, Fix>([
   fixOf(unknownEvent, (app, d) => (d.data?.suggestion !== undefined ? one(d, `Change to '${d.data.suggestion}'`, [replaceToken(app, d, d.data.suggestion)]) : [])),
   fixOf(handlerKeyTypo, (_app, d) => one(d, 'Change the key to "handler"', [{ file: d.file, edits: [{ range: d.range, newText: '"handler"' }] }])),
   fixOf(handlerNotDefined, fixMissingCallback),
@@ -50,16 +55,20 @@ const FIXES = new Map<string, Fix>([
   // The value's own range, replaced by the same value in the documented type (computed by payloadChecks).
   fixOf(payloadLegacyType, (_app, d, payloadText) => (d.data?.newText !== undefined && payloadText !== undefined
     ? one(d, d.data.title, [{ file: d.file, edits: [{ range: d.range, newText: d.data.newText }] }]) : [])),
-]);
+  fixOf(templateNotDefined, requestTemplateFixes),
+  fixOf(templateNotDeclared, requestTemplateFixes),
+  fixOf(unknownTemplate, requestTemplateFixes),
+  fixOf(unknownIparam, requestTemplateFixes),
+]));
 
 /** The codes of the rules that have a quick fix (each such rule says `fixable`; a unit test keeps the two in step). */
-export const fixableCodes = (): string[] => [...FIXES.keys()];
+export const fixableCodes = (): string[] => [...fixTable().keys()];
 
 export function quickFixesFor(app: App, d: Diagnostic, payloadText?: string): QuickFix[] {
   // A fix that cannot be computed on this text (jsonc's modify throws when a parent on the path is a number
   // or a boolean, e.g. `"product": 1`) is not offered; the other diagnostics' fixes still are.
   try {
-    return FIXES.get(d.code)?.(app, d, payloadText) ?? [];
+    return fixTable().get(d.code)?.(app, d, payloadText) ?? [];
   } catch {
     return [];
   }
@@ -132,7 +141,7 @@ function makeVisible(app: App, name: string): FileEdit | undefined {
   return { file: SERVER_SCRIPT, edits: [{ range: rangeOf(text, c.valueStart, c.valueEnd), newText: `${arrow.async ? 'async ' : ''}function (${params}) ${newBody}` }] };
 }
 
-function formatting(text: string): FormattingOptions {
+export function formatting(text: string): FormattingOptions {
   const indent = /\n([ \t]+)"/.exec(text)?.[1] ?? '  ';
   return { insertSpaces: !indent.includes('\t'), tabSize: indent.includes('\t') ? 1 : indent.length, eol: text.includes('\r\n') ? '\r\n' : '\n' };
 }
@@ -143,7 +152,7 @@ function rewriteManifest(app: App, change: (text: string, fmt: FormattingOptions
   return { file: app.files.manifest.path, edits: [{ range: rangeOf(text, 0, text.length), newText: change(text, formatting(text)) }] };
 }
 
-function set(text: string, path: (string | number)[], value: unknown, fmt: FormattingOptions): string {
+export function set(text: string, path: (string | number)[], value: unknown, fmt: FormattingOptions): string {
   // modify's own formatting re-formats every line the edit touches, which rewrites the user's neighbouring
   // entry (a one-line `"onX": { "handler": "h" }` before an insertion became three lines). Insert unformatted,
   // then format only the inserted text.

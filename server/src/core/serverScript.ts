@@ -50,26 +50,39 @@ export function looksBinary(text: string): boolean {
 const unparsed = (text: string, message: string): ParsedScript =>
   ({ hasExportsObject: false, callbacks: [], eventsArrayItems: [], syntaxError: { message, range: rangeOf(text, 0, 0) } });
 
-export function parseServerScript(text: string): ParsedScript {
-  if (text.length > SCRIPT_MAX_CHARS) return unparsed(text, `the file has ${text.length} characters; files over ${SCRIPT_MAX_CHARS / 1024 / 1024} MB are not checked`);
-  if (looksBinary(text)) return unparsed(text, 'the file looks like binary data (NUL bytes or control characters), not JavaScript');
-  let program: AnyNode;
-  let syntaxError: ServerScript['syntaxError'];
+/** The ESTree program of each parsed server.js, for checks that walk its code (request templates). */
+const programs = new WeakMap<ParsedScript, AnyNode>();
+export function programOf(script: ParsedScript): AnyNode | undefined {
+  return programs.get(script);
+}
+
+/**
+ * A script's ESTree program: acorn's strict parse, or, when the text does not parse, acorn-loose's recovery
+ * within LOOSE_PARSE_BUDGET_MS (an empty program past it). Size and binary limits are the caller's.
+ */
+export function parseProgram(text: string): { program: AnyNode; syntaxError?: ServerScript['syntaxError'] } {
   try {
-    program = Parser.parse(text, options);
+    return { program: Parser.parse(text, options) };
   } catch (e) {
     const err = e as SyntaxError & { pos?: number; raisedAt?: number };
     const pos = typeof err.pos === 'number' ? err.pos : 0;
-    syntaxError = { message: err.message.replace(/\s*\(\d+:\d+\)$/, ''), range: rangeOf(text, pos, Math.min(text.length, Math.max(pos + 1, err.raisedAt ?? pos))) };
+    const syntaxError = { message: err.message.replace(/\s*\(\d+:\d+\)$/, ''), range: rangeOf(text, pos, Math.min(text.length, Math.max(pos + 1, err.raisedAt ?? pos))) };
     try {
-      program = new BoundedLooseParser(text, options).parse();
+      return { program: new BoundedLooseParser(text, options).parse(), syntaxError };
     } catch (x) {
       if (!(x instanceof OverBudget)) throw x;
-      program = { body: [] };
       syntaxError.message += '; the file is too damaged to recover its callbacks';
+      return { program: { body: [] }, syntaxError };
     }
   }
+}
+
+export function parseServerScript(text: string): ParsedScript {
+  if (text.length > SCRIPT_MAX_CHARS) return unparsed(text, `the file has ${text.length} characters; files over ${SCRIPT_MAX_CHARS / 1024 / 1024} MB are not checked`);
+  if (looksBinary(text)) return unparsed(text, 'the file looks like binary data (NUL bytes or control characters), not JavaScript');
+  const { program, syntaxError } = parseProgram(text);
   const result: ParsedScript = { hasExportsObject: false, callbacks: [], syntaxError, eventsArrayItems: [] };
+  programs.set(result, program);
   for (const statement of program.body ?? []) {
     const expr = statement.type === 'ExpressionStatement' ? statement.expression : undefined;
     if (expr?.type !== 'AssignmentExpression' || expr.operator !== '=') continue;

@@ -124,6 +124,8 @@ export interface AppFiles {
   testData: string[];
   /** config/*.json and config/*.html with their text (see core/configFiles.ts); absent: not read by this caller. */
   config?: { path: string; text: string }[];
+  /** The app's front-end JavaScript (app/**.js, see appLayout's APP_SCRIPT rules); absent: not read by this caller. */
+  appScripts?: { path: string; text: string }[];
 }
 
 export interface AppModel {

@@ -1,10 +1,11 @@
 // Completion, hover and go-to-definition in manifest.json, server/server.js and the test payloads: the core's
-// answers (manifestAssist, schemaAssist) on the workspace's view of the app.
+// answers (manifestAssist, schemaAssist, requestTemplatesAssist) on the workspace's view of the app.
 import { payloadSchema } from '../core/catalogue';
 import { SERVER_SCRIPT } from '../core/appModel';
 import { definitionAt, manifestCompletions, registrationHover, scriptEventsArrayCompletions } from '../core/manifestAssist';
 import { otherProductOfPayload, productOf } from '../core/payloadChecks';
 import { schemaCompletions, schemaHover } from '../core/schemaAssist';
+import { templateCompletions, templateDefinition, templateHover } from '../core/requestTemplatesAssist';
 import type { SchemaNode } from '../core/schemaNavigation';
 import { classifyTestData, TEST_DATA_DIR } from '../core/testDataLayout';
 import { offsetAt } from '../core/textPositions';
@@ -17,6 +18,8 @@ export function registerAssist({ connection, guard, locateLive }: FeatureContext
     const at = locateLive(textDocument.uri);
     if (!at) return [];
     const app = at.state.app();
+    const templates = templateCompletions(app, at.rel, position); // request templates: invokeTemplate names, config/requests.json
+    if (templates) return templates;
     if (at.rel === MANIFEST) {
       const offset = offsetAt(app.files.manifest.text, position);
       const items = manifestCompletions(app, offset);
@@ -31,6 +34,8 @@ export function registerAssist({ connection, guard, locateLive }: FeatureContext
   connection.onHover(guard('hover', ({ textDocument, position }) => {
     const at = locateLive(textDocument.uri);
     if (!at) return null;
+    const template = templateHover(at.state.app(), at.rel, position);
+    if (template) return template;
     if (at.rel === SERVER_SCRIPT) return registrationHover(at.state.app(), at.rel, position.line, position.character);
     if (at.rel === MANIFEST) {
       const app = at.state.app();
@@ -44,7 +49,7 @@ export function registerAssist({ connection, guard, locateLive }: FeatureContext
 
   connection.onDefinition(guard('definition', ({ textDocument, position }) => {
     const at = locateLive(textDocument.uri);
-    const target = at && definitionAt(at.state.app(), at.rel, position);
+    const target = at && (templateDefinition(at.state.app(), at.rel, position) ?? definitionAt(at.state.app(), at.rel, position));
     return target ? { uri: pathToUri(at.state.abs(target.file)), range: target.range } : null;
   }));
 }
