@@ -2,7 +2,8 @@
 // simulator's warm runner and its verdict, and shrink the first failure to the smallest payload that fails the
 // same way (same status, error message and line). fast-check drives generation, replay (the seed) and shrinking.
 //
-// Every run is offline (`$request` answers from the app's stubs or refuses) and uses a throwaway store
+// Every run is offline (`$request` answers from the app's stubs or refuses; any other network call of the handler
+// or its packages throws: RunPlan.blockNetwork) and uses a throwaway store
 // (`<app>/.fsdev/fuzz-<id>/db.json`, emptied before each run, removed at the end): the app's own .fsdev state and history stay untouched.
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -131,7 +132,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzOutcome> {
   try {
     const request: SimulationRequest = {
       appDir, event: options.event, scope: options.scope, timeoutMs: options.timeoutMs, nodePath: options.nodePath,
-      offline: true, storeDir: store.dir, reuseChild: true,
+      offline: true, blockNetwork: true, storeDir: store.dir, reuseChild: true,
     };
     // The starting payload: planned as `fsdev simulate` would (test payload › bundled default), then run first.
     const first = await runner.run({ ...request, payloadFile: options.payloadFile }, undefined, {});

@@ -16,6 +16,7 @@ import { CoverageRecorder } from './coverage';
 import { createPlatform, findHandler, jsonSafe } from './platform';
 import { BOUNDS, checkChildMessage, clipText, type ChildMessage, type ChildOutcome, type EffectMessage, type ParentMessage, type RunPlan, type StoreOp } from './ipc';
 export { jsonSafe };
+import { blockNetwork } from './network';
 import { Sandbox } from './sandbox';
 import { activeResources, holdsMore, RESET_HINT, runError } from './explain';
 import { toSimulationError } from './stackMap';
@@ -159,6 +160,7 @@ async function run(plan: RunPlan): Promise<void> {
     log('system', `Local state: ${note}. ${RESET_HINT}`);
   } });
   const renderState = render.state;
+  if (plan.blockNetwork) blockNetwork();
   const setup = plan.kind === 'app-setup';
   sandbox.install({
     appDir: plan.appDir,

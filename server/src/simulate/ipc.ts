@@ -43,6 +43,8 @@ export interface RunPlan {
   coverage?: boolean;
   /** `fsdev fuzz`: after a clean success the child may take another run (a fresh sandbox); see ChildOutcome.reusable. */
   reuse?: boolean;
+  /** `fsdev fuzz`: the child blocks the network for the handler and its packages (network.ts). */
+  blockNetwork?: boolean;
 }
 
 export interface ChildOutcome {

@@ -334,6 +334,7 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
     debug: req.debug ? true : undefined,
     coverage: req.coverage ? true : undefined,
     reuse: req.reuseChild ? true : undefined,
+    blockNetwork: req.blockNetwork ? true : undefined,
   };
   return { ok: true, plan, info };
 }
