@@ -2,7 +2,8 @@
 // without limit (a child writing one endless line to it grows the parent until V8 throws inside the
 // channel, uncaught), so the child gets a plain pipe on fd 3 instead, and both it and the child's stdout are
 // read through `splitLines`, which never holds more than `maxLine` characters of an unfinished line.
-import type { Readable } from 'node:stream';
+import type { ChildProcess } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 
 export interface LineSink {
   line(text: string): void;
@@ -45,4 +46,11 @@ export function splitLines(stream: Readable, maxLine: number, sink: LineSink): (
   stream.on('data', onData);
   stream.on('end', onEnd);
   return () => { stream.off('data', onData); stream.off('end', onEnd); };
+}
+
+/** One message to a child on its fd 3, as a JSON line; the error text when the pipe is gone. */
+export function sendLine(proc: ChildProcess, m: object): string | undefined {
+  const pipe = proc.stdio[3] as Writable | undefined;
+  if (!pipe || pipe.destroyed || !pipe.writable) return 'its message pipe is closed';
+  try { pipe.write(`${JSON.stringify(m)}\n`); return undefined; } catch (e) { return (e as Error).message; }
 }
