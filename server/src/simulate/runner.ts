@@ -19,14 +19,14 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Readable, Writable } from 'node:stream';
-import { splitLines } from './channel';
+import { readMessages } from './channel';
 import { ChildRun, emptyEffects, MAX_TIMEOUT_MS, type Child, type RunHost } from './childRun';
 import { confinement, discard, missingNode, startChild, unrefAll } from './childProcess';
 import { ensureDependencies, type InstallProgress } from './dependencies';
 import { linkOutOnPath } from '../appLinks';
 import { add as addHistory, HISTORY_FILE } from './history';
 import type { ScriptCoverage } from './coverage';
-import { BOUNDS, checkChildMessage, clipText, type ChildMessage } from './ipc';
+import { checkChildMessage, type ChildMessage } from './ipc';
 import { OUTPUT_LIMIT_BYTES, OUTPUT_LIMIT_LINES, planRun, type PlanInfo, type PlanReads } from './plan';
 import type { LogEntry, SimulationRequest, SimulationResult } from './types';
 
@@ -174,14 +174,7 @@ export class HandlerRunner {
         if (child.onMessage) child.onMessage(m);
         else if ('type' in m && child.early.length < 10) child.early.push(m);
       };
-      splitLines(messages, BOUNDS.messageBytes, {
-        line: (text) => {
-          let raw: unknown;
-          try { raw = JSON.parse(text); } catch { deliver({ invalid: `not JSON: ${clipText(text, 80)}` }); return; }
-          deliver(checkChildMessage(raw));
-        },
-        overlong: () => deliver({ invalid: `a message over ${BOUNDS.messageBytes / 1024 / 1024} MB` }),
-      });
+      readMessages(messages, checkChildMessage, deliver);
       messages.on('error', () => undefined);
     }
     proc.once('exit', () => {
