@@ -103,3 +103,20 @@ test('a package cannot put the network back during a fuzz: the blocked methods a
   await settle();
   assert.equal(connections, 0);
 });
+
+test('a fuzz run\'s store lives in memory and is bounded as the file is: a write past 16 MB is refused, earlier keys kept', async () => {
+  const { LocalDb, memoryStore, STORE_MAX_BYTES } = await loadTs('server/src/simulate/db.ts');
+  const db = new LocalDb(memoryStore());
+  const value = { v: 'x'.repeat(39 * 1024) };
+  let refused;
+  let i = 0;
+  for (; i < 1000 && !refused; i++) {
+    try { db.set(`k${i}`, value); } catch (e) { refused = e; }
+  }
+  assert.ok(refused, 'a write was refused');
+  assert.equal(refused.status, 500);
+  assert.match(refused.message, /over fsdev's limit of 16 MB; nothing was written/);
+  assert.ok(i * 39 * 1024 > STORE_MAX_BYTES * 0.95, `refused after ${i} writes of 39 KB`);
+  assert.deepEqual(db.get('k0'), value);
+  assert.throws(() => db.get(`k${i - 1}`), (e) => e.status === 404);
+});

@@ -135,7 +135,8 @@ async function run(plan: RunPlan): Promise<void> {
     if (!done && ++effects <= BOUNDS.effects + 1) sendBounded({ type: 'effect', ...m } as EffectMessage);
   };
 
-  const { apis, render } = createPlatform(sandbox, plan, { log, effect, store: storeCall, stateNote: (note) => {
+  // The app's store is the parent's to write (it owns the file and its lock); a fuzz run's is in this process.
+  const { apis, render } = createPlatform(sandbox, plan, { log, effect, store: plan.memoryStore ? undefined : storeCall, stateNote: (note) => {
     // An error caused by state earlier runs left in .fsdev/: named in the log now and in the failure.
     stateNotes.push(note);
     log('system', `Local state: ${note}. ${RESET_HINT}`);

@@ -335,6 +335,7 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
     coverage: req.coverage ? true : undefined,
     reuse: req.reuseChild ? true : undefined,
     blockNetwork: req.blockNetwork ? true : undefined,
+    memoryStore: req.memoryStore ? true : undefined,
   };
   return { ok: true, plan, info };
 }

@@ -44,6 +44,11 @@ export interface SimulationRequest {
    * UDP, DNS) throw "Network access is blocked while fuzzing" (simulate/network.ts), beside `offline` for `$request`.
    */
   blockNetwork?: boolean;
+  /**
+   * `fsdev fuzz`: `$db` and `$schedule` in a store held in the child's memory for this run only (empty at its
+   * start; nothing written, no round trip to the runner) instead of `.fsdev/db.json` or storeDir.
+   */
+  memoryStore?: boolean;
 }
 
 export type LogLevel = 'log' | 'info' | 'warn' | 'error' | 'debug' | 'system';
