@@ -99,7 +99,8 @@ describe('fuzz from CodeLens', () => {
 
   ed.it('the simulator panel\'s Fuzz button fuzzes its event: the failure notification, and "Create regression test" writes the test', async (e) => {
     await e.dismissNotifications();
-    await e.runCommand('Freshsales: Open Simulator'); // the saved payload's editor is in front of the panel
+    // The saved payload's editor is in front of the panel, in the same group: bring the panel's tab forward.
+    await e.page.locator('.tab', { hasText: 'Freshsales Simulator' }).first().click();
     const frame = await e.webviewFrame([/Payload/, /History/], { timeout: 20_000 });
     await waitFor(() => frame.$eval('#fuzz', (b) => !b.disabled), { timeout: 20_000, message: 'the Fuzz button enabled' });
     const event = await frame.$eval('#event', (s) => s.options[s.selectedIndex]?.textContent || '');
