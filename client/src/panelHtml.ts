@@ -77,6 +77,7 @@ export function renderPanelHtml(o: PanelHtmlOptions): string {
     <div class="row buttons">
       <button type="button" id="simulate" disabled title="Run the handler with this payload (Ctrl+Enter)">Simulate</button>
       <button type="button" id="debug" class="secondary" disabled title="Run under the debugger">Debug</button>
+      <button type="button" id="fuzz" class="secondary" disabled title="Run the handler on generated payloads the platform may send (the test payload's file, not the panel's edits, is the starting point)">Fuzz</button>
       <button type="button" id="save-payload" class="secondary" disabled>Save Payload</button>
       <button type="button" id="open-payload" class="secondary">Open in Editor</button>
       <button type="button" id="reload-payload" class="secondary" title="Discard the panel's edits and reload the payload">Reload</button>

@@ -63,6 +63,8 @@ export type FromPanel =
   | { type: 'refresh' }
   | { type: 'selectEvent'; appDir: string; event: string; scope?: Scope }
   | { type: 'simulate'; payloadText: string; debug: boolean }
+  /** Fuzz the selected event (the command "Fuzz Event Handler" on the panel's app, event and scope). */
+  | { type: 'fuzz' }
   | { type: 'validate'; payloadText: string; seq: number }
   | { type: 'openLocation'; file: string; line: number; column: number }
   | { type: 'savePayload'; payloadText: string }
@@ -121,6 +123,7 @@ const checks: Checks = {
   refresh: (m) => onlyKeys(m, ['type']),
   reloadPayload: (m) => onlyKeys(m, ['type']),
   openPayloadInEditor: (m) => onlyKeys(m, ['type']),
+  fuzz: (m) => onlyKeys(m, ['type']),
   selectEvent: (m) => onlyKeys(m, ['type', 'appDir', 'event', 'scope']) && isAppDir(m.appDir)
     && isEventName(m.event) && (m.scope === undefined || isScope(m.scope)),
   simulate: (m) => onlyKeys(m, ['type', 'payloadText', 'debug']) && isString(m.payloadText, MAX_PAYLOAD_CHARS)

@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
-  DefaultPayloadRequest, ValidatePayloadRequest,
+  DefaultPayloadRequest, FuzzCommand, ValidatePayloadRequest,
   type AppEventItem, type AppSummary, type SimulateTarget, type SimulationResult, type LogEntry,
 } from '../../server/src/shared/protocol';
 import type { SimulationService } from './simulationService';
@@ -174,6 +174,14 @@ export class SimulatorPanel {
       }
       case 'simulate':
         return this.run(msg.payloadText, msg.debug);
+      case 'fuzz': {
+        const sel = this.selection;
+        if (!sel) return this.notice('error', 'No event selected.');
+        if (!this.apps.some((a) => a.appDir === sel.appDir)) return this.notice('error', 'Unknown app folder.');
+        // The command's progress, its failure in this panel and its actions, as from the lens (fuzzCommand.ts).
+        await vscode.commands.executeCommand(FuzzCommand, { appDir: sel.appDir, event: sel.event, scope: sel.scope });
+        return;
+      }
       case 'openLocation':
         return this.openLocation(msg.file, msg.line, msg.column);
       case 'savePayload': {

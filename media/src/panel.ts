@@ -182,6 +182,7 @@ function simulate(debug: boolean): void {
 }
 $('simulate').addEventListener('click', () => simulate(false));
 $('debug').addEventListener('click', () => simulate(true));
+$('fuzz').addEventListener('click', () => { if (payloadLoaded) post({ type: 'fuzz' }); });
 $('save-payload').addEventListener('click', () => post({ type: 'savePayload', payloadText: payload.value }));
 $('open-payload').addEventListener('click', () => post({ type: 'openPayloadInEditor' }));
 $('reload-payload').addEventListener('click', () => post({ type: 'reloadPayload' }));
@@ -377,7 +378,7 @@ window.addEventListener('message', (ev: MessageEvent<ToPanel>) => {
       saveState(true);
       scheduleValidate(0);
       payloadLoaded = true;
-      for (const id of ['simulate', 'debug', 'save-payload']) $<HTMLButtonElement>(id).disabled = false;
+      for (const id of ['simulate', 'debug', 'fuzz', 'save-payload']) $<HTMLButtonElement>(id).disabled = false;
       return;
     }
     case 'iparams': {

@@ -2,9 +2,11 @@
 // simulator's warm runner and its verdict, and shrink the first failure to the smallest payload that fails the
 // same way (same status, error message and line). fast-check drives generation, replay (the seed) and shrinking.
 //
-// Every run is offline (`$request` answers from the app's stubs or refuses) and uses a throwaway store
-// (`<app>/.fsdev/fuzz-<id>/db.json`, emptied before each run, removed at the end): the app's own .fsdev state and history stay untouched.
-import { createHash, randomBytes } from 'node:crypto';
+// Every run is offline (`$request` answers from the app's stubs or refuses; any other network call of the handler
+// or its packages throws: RunPlan.blockNetwork), with `$db` and `$schedule` in a store held in the child's memory,
+// empty at each run's start (RunPlan.memoryStore): nothing is written to the app's .fsdev, and a store call costs
+// no round trip to the runner.
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -84,23 +86,6 @@ function fuzzError(r: SimulationResult): FuzzError {
   return { message: e.message, ...(e.file ? { file: e.file } : {}), ...(e.line ? { line: e.line } : {}), ...(e.column ? { column: e.column } : {}) };
 }
 
-/** A throwaway store folder inside the app's .fsdev, and how to remove it (with .fsdev when it was made for it). */
-function throwawayStore(appDir: string): { dir: string; clear(): void; remove(): void } {
-  const state = path.join(appDir, '.fsdev');
-  const madeState = !fs.existsSync(state);
-  const dir = path.join(state, `fuzz-${process.pid}-${randomBytes(4).toString('hex')}`);
-  fs.mkdirSync(dir, { recursive: true });
-  return {
-    dir,
-    /** Every run starts from an empty store: a schedule or `$db` key of an earlier run is not this payload's doing. */
-    clear() { fs.rmSync(path.join(dir, 'db.json'), { force: true }); },
-    remove() {
-      fs.rmSync(dir, { recursive: true, force: true });
-      if (madeState) { try { fs.rmdirSync(state); } catch { /* something else was written there meanwhile */ } }
-    },
-  };
-}
-
 /** `server/test_data/fuzz/<event>-<hash>.json`, relative to the app. */
 export function fuzzPayloadPath(event: string, payload: unknown): string {
   const hash = createHash('sha256').update(JSON.stringify(payload)).digest('hex').slice(0, 10);
@@ -127,11 +112,10 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzOutcome> {
   }
   const ownRunner = !options.runner;
   const runner = options.runner ?? new HandlerRunner({ recordHistory: false });
-  const store = throwawayStore(appDir);
   try {
     const request: SimulationRequest = {
       appDir, event: options.event, scope: options.scope, timeoutMs: options.timeoutMs, nodePath: options.nodePath,
-      offline: true, storeDir: store.dir, reuseChild: true,
+      offline: true, blockNetwork: true, memoryStore: true, reuseChild: true,
     };
     // The starting payload: planned as `fsdev simulate` would (test payload › bundled default), then run first.
     const first = await runner.run({ ...request, payloadFile: options.payloadFile }, undefined, {});
@@ -170,7 +154,6 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzOutcome> {
       } else runs++;
       // The starting payload already ran (planning it): its verdict is reused.
       const reuse = !startChecked && JSON.stringify(payload) === JSON.stringify(start);
-      if (!reuse) store.clear();
       const r = reuse ? first : await runner.run({ ...request, payload }, undefined, hooks);
       startChecked = true;
       const ok = check(r, payload);
@@ -183,7 +166,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzOutcome> {
     if (!details.failed || !details.counterexample) return { ...out, status: 'passed', durationMs: elapsed() };
     const payload = details.counterexample[0];
     let result = last && last.json === JSON.stringify(payload) ? last.result : undefined;
-    if (!result) { store.clear(); result = await runner.run({ ...request, payload }, undefined, hooks); }
+    if (!result) result = await runner.run({ ...request, payload }, undefined, hooks);
     const failure: FuzzFailure = {
       status: result.status, error: fuzzError(result), payload: (result.payload ?? payload) as Record<string, unknown>, shrinkRuns, shrinkCut, result,
     };
@@ -191,6 +174,5 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzOutcome> {
     return { ...out, status: 'failed', durationMs: elapsed(), failure };
   } finally {
     if (ownRunner) { await runner.idle(); runner.dispose(); }
-    store.remove();
   }
 }

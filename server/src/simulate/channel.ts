@@ -1,8 +1,20 @@
-// The pipes between the runner and a handler child, bounded. Node's own IPC channel buffers a message line
-// without limit (a child writing one endless line to it grows the parent until V8 throws inside the
-// channel, uncaught), so the child gets a plain pipe on fd 3 instead, and both it and the child's stdout are
-// read through `splitLines`, which never holds more than `maxLine` characters of an unfinished line.
-import type { Readable } from 'node:stream';
+// The fd-3 channel between a parent and its child — the runner and a handler child (runner.js), the test run and
+// the test child (testRunner.js) — one implementation for both, with the same bounds:
+//
+//  - JSON lines both ways on a plain pipe (fd 3), not Node's IPC channel, whose reader buffers a line without limit
+//    (a child writing one endless line to it grows the parent until V8 throws inside the channel, uncaught).
+//  - Every read, on either side, goes through `splitLines`, which never holds more than `maxLine` characters of
+//    an unfinished line: the parent reads the child's messages (and stdout) with it, and the child reads the
+//    parent's the same way, with the same bound (`BOUNDS.messageBytes`); a longer line is skipped unread.
+//  - Back-pressure: a child's stdout and stderr block when their pipe is full (`blockingStdio`), so a child that
+//    floods them waits for its parent instead of queueing output in memory (on Linux, Node's pipes already are).
+//  - The child ends when the parent's end of the pipe closes: nothing would ever read its messages.
+//
+// What the messages are, and how each is checked, is the caller's (simulate/ipc.ts, testing/testMessages.ts).
+import type { ChildProcess } from 'node:child_process';
+import * as net from 'node:net';
+import type { Readable, Writable } from 'node:stream';
+import { BOUNDS, clipText } from './ipc';
 
 export interface LineSink {
   line(text: string): void;
@@ -45,4 +57,85 @@ export function splitLines(stream: Readable, maxLine: number, sink: LineSink): (
   stream.on('data', onData);
   stream.on('end', onEnd);
   return () => { stream.off('data', onData); stream.off('end', onEnd); };
+}
+
+/**
+ * The parent's side: read a child's messages from `stream`, bounded, each parsed and checked by `check`
+ * (which returns the well-formed message or `{ invalid }`); what does not parse or fit is delivered as `{ invalid }`.
+ */
+export function readMessages<M>(stream: Readable, check: (raw: unknown) => M | { invalid: string }, deliver: (m: M | { invalid: string }) => void): () => void {
+  return splitLines(stream, BOUNDS.messageBytes, {
+    line: (text) => {
+      let raw: unknown;
+      try { raw = JSON.parse(text); } catch { deliver({ invalid: `not JSON: ${clipText(text, 80)}` }); return; }
+      deliver(check(raw));
+    },
+    overlong: () => deliver({ invalid: `a message over ${BOUNDS.messageBytes / 1024 / 1024} MB` }),
+  });
+}
+
+/** The parent's side: one message to a child on its fd 3, as a JSON line; the error text when the pipe is gone. */
+export function sendLine(proc: ChildProcess, m: object): string | undefined {
+  const pipe = proc.stdio[3] as Writable | undefined;
+  if (!pipe || pipe.destroyed || !pipe.writable) return 'its message pipe is closed';
+  try { pipe.write(`${JSON.stringify(m)}\n`); return undefined; } catch (e) { return (e as Error).message; }
+}
+
+/** The child's side of fd 3. */
+export interface ChildChannel {
+  /**
+   * One message to the parent. `hold`: it may wait for the next message, or 20 ms at most, so that a burst of
+   * small messages is one write (a system call each, a good part of a quick test's cost).
+   */
+  send(m: object, hold?: boolean): void;
+  /** Send what is held, end the pipe, then call `then`; later messages are dropped. */
+  end(then: () => void): void;
+}
+
+/**
+ * The child's side: fd 3 as a channel, or undefined when the process has no fd 3 (started by hand). Each line
+ * from the parent that parses is given to `onMessage` (a line over the bound is skipped unread); when the parent's
+ * end closes, `gone` is called (the child exits: nothing would read its result).
+ */
+export function openChildChannel(onMessage: (m: unknown) => void, gone: () => void): ChildChannel | undefined {
+  let sock: net.Socket;
+  try { sock = new net.Socket({ fd: 3, readable: true, writable: true }); } catch { return undefined; }
+  splitLines(sock, BOUNDS.messageBytes, {
+    line: (text) => {
+      let m: unknown;
+      try { m = JSON.parse(text); } catch { return; /* not from our parent */ }
+      onMessage(m);
+    },
+    overlong: () => undefined,
+  });
+  sock.on('end', gone);
+  sock.on('error', gone);
+  let held = '';
+  /** Ended (the run finished): a later write (a heartbeat) would fail the socket and end this process before what is queued is written. */
+  let closed = false;
+  const flush = (): void => { if (held && !closed) sock.write(held); held = ''; };
+  process.on('exit', flush);
+  return {
+    send(m, hold = false) {
+      if (closed) return;
+      const line = `${JSON.stringify(m)}\n`;
+      if (hold) {
+        if (!held) setTimeout(flush, 20).unref();
+        held += line;
+      } else {
+        sock.write(held + line);
+        held = '';
+      }
+    },
+    end(then) {
+      flush();
+      closed = true;
+      sock.end(then);
+    },
+  };
+}
+
+/** A child's stdout and stderr block when their pipe is full, as on a terminal (the parent's back-pressure). */
+export function blockingStdio(): void {
+  for (const s of [process.stdout, process.stderr]) (s as unknown as { _handle?: { setBlocking?(on: boolean): void } })._handle?.setBlocking?.(true);
 }

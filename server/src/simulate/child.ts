@@ -3,26 +3,29 @@
 // `ready`, and waits for a `run` message with a resolved plan. Logs and effects are streamed to the parent
 // as they happen; the outcome comes last. Keep this bundle tiny: node built-ins and simulate/* only.
 //
-// Messages travel as JSON lines on fd 3 (a pipe the parent reads with a bound; see channel.ts). Under Node's
+// Messages travel as JSON lines on fd 3 (read with a bound on both sides; see channel.ts). Under Node's
 // permission model this process may not write files: `$db` and `$schedule` operations are sent to the parent,
 // which owns the store. When the pipe closes (the parent is gone) the process exits; the parent's watchdog
 // (reaper.ts) kills it even when its event loop is blocked.
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { performance } from 'node:perf_hooks';
+import { blockingStdio, openChildChannel } from './channel';
 import { CoverageRecorder } from './coverage';
 import { createPlatform, findHandler, jsonSafe } from './platform';
 import { BOUNDS, checkChildMessage, clipText, type ChildMessage, type ChildOutcome, type EffectMessage, type ParentMessage, type RunPlan, type StoreOp } from './ipc';
 export { jsonSafe };
+import { blockNetwork } from './network';
 import { Sandbox } from './sandbox';
 import { activeResources, holdsMore, RESET_HINT, runError } from './explain';
 import { toSimulationError } from './stackMap';
 import type { LogEntry, LogLevel } from './types';
 
-const channel = openChannel();
-const send = (m: ChildMessage): void => { channel?.write(`${JSON.stringify(m)}\n`); };
+// The parent is gone (or let go of us): nothing will ever read our result.
+const channel = openChildChannel((m) => onParentMessage(m as ParentMessage), () => process.exit(0));
+blockingStdio();
+const send = (m: ChildMessage): void => { channel?.send(m); };
 /** Effects and the outcome carry the handler's values: bounded here as the parent will (it checks again). */
 const sendBounded = (m: ChildMessage): void => {
   const checked = checkChildMessage(m);
@@ -33,27 +36,6 @@ const hide = [__filename];
 let current: { plan: RunPlan; finish: (o: ChildOutcome) => void; stateNotes: string[] } | undefined;
 const storeCalls = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
 let storeSeq = 0;
-
-function openChannel(): net.Socket | undefined {
-  let sock: net.Socket;
-  try { sock = new net.Socket({ fd: 3, readable: true, writable: true }); } catch { return undefined; }
-  sock.setEncoding('utf8');
-  let buf = '';
-  sock.on('data', (d: string) => {
-    buf += d;
-    for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
-      const line = buf.slice(0, i);
-      buf = buf.slice(i + 1);
-      let m: ParentMessage;
-      try { m = JSON.parse(line) as ParentMessage; } catch { continue; }
-      onParentMessage(m);
-    }
-  });
-  // The parent is gone (or let go of us): nothing will ever read our result.
-  sock.on('end', () => process.exit(0));
-  sock.on('error', () => process.exit(0));
-  return sock;
-}
 
 function onParentMessage(m: ParentMessage): void {
   if (m?.type === 'run' && !current) void run(m.plan);
@@ -153,12 +135,14 @@ async function run(plan: RunPlan): Promise<void> {
     if (!done && ++effects <= BOUNDS.effects + 1) sendBounded({ type: 'effect', ...m } as EffectMessage);
   };
 
-  const { apis, render } = createPlatform(sandbox, plan, { log, effect, store: storeCall, stateNote: (note) => {
+  // The app's store is the parent's to write (it owns the file and its lock); a fuzz run's is in this process.
+  const { apis, render } = createPlatform(sandbox, plan, { log, effect, store: plan.memoryStore ? undefined : storeCall, stateNote: (note) => {
     // An error caused by state earlier runs left in .fsdev/: named in the log now and in the failure.
     stateNotes.push(note);
     log('system', `Local state: ${note}. ${RESET_HINT}`);
   } });
   const renderState = render.state;
+  if (plan.blockNetwork) blockNetwork();
   const setup = plan.kind === 'app-setup';
   sandbox.install({
     appDir: plan.appDir,

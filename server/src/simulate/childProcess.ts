@@ -7,6 +7,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFile, realpathSync } from 'node:fs';
 import * as path from 'node:path';
+import type { Readable } from 'node:stream';
 import { guard, release } from './reaper';
 
 export interface ChildSpec {
@@ -92,6 +93,19 @@ export function startChild(spec: ChildSpec, confine: Confinement): ChildProcess 
   proc.once('exit', () => release(proc.pid));
   return proc;
 }
+
+/** Kill a child and let go of everything that ties this process to it (pipes, channel, handle). */
+export function discard(proc: ChildProcess): void {
+  try { proc.kill('SIGKILL'); } catch { /* gone */ }
+  proc.stdout?.removeAllListeners('data');
+  for (const s of proc.stdio) (s as Readable | null)?.destroy?.();
+  proc.unref();
+}
+
+const streams = (proc: ChildProcess) => proc.stdio.filter(Boolean) as unknown as { ref?(): void; unref?(): void }[];
+/** An idle child (and its pipes) does not keep this process alive; a running one does. */
+export function unrefAll(proc: ChildProcess): void { proc.unref(); for (const s of streams(proc)) s.unref?.(); }
+export function refAll(proc: ChildProcess): void { proc.ref(); for (const s of streams(proc)) s.ref?.(); }
 
 /** Does `nodePath` name a file that exists (a bare command name is looked up on PATH by spawn)? */
 export function missingNode(nodePath: string): boolean {

@@ -74,6 +74,33 @@ export function readStore(file: string): StoreFile {
   return { version: 1, db: Object.assign(Object.create(null), p.db), schedules: Object.assign(Object.create(null), p.schedules) };
 }
 
+/** Where a store lives: its file (`.fsdev/db.json`), or memory (a fuzz run's throwaway store). */
+export interface StoreIO { read(): StoreFile; write(store: StoreFile): void }
+
+export function fileStore(file: string): StoreIO { return { read: () => readStore(file), write: (s) => writeStore(file, s) }; }
+
+/**
+ * A store held in memory for one run (`fsdev fuzz`, RunPlan.memoryStore): empty at first, gone with the run,
+ * nothing on disk and no round trip to the runner; kept as JSON text, so values are copies as in the file, and
+ * bounded by STORE_MAX_BYTES as the file is.
+ */
+export function memoryStore(): StoreIO {
+  let text = '';
+  return {
+    read: () => {
+      const p = (text ? JSON.parse(text) : {}) as Partial<StoreFile>;
+      return { version: 1, db: Object.assign(Object.create(null), p.db), schedules: Object.assign(Object.create(null), p.schedules) };
+    },
+    write: (store) => {
+      const next = JSON.stringify(store);
+      if (Buffer.byteLength(next) > STORE_MAX_BYTES) {
+        throw err(500, `This write would make the run's store ${sizeText(Buffer.byteLength(next))}, over fsdev's limit of ${sizeText(STORE_MAX_BYTES)}; nothing was written`);
+      }
+      text = next;
+    },
+  };
+}
+
 /** Write the store (atomically: a temp file, then a rename); one that would be over STORE_MAX_BYTES is refused. */
 export function writeStore(file: string, store: StoreFile): void {
   const text = JSON.stringify(store, null, 2);
@@ -137,12 +164,13 @@ function setPath(target: Record<string, unknown>, dotted: string, fn: (old: unkn
 
 /** The store's operations; each returns what the platform resolves with, or throws a DbError. */
 export class LocalDb {
-  constructor(private readonly file: string) {}
+  private readonly io: StoreIO;
+  constructor(store: string | StoreIO) { this.io = typeof store === 'string' ? fileStore(store) : store; }
 
   set(key: unknown, value: unknown, options?: { setIf?: 'exist' | 'not_exist'; ttl?: number }): { Created: true } {
     const k = checkKey(key);
     checkSize(k, value);
-    const store = readStore(this.file);
+    const store = this.io.read();
     const exists = live(store, k) !== undefined;
     if (options?.setIf === 'exist' && !exists) throw err(400, 'The setIf conditional request failed');
     if (options?.setIf === 'not_exist' && exists) {
@@ -151,13 +179,13 @@ export class LocalDb {
     const rec: { value: unknown; expiresAt?: number } = { value: JSON.parse(JSON.stringify(value)) };
     if (typeof options?.ttl === 'number' && options.ttl > 0) rec.expiresAt = Date.now() + options.ttl * 1000;
     store.db[k] = rec;
-    writeStore(this.file, store);
+    this.io.write(store);
     return { Created: true };
   }
 
   get(key: unknown): unknown {
     const k = checkKey(key);
-    const rec = live(readStore(this.file), k);
+    const rec = live(this.io.read(), k);
     if (!rec) throw err(404, 'Record not found');
     return rec.value;
   }
@@ -165,7 +193,7 @@ export class LocalDb {
   /** `$db.update(key, type, attributes)`: type `increment` | `append` | `set` | `remove`. */
   update(key: unknown, type: unknown, attributes: unknown, options?: { setIf?: 'exist' | 'not_exist' }): { Updated: true } {
     const k = checkKey(key);
-    const store = readStore(this.file);
+    const store = this.io.read();
     const rec = live(store, k);
     if (!rec) {
       if (options?.setIf === 'exist' || type !== 'set') throw err(404, 'Record not found');
@@ -199,16 +227,16 @@ export class LocalDb {
     value = obj;
     checkSize(k, value);
     store.db[k] = { ...(rec as { expiresAt?: number } | undefined), value };
-    writeStore(this.file, store);
+    this.io.write(store);
     return { Updated: true };
   }
 
   delete(key: unknown): { Deleted: true } {
     const k = checkKey(key);
-    const store = readStore(this.file);
+    const store = this.io.read();
     if (!live(store, k)) throw err(404, 'Record not found');
     delete store.db[k];
-    writeStore(this.file, store);
+    this.io.write(store);
     return { Deleted: true };
   }
 }

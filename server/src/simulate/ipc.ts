@@ -43,6 +43,10 @@ export interface RunPlan {
   coverage?: boolean;
   /** `fsdev fuzz`: after a clean success the child may take another run (a fresh sandbox); see ChildOutcome.reusable. */
   reuse?: boolean;
+  /** `fsdev fuzz`: the child blocks the network for the handler and its packages (network.ts). */
+  blockNetwork?: boolean;
+  /** `fsdev fuzz`: `$db` and `$schedule` in a store in the child's memory, empty at the run's start (db.ts memoryStore); dbFile is not used. */
+  memoryStore?: boolean;
 }
 
 export interface ChildOutcome {

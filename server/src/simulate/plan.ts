@@ -372,6 +372,8 @@ export async function planRun(req: SimulationRequest, limits?: { outputLimitByte
     debug: req.debug ? true : undefined,
     coverage: req.coverage ? true : undefined,
     reuse: req.reuseChild ? true : undefined,
+    blockNetwork: req.blockNetwork ? true : undefined,
+    memoryStore: req.memoryStore ? true : undefined,
   };
   return { ok: true, plan, info };
 }

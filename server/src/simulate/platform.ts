@@ -4,7 +4,7 @@
 // `plan.event` and `plan.kind` are read when an API is called, so the test child can point one set of APIs
 // at the invocation in progress. The methods are plain properties of plain objects: a test's sinon stub
 // replaces them where the handler looks them up.
-import { LocalDb } from './db';
+import { LocalDb, memoryStore } from './db';
 import type { EffectMessage, RunPlan, StoreOp } from './ipc';
 import { RequestApi } from './request';
 import type { Sandbox } from './sandbox';
@@ -110,7 +110,9 @@ export function createPlatform(sandbox: Sandbox, plan: RunPlan, hooks: PlatformH
     writes = answer.catch(() => undefined);
     return answer;
   };
-  const db = new LocalDb(plan.dbFile);
+  // One store for $db and $schedule: the app's file, or (a fuzz run) one in memory for this run only.
+  const backing = plan.memoryStore ? memoryStore() : plan.dbFile;
+  const db = new LocalDb(backing);
   const dbOp = (op: 'set' | 'get' | 'update' | 'delete', key: unknown, args: unknown[], value?: unknown) =>
     sandbox.promise(async () => {
       try {
@@ -160,7 +162,7 @@ export function createPlatform(sandbox: Sandbox, plan: RunPlan, hooks: PlatformH
       sandbox.promise(() => requests().legacy(m.toUpperCase(), url, options), `$request.${m}(${label(url)})`);
   }
 
-  const schedules = new LocalSchedule(plan.dbFile, (message) => log('system', message));
+  const schedules = new LocalSchedule(backing, (message) => log('system', message));
   const $schedule = sandbox.toCtx({}) as Record<string, unknown>;
   for (const op of ['create', 'fetch', 'update', 'delete', 'pause', 'resume'] as const) {
     $schedule[op] = (options?: unknown) => sandbox.promise(async () => {

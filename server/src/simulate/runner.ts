@@ -12,21 +12,23 @@
 //   storeHost.ts), and it dies with this process (reaper.ts).
 // - Debug: a dedicated child under `--inspect=127.0.0.1:<port|0>` that waits for a debugger; the port is
 //   reported through `hooks.onDebugReady`; the time limit is off unless request.timeoutMs is given.
+// - The run itself, once planned and given a child, is a ChildRun (childRun.ts): attach, deadline, pump,
+//   sendPlan, finish.
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Readable, Writable } from 'node:stream';
-import { splitLines } from './channel';
-import { confinement, missingNode, startChild, watchMemory, type Confinement } from './childProcess';
+import { readMessages } from './channel';
+import { ChildRun, emptyEffects, MAX_TIMEOUT_MS, type Child, type RunHost } from './childRun';
+import { confinement, discard, missingNode, startChild, unrefAll } from './childProcess';
 import { ensureDependencies, type InstallProgress } from './dependencies';
 import { linkOutOnPath } from '../appLinks';
 import { add as addHistory, HISTORY_FILE } from './history';
 import type { ScriptCoverage } from './coverage';
-import { BOUNDS, checkChildMessage, clipText, type ChildMessage, type ChildOutcome, type ParentMessage } from './ipc';
+import { checkChildMessage, type ChildMessage } from './ipc';
 import { OUTPUT_LIMIT_BYTES, OUTPUT_LIMIT_LINES, planRun, type PlanInfo, type PlanReads } from './plan';
-import { runStoreOp } from './storeHost';
-import type { LogEntry, SimulationEffects, SimulationRequest, SimulationResult, SimulationStatus } from './types';
+import type { LogEntry, SimulationRequest, SimulationResult } from './types';
 
 export interface RunnerOptions {
   /** The child entry; default: runner.js next to this bundle (server/dist/runner.js). */
@@ -58,23 +60,7 @@ export interface RunHooks {
   planReads?: PlanReads;
 }
 
-interface Child {
-  proc: ChildProcess;
-  nodePath: string;
-  /** The app the child may read (its permission flags name it). */
-  appDir?: string;
-  confine: Confinement;
-  ready: Promise<boolean>;
-  exited: boolean;
-  stderr: string;
-  /** Messages, checked (or `{ invalid }`), as they arrive on the child's fd 3. */
-  onMessage?: (m: ChildMessage | { invalid: string }) => void;
-  /** Messages before anyone listens (the `ready` of a warm child). */
-  early: ChildMessage[];
-}
-
-/** Node cannot hold a timer longer than 2^31 - 1 ms (a longer one fires at once). */
-export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+export { MAX_TIMEOUT_MS };
 
 const STDERR_TAIL = 16 * 1024;
 
@@ -88,7 +74,6 @@ function newId(): string {
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
-function emptyEffects(): SimulationEffects { return { db: [], requests: [], schedules: [], targetUrls: [] }; }
 
 export class HandlerRunner {
   private readonly opts: Required<Omit<RunnerOptions, 'nodePath' | 'onHistoryError'>> & { nodePath: string } & Pick<RunnerOptions, 'onHistoryError'>;
@@ -96,6 +81,9 @@ export class HandlerRunner {
   private disposed = false;
   private readonly live = new Set<ChildProcess>();
   private historyWrites = new Set<Promise<void>>();
+
+  /** What each run (childRun.ts) takes from this runner: the limits, and the pool for a child that may take another run. */
+  private readonly host: RunHost;
 
   constructor(options: RunnerOptions = {}) {
     this.opts = {
@@ -108,6 +96,14 @@ export class HandlerRunner {
       outputLimitLines: options.outputLimitLines ?? OUTPUT_LIMIT_LINES,
       recordHistory: options.recordHistory ?? true,
       onHistoryError: options.onHistoryError,
+    };
+    this.host = {
+      limits: this.opts,
+      park: (child) => {
+        if (this.warmChild || this.disposed) return false;
+        this.warmChild = child;
+        return true;
+      },
     };
     if (this.opts.warm) this.refill();
   }
@@ -178,14 +174,7 @@ export class HandlerRunner {
         if (child.onMessage) child.onMessage(m);
         else if ('type' in m && child.early.length < 10) child.early.push(m);
       };
-      splitLines(messages, BOUNDS.messageBytes, {
-        line: (text) => {
-          let raw: unknown;
-          try { raw = JSON.parse(text); } catch { deliver({ invalid: `not JSON: ${clipText(text, 80)}` }); return; }
-          deliver(checkChildMessage(raw));
-        },
-        overlong: () => deliver({ invalid: `a message over ${BOUNDS.messageBytes / 1024 / 1024} MB` }),
-      });
+      readMessages(messages, checkChildMessage, deliver);
       messages.on('error', () => undefined);
     }
     proc.once('exit', () => {
@@ -268,7 +257,7 @@ export class HandlerRunner {
       } else {
         child = early ?? this.take(nodePath, appDir);
       }
-      result = await this.drive(child, planned.plan, planned.info, base(planned.info), t0, request, onLog, hooks);
+      result = await new ChildRun(this.host, child, planned.plan, planned.info, base(planned.info), t0, request, onLog, hooks).result();
       // A parked child (request.reuseChild) is the next run's: a refill now would race it and spawn for nothing.
       if (!request.debug && !(request.reuseChild && this.warmChild)) setImmediate(() => this.refill());
     }
@@ -285,220 +274,6 @@ export class HandlerRunner {
     this.historyWrites.add(w);
     void w.finally(() => this.historyWrites.delete(w));
   }
-
-  private drive(child: Child, plan: import('./ipc').RunPlan, info: PlanInfo, base: SimulationResult, t0: number,
-    request: SimulationRequest, onLog?: (entry: LogEntry) => void, hooks?: RunHooks): Promise<SimulationResult> {
-    const { proc } = child;
-    refAll(proc);
-    const logs: LogEntry[] = [];
-    const effects = emptyEffects();
-    let bytes = 0;
-    let lines = 0;
-    let truncated = false;
-    let exitCalled: number | undefined;
-    let settled = false;
-    const limitMs = request.debug && request.timeoutMs === undefined ? undefined : Math.min(info.timeLimitMs, MAX_TIMEOUT_MS);
-    let effectCount = 0;
-    let dropped = 0;
-    let stopWatch: () => void = () => undefined;
-    let reusable = false;
-    let stopStdout: () => void = () => undefined;
-
-    const now = () => Math.round(performance.now() - t0);
-    return new Promise<SimulationResult>((resolve) => {
-      const push = (entry: LogEntry) => {
-        if (truncated) return;
-        bytes += entry.message.length + 1;
-        lines += 1;
-        if (bytes > this.opts.outputLimitBytes || lines > this.opts.outputLimitLines) { outputLimit(); return; }
-        logs.push(entry);
-        try { onLog?.(entry); } catch { /* a listener's problem is not the run's */ }
-      };
-
-      let timer: NodeJS.Timeout | undefined;
-      const finish = (status: SimulationStatus, extra: Partial<SimulationResult> = {}) => {
-        if (settled) return;
-        settled = true;
-        if (timer) clearTimeout(timer);
-        settledListeners();
-        stopWatch();
-        const result: SimulationResult = { ...base, ...extra, status, logs, effects, durationMs: now(),
-          ...(truncated ? { truncatedLogs: true } : {}), ...(request.debug ? { debug: true } : {}) };
-        if (reusable && (status === 'success' || status === 'failed') && !truncated && !this.warmChild && !this.disposed) {
-          // A fuzz run that left nothing behind: the same child waits for the next run (the pool of one).
-          proc.off('exit', onGone);
-          proc.off('exit', stopWatch);
-          proc.off('error', onError);
-          unrefAll(proc);
-          this.warmChild = child;
-          resolve(result);
-        } else if (status === 'success' || status === 'failed' || status === 'not-runnable') {
-          // The child is idle once it reported: hand the result over first, clean up right after.
-          resolve(result);
-          setImmediate(() => discard(proc));
-        } else {
-          discard(proc); // still running (timeout, output flood): stop it now
-          resolve(result);
-        }
-      };
-      const settledListeners = () => {
-        child.onMessage = () => undefined;
-        proc.stdout?.removeAllListeners('data');
-        stopStdout();
-      };
-      const crash = (message: string) => finish('crashed', { error: { message, frames: [] } });
-      const outputLimit = () => {
-        if (truncated) return;
-        truncated = true;
-        crash(`Output limit exceeded: the handler wrote more than ${Math.round(this.opts.outputLimitBytes / 1024)} KB or `
-          + `${this.opts.outputLimitLines} lines of logs; capture stopped and the run was ended.`);
-      };
-
-      for (const n of info.notes) push({ level: n.level, message: n.message, time: 0 });
-
-      if (!settled && limitMs !== undefined) timer = setTimeout(() => {
-        const what = info.kind === 'app-setup'
-          ? `The handler did not finish within ${limitMs / 1000} s${request.timeoutMs === undefined ? ' (the platform\'s limit for app set-up events)' : ''}: an app set-up handler must call renderData().`
-          : `The handler did not finish within ${limitMs / 1000} s${request.timeoutMs === undefined ? ` (the platform's limit for ${info.kind} events)` : ''}.`;
-        finish('timeout', { error: { message: what, frames: [] } });
-      }, limitMs);
-
-      const deliver = (raw: ChildMessage | { invalid: string }) => {
-        if (settled) return;
-        if (!('type' in raw)) {
-          // A package wrote to the message pipe (or forged a message): dropped, said once.
-          if (dropped++ === 0) push({ level: 'system', message: `A malformed message from the handler's process was dropped (${raw.invalid}); later ones are dropped silently.`, time: now() });
-          return;
-        }
-        const m = raw;
-        switch (m.type) {
-          case 'log': push(m.entry); break;
-          case 'effect':
-            if (++effectCount <= BOUNDS.effects) (effects[m.kind] as unknown[]).push(m.effect);
-            else if (effectCount === BOUNDS.effects + 1) push({ level: 'system', message: `More than ${BOUNDS.effects} effects: later ones were not recorded.`, time: now() });
-            break;
-          case 'store': {
-            const { id } = m;
-            const blocked = linkOutOnPath(plan.appDir, path.relative(plan.appDir, plan.dbFile)); // the app's store, or a fuzz run's throwaway one
-            const op = blocked ? Promise.resolve({ ok: false as const, error: { status: 500, message: blocked } }) : runStoreOp(plan.dbFile, m.op, m.args);
-            void op.then(({ warnings, ...answer }: Awaited<ReturnType<typeof runStoreOp>>) => {
-              for (const w of warnings ?? []) push({ level: 'system', message: w, time: now() });
-              if (!settled) sendToChild(proc, { type: 'store-result', id, ...answer } as ParentMessage);
-            });
-            break;
-          }
-          case 'exit-called': exitCalled = m.code; break;
-          case 'debug-waiting': debugWaiting = true; maybeDebugReady(); break;
-          case 'output-limit': outputLimit(); break;
-          case 'coverage': try { hooks?.onCoverage?.(m.scripts); } catch { /* listener */ } break;
-          case 'done': {
-            const o: ChildOutcome = m.outcome;
-            const extra: Partial<SimulationResult> = {};
-            if (o.handler) extra.handler = o.handler;
-            if (o.value !== undefined) extra.value = o.value;
-            if (o.renderData) extra.renderData = o.renderData;
-            if (o.error) extra.error = o.error;
-            if (o.notRunnableReason) extra.notRunnableReason = o.notRunnableReason;
-            reusable = o.reusable === true && plan.reuse === true && exitCalled === undefined;
-            finish(o.status, extra);
-            break;
-          }
-        }
-      };
-      // A package writing to the real stdout: its lines are logs too (bounded like the rest, a line without
-      // an end included).
-      if (proc.stdout) {
-        stopStdout = splitLines(proc.stdout, BOUNDS.logChars, {
-          line: (line) => push({ level: 'log', message: line, time: now() }),
-          overlong: (head) => push({ level: 'log', message: `${head}… [cut: a line over ${BOUNDS.logChars / 1024} KB]`, time: now() }),
-        });
-      }
-      if (info.timeLimitMs > MAX_TIMEOUT_MS) {
-        push({ level: 'system', message: `The time limit ${info.timeLimitMs} ms is more than Node's timers can hold: it was cut to ${MAX_TIMEOUT_MS} ms (about 24.8 days).`, time: 0 });
-      }
-      if (child.confine.note) push({ level: 'system', message: child.confine.note, time: 0 });
-      stopWatch = watchMemory(proc, this.opts.maxMemoryMb, (mb) => {
-        crash(`The handler ran out of memory: its process used ${mb} MB (heap, Buffers and typed arrays together; the limit here is ${this.opts.maxMemoryMb} MB).`);
-      });
-      proc.once('exit', stopWatch);
-      // Debug: the port comes from the inspector's banner on stderr; the child says when it waits. Report both.
-      let debugPort: number | undefined;
-      let debugWaiting = false;
-      const maybeDebugReady = () => {
-        if (debugPort === undefined || !debugWaiting || settled) return;
-        const port = debugPort;
-        debugPort = undefined;
-        try { hooks?.onDebugReady?.(port); } catch { /* listener */ }
-      };
-      if (request.debug) {
-        const scan = () => {
-          const m = /Debugger listening on ws:\/\/[^:]+:(\d+)\//.exec(child.stderr);
-          if (m) {
-            proc.stderr?.off('data', onErr);
-            debugPort = Number(m[1]);
-            maybeDebugReady();
-          }
-        };
-        // The Child's own stderr listener (registered first) has already appended the chunk.
-        const onErr = () => scan();
-        proc.stderr?.on('data', onErr);
-        scan();
-      }
-      child.onMessage = deliver;
-      for (const m of child.early.splice(0)) deliver(m);
-      const onGone = (code: number | null, signal: NodeJS.Signals | null) => {
-        if (settled) return;
-        // Give IPC messages already in flight (the last logs, `exit-called`) a moment to arrive.
-        setTimeout(() => {
-          if (settled) return;
-          if (exitCalled !== undefined) {
-            crash(`The handler called process.exit(${exitCalled}): the process exited with code ${exitCalled} before the run finished. `
-              + 'Handlers must not call process.exit.');
-          } else if (/heap out of memory|Allocation failed|FATAL ERROR: .*(?:memory|heap)/i.test(child.stderr)) {
-            crash(`The handler ran out of memory (JavaScript heap out of memory; the limit here is ${this.opts.maxOldSpaceMb} MB).`);
-          } else if (signal) {
-            crash(`The handler's process was killed by ${signal} before the run finished.${tail(child.stderr)}`);
-          } else {
-            crash(`The handler's process exited with code ${code ?? '?'} before the run finished.${tail(child.stderr)}`);
-          }
-        }, 30);
-      };
-      proc.once('exit', onGone);
-      const onError = (e: Error) => {
-        if (!settled) crash(`The handler's process could not run: ${e.message}${request.nodePath ? ` (node executable: ${request.nodePath})` : ''}`);
-      };
-      proc.once('error', onError);
-      if (child.exited) onGone(proc.exitCode, proc.signalCode);
-      const err = sendToChild(proc, { type: 'run', plan });
-      if (err) crash(`The run could not be handed to the child process: ${err}`);
-    });
-  }
-}
-
-/** Kill a child and let go of everything that ties this process to it (pipes, channel, handle). */
-function discard(proc: ChildProcess): void {
-  try { proc.kill('SIGKILL'); } catch { /* gone */ }
-  proc.stdout?.removeAllListeners('data');
-  for (const s of proc.stdio) (s as Readable | null)?.destroy?.();
-  proc.unref();
-}
-
-const streams = (proc: ChildProcess) => proc.stdio.filter(Boolean) as unknown as { ref?(): void; unref?(): void }[];
-function unrefAll(proc: ChildProcess): void { proc.unref(); for (const s of streams(proc)) s.unref?.(); }
-function refAll(proc: ChildProcess): void { proc.ref(); for (const s of streams(proc)) s.ref?.(); }
-
-/** One message to the child on its fd 3; the error text when the pipe is gone. */
-function sendToChild(proc: ChildProcess, m: ParentMessage): string | undefined {
-  const pipe = proc.stdio[3] as Writable | undefined;
-  if (!pipe || pipe.destroyed || !pipe.writable) return 'its message pipe is closed';
-  try { pipe.write(`${JSON.stringify(m)}\n`); return undefined; } catch (e) { return (e as Error).message; }
-}
-
-function tail(stderr: string): string {
-  const t = stderr.trim().split('\n')
-    .filter((l) => !/Debugger (listening|attached)|For help, see|Waiting for the debugger|ExperimentalWarning|SecurityWarning|--trace-warnings/.test(l))
-    .slice(-5).join('\n');
-  return t ? `\n${t}` : '';
 }
 
 /**

@@ -1,7 +1,7 @@
 // `$schedule`: create / fetch / update / delete / pause / resume. Nothing is ever fired locally: the calls are
 // recorded as effects and the schedules kept in the app's local store (.fsdev/db.json, `schedules`) so a
 // later run can fetch or delete them. Which source each rule follows is in README.md ("$schedule").
-import { readStore, writeStore } from './db';
+import { fileStore, type StoreIO } from './db';
 
 /** `stateNote`: the error comes from state an earlier run left in .fsdev/ (the child names it, then drops it). */
 export interface ScheduleError { status: number; message: string; stateNote?: string }
@@ -47,12 +47,15 @@ function validate(o: Options, warn: (m: string) => void): void {
 const since = (rec: Record<string, unknown>) => (typeof rec.created_at === 'string' ? ` (created ${rec.created_at})` : '');
 
 export class LocalSchedule {
-  constructor(private readonly file: string, private readonly warn: (message: string) => void = () => undefined) {}
+  private readonly io: StoreIO;
+  constructor(store: string | StoreIO, private readonly warn: (message: string) => void = () => undefined) {
+    this.io = typeof store === 'string' ? fileStore(store) : store;
+  }
 
   create(o: Options): ScheduleAck {
     const name = nameOf(o);
     validate(o, this.warn);
-    const store = readStore(this.file);
+    const store = this.io.read();
     const old = store.schedules[name];
     if (old) {
       throw err(400, 'This Schedule name already exists',
@@ -71,13 +74,13 @@ export class LocalSchedule {
     const now = new Date().toISOString();
     const rec = { name, data: o.data ?? {}, schedule_at: o.schedule_at ?? now, repeat: o.repeat, paused: false, created_at: now, updated_at: now };
     store.schedules[name] = JSON.parse(JSON.stringify(rec)) as Record<string, unknown>;
-    writeStore(this.file, store);
+    this.io.write(store);
     return ack('Schedule created');
   }
 
   fetch(o: Options): Record<string, unknown> {
     const name = nameOf(o);
-    const rec = readStore(this.file).schedules[name];
+    const rec = this.io.read().schedules[name];
     if (!rec) throw err(404, `Schedule '${name}' not found`);
     return rec;
   }
@@ -85,21 +88,21 @@ export class LocalSchedule {
   update(o: Options): ScheduleAck {
     const name = nameOf(o);
     validate(o, this.warn);
-    const store = readStore(this.file);
+    const store = this.io.read();
     const rec = store.schedules[name];
     if (!rec) throw err(404, `Schedule '${name}' not found`);
     for (const k of ['data', 'schedule_at', 'repeat'] as const) if (o[k] !== undefined) rec[k] = JSON.parse(JSON.stringify(o[k])) as unknown;
     rec.updated_at = new Date().toISOString();
-    writeStore(this.file, store);
+    this.io.write(store);
     return ack('Schedule updated');
   }
 
   delete(o: Options): ScheduleAck {
     const name = nameOf(o);
-    const store = readStore(this.file);
+    const store = this.io.read();
     if (!store.schedules[name]) throw err(404, `Schedule '${name}' not found`);
     delete store.schedules[name];
-    writeStore(this.file, store);
+    this.io.write(store);
     return ack('Schedule deleted');
   }
 
@@ -108,12 +111,12 @@ export class LocalSchedule {
 
   private setPaused(o: Options, paused: boolean): ScheduleAck {
     const name = nameOf(o);
-    const store = readStore(this.file);
+    const store = this.io.read();
     const rec = store.schedules[name];
     if (!rec) throw err(404, `Schedule '${name}' not found`);
     rec.paused = paused;
     rec.updated_at = new Date().toISOString();
-    writeStore(this.file, store);
+    this.io.write(store);
     return ack(paused ? 'Schedule paused' : 'Schedule resumed');
   }
 }

@@ -40,6 +40,16 @@ export interface SimulationRequest {
    * process). A run that failed, timed out or started an interval still ends its process.
    */
   reuseChild?: boolean;
+  /**
+   * `fsdev fuzz`: no network at all in the child — the handler's and its packages' own calls (http, net, tls, fetch,
+   * UDP, DNS) throw "Network access is blocked while fuzzing" (simulate/network.ts), beside `offline` for `$request`.
+   */
+  blockNetwork?: boolean;
+  /**
+   * `fsdev fuzz`: `$db` and `$schedule` in a store held in the child's memory for this run only (empty at its
+   * start; nothing written, no round trip to the runner) instead of `.fsdev/db.json` or storeDir.
+   */
+  memoryStore?: boolean;
 }
 
 export type LogLevel = 'log' | 'info' | 'warn' | 'error' | 'debug' | 'system';

@@ -4,10 +4,10 @@
 // is streamed to the parent as it begins and ends, with a heartbeat: a test stuck in a loop stops the
 // heartbeat and the parent kills this process; a test calling process.exit fails instead of ending the run.
 // mocha and sinon live only here (never in the extension host or the language server).
-import * as net from 'node:net';
 import * as path from 'node:path';
 import Mocha from 'mocha';
 import * as sinon from 'sinon';
+import { blockingStdio, openChildChannel } from '../simulate/channel';
 import { CoverageRecorder } from '../simulate/coverage';
 import { toSimulationError } from '../simulate/stackMap';
 import type { LogEntry, LogLevel } from '../simulate/types';
@@ -18,53 +18,19 @@ const realExit = process.exit.bind(process);
 // stdout and stderr block when the pipe is full, as on a terminal: the parent's back-pressure (it stops reading
 // while its own reader stalls) then pauses the tests instead of growing this process, and no output queued
 // in memory is lost when the run ends with process.exit.
-for (const s of [process.stdout, process.stderr]) (s as unknown as { _handle?: { setBlocking?(on: boolean): void } })._handle?.setBlocking?.(true);
+blockingStdio();
 let exiting = false;
-const channel = openChannel();
-/**
- * A test's `end` waits for the next message (the next test's `begin`), or 20 ms at most: a run of quick tests
- * makes one write per test, not two (a write to a pipe is a system call, a good part of a quick test's cost).
- */
-let held = '';
-/** The channel was ended (the run finished): a later write (a heartbeat) would fail the socket and end this process before what is queued is written. */
-let closed = false;
-const flushHeld = (): void => { if (held && !closed) channel?.write(held); held = ''; };
-process.on('exit', flushHeld);
-const send = (m: TestChildMessage, hold = false): void => {
-  if (closed) return;
-  const line = `${JSON.stringify(m)}\n`;
-  if (hold) {
-    if (!held) setTimeout(flushHeld, 20).unref();
-    held += line;
-  } else {
-    channel?.write(held + line);
-    held = '';
-  }
-};
-
-/** fd 3: the run plan comes in as one JSON line; messages go out as JSON lines (checked by the parent). */
-function openChannel(): net.Socket | undefined {
-  let sock: net.Socket;
-  try { sock = new net.Socket({ fd: 3, readable: true, writable: true }); } catch { return undefined; }
-  sock.setEncoding('utf8');
-  let buf = '';
-  let started = false;
-  sock.on('data', (d: string) => {
-    if (started) return;
-    buf += d;
-    const nl = buf.indexOf('\n');
-    if (nl < 0) return;
-    started = true;
-    let m: { type?: string; plan?: TestPlan } | undefined;
-    try { m = JSON.parse(buf.slice(0, nl)) as typeof m; } catch { /* not from our parent */ }
-    buf = '';
-    if (m && m.type === 'run' && m.plan) void main(m.plan).catch((e: unknown) => { process.stderr.write(`fsdev test: ${String(e)}\n`); finish(1); });
-  });
-  // The parent is gone: nothing will ever read the results.
-  sock.on('end', () => realExit(0));
-  sock.on('error', () => realExit(0));
-  return sock;
-}
+/** fd 3 (channel.ts): the run plan comes in as a JSON line; messages go out as JSON lines (checked by the parent). */
+let started = false;
+const channel = openChildChannel((m) => {
+  if (started) return;
+  const msg = m as { type?: string; plan?: TestPlan } | null;
+  if (!msg || msg.type !== 'run' || !msg.plan) return;
+  started = true;
+  void main(msg.plan).catch((e: unknown) => { process.stderr.write(`fsdev test: ${String(e)}\n`); finish(1); });
+}, () => realExit(0)); // the parent is gone: nothing will ever read the results
+/** A test's `end` is held for the next message (the next test's `begin`): a run of quick tests makes one write per test, not two. */
+const send = (m: TestChildMessage, hold = false): void => channel?.send(m, hold);
 setInterval(() => send({ type: 'heartbeat' }), 500).unref();
 
 let coverage: CoverageRecorder | undefined;
@@ -74,7 +40,6 @@ function finish(failures: number): void {
   void (coverage && plan ? coverage.take(plan.appDir) : Promise.resolve(undefined)).then((scripts) => {
     if (scripts) send({ type: 'coverage', scripts });
     send({ type: 'finished', failures });
-    closed = true;
     if (channel) channel.end(() => realExit(0)); else realExit(0);
   });
 }

@@ -14,9 +14,8 @@ import { outwardLink } from '../appLinks';
 import { SERVER_SCRIPT, type App } from '../core/appModel';
 import { modelOf } from '../core/appSource';
 import { testDataFor } from '../core/testDataLayout';
-import { splitLines } from '../simulate/channel';
+import { readMessages, sendLine } from '../simulate/channel';
 import { watchMemory } from '../simulate/childProcess';
-import { BOUNDS, clipText } from '../simulate/ipc';
 import { guard, release } from '../simulate/reaper';
 import { checkTestChildMessage } from './testMessages';
 import { OUTPUT_LIMIT_BYTES, type PayloadTest, type TestCaseResult, type TestChildMessage, type TestInfo, type TestPlan, type TestRunResult } from './types';
@@ -252,17 +251,7 @@ export function runTests(plan: TestPlan, o: RunOptions = {}): { result: Promise<
     if (!dropped) out.stderr(`fsdev test: a malformed message from the test process was dropped (${why}).\n`);
     dropped = true;
   };
-  if (pipe) {
-    splitLines(pipe, BOUNDS.messageBytes, {
-      line: (text) => {
-        let raw: unknown;
-        try { raw = JSON.parse(text); } catch { drop(`not JSON: ${clipText(text, 80)}`); return; }
-        const m = checkTestChildMessage(raw);
-        if ('invalid' in m) drop(m.invalid); else onChildMessage(m);
-      },
-      overlong: () => drop(`a message over ${BOUNDS.messageBytes / 1024 / 1024} MB`),
-    });
-  }
+  if (pipe) readMessages(pipe, checkTestChildMessage, (m) => { if ('invalid' in m) drop(m.invalid); else onChildMessage(m); });
 
   // The handler logs reported as messages: bounded per run as the output is (then dropped, with a note).
   let logBytes = 0;
@@ -341,6 +330,6 @@ export function runTests(plan: TestPlan, o: RunOptions = {}): { result: Promise<
     });
     proc.once('error', (e) => { stopReason ??= `the test process could not start: ${e.message}`; done(null, null); });
   });
-  pipe?.write(`${JSON.stringify({ type: 'run', plan })}\n`);
+  sendLine(proc, { type: 'run', plan });
   return { result, cancel: () => stop('the run was cancelled') };
 }
