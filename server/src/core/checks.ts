@@ -5,6 +5,7 @@ import { findCallback, SERVER_SCRIPT, type App } from './appModel';
 import { expectedTestDataPath, testDataFor } from './testDataLayout';
 import { lastProperty, objectProperties } from './manifest';
 import { rangeOf } from './textPositions';
+import { checkConfig } from './configRules';
 import type { CallbackForm, Diagnostic, EventRegistration, ProductName, Range, Scope } from './types';
 
 /** The file's first position: where a finding about the file as a whole goes. */
@@ -46,6 +47,7 @@ export function checkApp(app: App): Diagnostic[] {
     out.push(diag(manifestFile, app.manifest.strayEvents.keyRange, 'warning', 'events-block-ignored',
       `The platform ignores a top-level "events" block: platform-version ${app.platformVersion ?? '?'} reads events from ${where}.`));
   }
+  out.push(...checkConfig(app));
   return out;
 }
 

@@ -17,6 +17,7 @@ export function diagnoseApp(files: AppFiles, payloadText: PayloadText): { app: A
     manifest: { path: files.manifest.path, text: guard(files.manifest.path, files.manifest.text) },
     serverScript: files.serverScript && { path: files.serverScript.path, text: guard(files.serverScript.path, files.serverScript.text) },
     testData: files.testData,
+    config: files.config, configEntries: files.configEntries, actions: files.actions, appAssets: files.appAssets,
   });
   diagnostics.push(...checkApp(app));
   for (const path of files.testData) {
