@@ -2,5 +2,6 @@
 // complete for SARIF, the README's rule table and the rule-table test. A new module of rules adds its line here.
 import './rules';
 import './configRules';
+import './manifestRules';
 
 export { allRules, ruleOf } from './rules';

@@ -6,6 +6,7 @@ import { expectedTestDataPath, testDataFor } from './testDataLayout';
 import { lastProperty, objectProperties } from './manifest';
 import { rangeOf } from './textPositions';
 import { checkConfig } from './configRules';
+import { checkManifestRules } from './manifestRules';
 import type { CallbackForm, Diagnostic, EventRegistration, ProductName, Range, Scope } from './types';
 
 /** The file's first position: where a finding about the file as a whole goes. */
@@ -48,6 +49,7 @@ export function checkApp(app: App): Diagnostic[] {
       `The platform ignores a top-level "events" block: platform-version ${app.platformVersion ?? '?'} reads events from ${where}.`));
   }
   out.push(...checkConfig(app));
+  out.push(...checkManifestRules(app));
   return out;
 }
 
