@@ -33,6 +33,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, outputCha
       { scheme: 'file', pattern: '**/manifest.json' },
       { scheme: 'file', language: 'javascript', pattern: '**/server/server.js' },
       { scheme: 'file', pattern: '**/server/test_data/**/*.json' },
+      // config/iparams.json, oauth_config.json, requests.json, ...: completion, hover and their checks as you type.
+      { scheme: 'file', pattern: '**/config/*.json' },
     ],
     synchronize: { fileEvents },
     outputChannel,

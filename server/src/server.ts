@@ -14,8 +14,11 @@ import { definitionAt, manifestCompletions, registrationHover, scriptEventsArray
 import { schemaCompletions, schemaHover } from './core/schemaAssist';
 import type { SchemaNode } from './core/schemaNavigation';
 import manifestSchema from '../../schemas/manifest.schema.json';
+import iparamsSchema from '../../schemas/iparams.schema.json';
 import { otherProductOfPayload, payloadSyntaxDiagnostics, productOf } from './core/payloadChecks';
 import { otherScope } from './core/checks';
+import { CONFIG_DIR } from './core/configFiles';
+import { iparamTypeHover } from './core/iparamsAssist';
 import { validatePayload } from './core/payloadValidation';
 import { attributePath } from './core/jsonLocate';
 import { quickFixesFor, type FileEdit } from './core/quickFixes';
@@ -29,6 +32,8 @@ import {
 import { registerSimulation } from './simulationHost';
 import { registerTesting } from './testingHost';
 import { AppWorkspace, MANIFEST, pathToUri, uriToPath, type AppState } from './workspace';
+
+const IPARAMS_JSON = `${CONFIG_DIR}/iparams.json`;
 
 const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, information: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint };
 const DEBOUNCE_MS = 60;
@@ -136,6 +141,10 @@ export function startServer(connection: Connection): void {
       return items.length ? items : schemaCompletions(app.files.manifest.text, offset, manifestSchema as SchemaNode);
     }
     if (at.rel === SERVER_SCRIPT) return app.files.serverScript ? scriptEventsArrayCompletions(app, offsetAt(app.files.serverScript.text, position)) : [];
+    if (at.rel === IPARAMS_JSON) {
+      const text = at.state.safeText(at.rel);
+      return text === undefined ? [] : schemaCompletions(text, offsetAt(text, position), iparamsSchema as SchemaNode);
+    }
     const payload = payloadContext(at.state, at.rel);
     const text = at.state.safeText(at.rel);
     return payload && text !== undefined ? schemaCompletions(text, offsetAt(text, position), payloadSchema(payload.event, payload.product) as SchemaNode) : [];
@@ -149,6 +158,11 @@ export function startServer(connection: Connection): void {
       const app = at.state.app();
       return registrationHover(app, at.rel, position.line, position.character)
         ?? schemaHover(app.files.manifest.text, offsetAt(app.files.manifest.text, position), manifestSchema as SchemaNode, 'manifest.json');
+    }
+    if (at.rel === IPARAMS_JSON) {
+      const text = at.state.safeText(at.rel);
+      const offset = text === undefined ? 0 : offsetAt(text, position);
+      return text === undefined ? null : iparamTypeHover(text, offset) ?? schemaHover(text, offset, iparamsSchema as SchemaNode, 'iparams.json');
     }
     const payload = payloadContext(at.state, at.rel);
     const text = at.state.safeText(at.rel);

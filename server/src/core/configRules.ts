@@ -10,13 +10,16 @@ import { defineRule } from './rules';
 import { rangeOf } from './textPositions';
 import type { App } from './appModel';
 import type { Diagnostic, Range } from './types';
+import iparamsSchema from '../../../schemas/iparams.schema.json';
+
+const iparamSchema = iparamsSchema.definitions.iparam;
 
 const FILE_START: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
-export const IPARAM_KEYS = ['display_name', 'description', 'type', 'required', 'visible', 'default_value', 'options',
-  'regex', 'secure', 'data-bind', 'type_attributes', 'events'] as const;
-export const IPARAM_TYPES = ['text', 'dropdown', 'email', 'phone_number', 'paragraph', 'number', 'url', 'radio',
-  'checkbox', 'multiselect', 'date', 'domain', 'api_key'] as const;
+/** The keys an iparam may have (2.x; 3.0 adds `modules`), from schemas/iparams.schema.json. */
+export const IPARAM_KEYS: readonly string[] = Object.keys(iparamSchema.properties).filter((k) => k !== 'modules');
+/** The iparam types, from schemas/iparams.schema.json. */
+export const IPARAM_TYPES: readonly string[] = iparamSchema.properties.type.enum;
 const TYPES_WITH_OPTIONS = ['dropdown', 'radio', 'multiselect'];
 const REGEX_TYPES = ['text', 'email', 'phone_number', 'url'];
 const MANDATORY = ['display_name', 'type'];
@@ -27,23 +30,6 @@ const IPARAM_PRODUCTS = ['freshdesk', 'freshservice', 'freshchat', 'freshcaller'
 export const CONFIG_ENTRIES = ['iparams.html', 'iparams.json', 'iparam_test_data.json', 'oauth_config.json', 'assets', 'entities.json', 'requests.json'];
 /** Where custom iparams' script lives (fdk reads it for iparam `events`). */
 export const IPARAMS_JS = `${CONFIG_DIR}/assets/iparams.js`;
-
-/** One short description per iparam type, for completion and hover. */
-export const IPARAM_TYPE_DOCS: Record<(typeof IPARAM_TYPES)[number], string> = {
-  text: 'A single-line text box.',
-  paragraph: 'A multi-line text box.',
-  number: 'A number box.',
-  email: 'A text box that takes an email address.',
-  phone_number: 'A text box that takes a phone number.',
-  url: 'A text box that takes a URL.',
-  date: 'A date picker.',
-  dropdown: 'A drop-down list: needs `options` (an array) and a `default_value` among them.',
-  radio: 'Radio buttons: needs `options` (an array) and a `default_value` among them.',
-  multiselect: 'A multi-select list: needs `options` (an array); `default_value` is an array of some of them.',
-  checkbox: 'A check box: `default_value` is true or false.',
-  domain: 'The domain of a Freshworks account (`<x>.freshdesk.com`): needs `type_attributes.product`; not for freshchat.',
-  api_key: 'An API key of a Freshworks product: needs `type_attributes.product`; validated against the domain when `data-bind` links them.',
-};
 
 // ---------------------------------------------------------------- rules
 export const configJsonSyntax = defineRule({
@@ -234,7 +220,7 @@ function checkIparams(app: App, f: ConfigFile, out: Diagnostic[]): void {
     return;
   }
   const params = objectProperties(root);
-  const reserved = params.filter((p) => (IPARAM_KEYS as readonly string[]).includes(p.key));
+  const reserved = params.filter((p) => IPARAM_KEYS.includes(p.key));
   if (reserved.length) {
     // fdk says this once and checks nothing else of iparams.json.
     const keys = [...new Set(reserved.map((p) => p.key))];
@@ -258,7 +244,7 @@ function checkIparams(app: App, f: ConfigFile, out: Diagnostic[]): void {
     if (missing.length) out.push(iparamsMandatoryKey.at(f.path, at(p.keyNode), `The mandatory key(s), ${quoteList(missing)}, missing for the '${p.key}' field.`, { key: p.key, missing }));
     const typeProp = prop(props, 'type');
     const type = typeProp?.value?.type === 'string' ? String(typeProp.value.value) : undefined;
-    if (!type || !(IPARAM_TYPES as readonly string[]).includes(type)) {
+    if (!type || !IPARAM_TYPES.includes(type)) {
       if (typeProp || !missing.includes('type')) {
         const suggestion = type ? IPARAM_TYPES.find((t) => editDistance(t, type.toLowerCase()) <= 2) : undefined;
         const base = `Invalid type, ${typeName(typeProp?.value)}, found in the '${p.key}' field.`;
@@ -266,7 +252,7 @@ function checkIparams(app: App, f: ConfigFile, out: Diagnostic[]): void {
       }
     }
     // 3.0 maps an iparam to the modules it is for (`"modules": ["deal"]`), a key fdk 6.9.0 predates.
-    const validKeys: readonly string[] = app.dialect === '3.0' ? [...IPARAM_KEYS, 'modules'] : IPARAM_KEYS;
+    const validKeys = app.dialect === '3.0' ? [...IPARAM_KEYS, 'modules'] : IPARAM_KEYS;
     for (const x of props.filter((k) => !validKeys.includes(k.key))) {
       out.push(iparamsInvalidKey.at(f.path, at(x.keyNode), `Invalid key(s), ${x.key}, found in the '${p.key}' field.`));
     }
