@@ -174,6 +174,10 @@ test('oauth-config: mandatory keys, token type, oauth_iparams; integrations of 2
   const d = one(integrations, 'oauth-config');
   assert.equal(d.message, "Mandatory key(s) missing in oauth_config.json - token_url. (integration 'jira')");
   assert.equal(d.range.start.line, 9);
+  // An oauth_iparam may be secure in the integrations format (the platform-3 templates' client_secret).
+  const withSecure = { ...good, oauth_iparams: { client_secret: { display_name: 'S', description: 'd', type: 'text', required: true, secure: true } } };
+  assert.deepEqual(check({ config: { 'iparams.json': OK, 'oauth_config.json': JSON.stringify({ integrations: { github: withSecure } }) } }).filter((x) => x.code === 'oauth-config'), []);
+  assert.deepEqual(check({ config: { 'iparams.json': OK, 'oauth_config.json': JSON.stringify(withSecure) } }).filter((x) => x.code === 'oauth-config').map((x) => x.message), ['Invalid keys in oauth_config.json']);
 });
 
 test('entities-invalid: more than 5 entities, a field without label, an unknown type, enum without choices', () => {

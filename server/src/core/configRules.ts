@@ -368,13 +368,14 @@ function checkOauth(f: ConfigFile, out: Diagnostic[]): void {
   // as fdk 6.9.0 checks the whole file of older apps.
   const integrations = prop(objectProperties(f.root), 'integrations');
   if (integrations?.value?.type === 'object') {
-    for (const i of objectProperties(integrations.value)) checkOauthConfig(f, i.value, ` (integration '${i.key}')`, nodeRange(f, i.keyNode), out);
+    for (const i of objectProperties(integrations.value)) checkOauthConfig(f, i.value, ` (integration '${i.key}')`, nodeRange(f, i.keyNode), out, true);
   } else {
-    checkOauthConfig(f, f.root, '', FILE_START, out);
+    checkOauthConfig(f, f.root, '', FILE_START, out, false);
   }
 }
 
-function checkOauthConfig(f: ConfigFile, node: Node | undefined, which: string, where: Range, out: Diagnostic[]): void {
+/** `secureAllowed`: the integrations format documents `secure` on an oauth_iparam (fdk 6.9.0 predates it). */
+function checkOauthConfig(f: ConfigFile, node: Node | undefined, which: string, where: Range, out: Diagnostic[], secureAllowed: boolean): void {
   const props = objectProperties(node);
   const at = (n: Node | undefined) => (n ? nodeRange(f, n) : FILE_START);
   const present = props.filter((p) => p.value && p.value.type !== 'null' && p.value.value !== '').map((p) => p.key);
@@ -401,7 +402,7 @@ function checkOauthConfig(f: ConfigFile, node: Node | undefined, which: string, 
     if (missing.length || p.value?.type !== 'object') out.push(oauthConfig.at(f.path, at(p.keyNode), `Mandatory key(s) ${missing.join(',')} missing for ${p.key} in oauth_config.json.`));
     const type = prop(fields, 'type');
     if (type?.value?.value !== 'text') out.push(oauthConfig.at(f.path, at(type?.value ?? p.keyNode), `Invalid type '${typeName(type?.value)}' found in oauth_config.json.`));
-    const invalid = fields.filter((x) => !['display_name', 'description', 'type', 'required'].includes(x.key));
+    const invalid = fields.filter((x) => !['display_name', 'description', 'type', 'required', ...(secureAllowed ? ['secure'] : [])].includes(x.key));
     if (invalid.length) out.push(oauthConfig.at(f.path, at(invalid[0].keyNode), 'Invalid keys in oauth_config.json'));
   }
 }
