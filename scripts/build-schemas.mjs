@@ -205,9 +205,13 @@ const allProducts = readJson(path.join(addon, 'eventsNew-all-products.json'));
 const otherProducts = {};
 const otherDefaults = []; // { product, event, default }
 for (const [product, info] of Object.entries(ov.otherProducts)) {
-  if (product === '$comment') continue;
+  if (product.startsWith('$')) continue;
   const kindOf = (e) => (e.name === 'onScheduledEvent' ? 'scheduled' : KIND[e.event_type] ?? 'external');
-  otherProducts[product] = { ...info, events: allProducts[product].map((e) => ({ name: e.name, kind: kindOf(e) })) };
+  const { extraEvents = [], ...rest } = info;
+  const events = allProducts[product].map((e) => ({ name: e.name, kind: kindOf(e) }));
+  // Events newer than the addon's list (overrides.otherProducts.<p>.extraEvents, from the platform-3 references).
+  for (const name of extraEvents) if (!events.some((e) => e.name === name)) events.push({ name, kind: 'product' });
+  otherProducts[product] = { ...rest, modules: rest.modules ?? [], events };
   const dir = path.join(addon, 'payloads', product);
   for (const f of existsSync(dir) ? readdirSync(dir).sort() : []) {
     // fdk's payload files may spell an event differently from its list (Freshteam's onNewhireCreate.json for

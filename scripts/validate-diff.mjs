@@ -55,6 +55,8 @@ export const FDK_CATEGORIES = [
   [/^Missing locations for product|^Invalid location\(s\)|^Url is either|^Template file|^Icon |^Invalid dimension of icon|^Invalid manifest \/ folder configuration/, 'location'],
   [/^Whitelisted domains must/, 'whitelisted-domains'],
   [/iparam_test_data\.json is deprecated/, 'iparam-test-data-deprecated'],
+  [/^Mandatory folder\(s\) missing/, 'config-folder-missing'],
+  [/reserved keywords/, 'iparams'],
   [/^Config directory has invalid file/, 'config-invalid-file'],
   [/^Unsupported File\(s\)\. Specify either/, 'iparams-both-kinds'],
   [/iparams?\.(json|html)|iparam|'.*' field|type_attributes|\bdefault value\b/i, 'iparams'],

@@ -97,13 +97,25 @@ export async function loadAppFiles(appDir: string): Promise<AppFiles> {
     const text = readAppFile(appDir, rel);
     return typeof text === 'string' ? [{ path: rel, text }] : [];
   });
+  const actions = readAppFile(appDir, ACTIONS);
   return {
     manifest: { path: MANIFEST, text: manifest.text },
     serverScript: script === undefined ? undefined : { path: SERVER_SCRIPT, text: script },
     testData,
     config,
     appScripts: readAppScripts(appDir),
+    configEntries: listConfigEntries(appDir),
+    actions: typeof actions === 'string' ? { path: ACTIONS, text: actions } : undefined,
+    appAssets: listAppAssets(appDir),
   };
+}
+
+export const ACTIONS = 'actions.json';
+const isDir = (p: string) => { try { return statSync(p).isDirectory(); } catch { return false; } };
+
+/** Every name in config/ (files and folders, unread ones too); null: the app has no config/ folder. */
+export function listConfigEntries(appDir: string): string[] | null {
+  return isDir(path.join(appDir, CONFIG_DIR)) ? readDir(path.join(appDir, CONFIG_DIR)).map((e) => e.name).sort() : null;
 }
 
 /** app/**.js of the app's own (see isAppScript), with their text; links out of the app and large files are not read. */
@@ -130,10 +142,48 @@ export function listAppScripts(appDir: string): string[] {
   return out.sort();
 }
 
-/** config/*.json and config/*.html (the files the core's model reads), relative, sorted. */
+/** config/*.json, config/*.html and config/assets/iparams.js (the files the core's model reads), relative, sorted. */
 export function listConfigFiles(appDir: string): string[] {
-  return readDir(path.join(appDir, CONFIG_DIR)).filter((e) => !e.isDirectory())
-    .map((e) => `${CONFIG_DIR}/${e.name}`).filter(isConfigFile).sort();
+  const top = readDir(path.join(appDir, CONFIG_DIR)).filter((e) => !e.isDirectory()).map((e) => `${CONFIG_DIR}/${e.name}`);
+  const assets = readDir(path.join(appDir, CONFIG_DIR, 'assets')).filter((e) => !e.isDirectory()).map((e) => `${CONFIG_DIR}/assets/${e.name}`);
+  return [...top, ...assets].filter(isConfigFile).sort();
+}
+
+const ASSET_LIMIT = 5000;
+const IMAGE = /\.(png|svg|jpe?g|gif)$/i;
+
+/**
+ * Files under app/ (location pages and icons), at most 5,000, node_modules skipped, with the first 4 KB of each
+ * image (its size is in its header). Links leaving the app are listed but not read.
+ */
+export function listAppAssets(appDir: string): { path: string; head?: Uint8Array }[] {
+  const out: { path: string; head?: Uint8Array }[] = [];
+  const walk = (rel: string, depth: number) => {
+    for (const e of readDir(path.join(appDir, rel))) {
+      if (out.length >= ASSET_LIMIT) return;
+      const child = `${rel}/${e.name}`;
+      if (e.isDirectory()) { if (depth < 8 && e.name !== 'node_modules') walk(child, depth + 1); continue; }
+      out.push(IMAGE.test(e.name) && !outsideApp(appDir, path.join(appDir, child)) ? { path: child, head: readHead(path.join(appDir, child), 4096) } : { path: child });
+    }
+  };
+  walk('app', 0);
+  return out;
+}
+
+/** The first `n` bytes of a regular file (opened without blocking, as readRegularFile), else undefined. */
+function readHead(file: string, n: number): Uint8Array | undefined {
+  let fd: number;
+  try { fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)); } catch { return undefined; }
+  try {
+    if (!fstatSync(fd).isFile()) return undefined;
+    const buf = Buffer.alloc(n);
+    const got = readSync(fd, buf, 0, n, 0);
+    return new Uint8Array(buf.subarray(0, got));
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**

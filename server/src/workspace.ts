@@ -8,7 +8,7 @@ import { URI } from 'vscode-uri';
 import { SERVER_SCRIPT, type App } from './core/appModel';
 import { TEST_DATA_DIR } from './core/testDataLayout';
 import { CONFIG_DIR, isConfigFile } from './core/configFiles';
-import { listAppScripts, listConfigFiles, listTestData, readAppFile, readTextIfFile } from './appFiles';
+import { listAppAssets, listAppScripts, listConfigEntries, listConfigFiles, listTestData, readAppFile, readTextIfFile, ACTIONS } from './appFiles';
 import { appModelOf, diagnoseApp, diagnoseFile, newDiagnoseCache, tooLargeLive, type FileText } from './core/diagnoseApp';
 import { guardedText } from './core/appSource';
 import { APP_DIR, APP_SCRIPT_MAX_CHARS, isAppScript, looksLikeFreshworksManifest, MANIFEST } from './core/appLayout';
@@ -23,7 +23,10 @@ export class AppState {
   private disk = new Map<string, string | null>();
   /** Why files of the app could not be read (see readAppFile), by relative path. */
   private readonly unreadable = new Map<string, string>();
-  private lists: { testData?: string[]; config?: string[]; appScripts?: string[] } = {};
+  private lists: {
+    testData?: string[]; config?: string[]; appScripts?: string[];
+    configEntries?: string[] | null; appAssets?: { path: string; head?: Uint8Array }[];
+  } = {};
   /** The pipeline's cache for this app (core/diagnoseApp.ts). */
   private readonly cache = newDiagnoseCache();
   /** Files that got diagnostics last time, so that clearing them can be published. */
@@ -87,8 +90,8 @@ export class AppState {
     this.disk.delete(rel);
     this.unreadable.delete(rel);
     if (rel.startsWith(TEST_DATA_DIR + '/')) this.lists.testData = undefined;
-    if (rel === CONFIG_DIR || rel.startsWith(CONFIG_DIR + '/')) this.lists.config = undefined;
-    if (rel === APP_DIR || rel.startsWith(APP_DIR + '/')) this.lists.appScripts = undefined;
+    if (rel === CONFIG_DIR || rel.startsWith(CONFIG_DIR + '/')) { this.lists.config = undefined; this.lists.configEntries = undefined; }
+    if (rel === APP_DIR || rel.startsWith(APP_DIR + '/')) { this.lists.appScripts = undefined; this.lists.appAssets = undefined; }
   }
 
   /** Files of the app's listing on disk, plus open documents of it not saved yet (they belong to the app too). */
@@ -123,12 +126,16 @@ export class AppState {
   /** The app's files as they stand in the editor (raw text: the pipeline guards it). */
   files(): AppFiles {
     const script = this.text(SERVER_SCRIPT);
+    const actions = this.text(ACTIONS);
     return {
       manifest: { path: MANIFEST, text: this.text(MANIFEST) ?? '' },
       serverScript: script === undefined ? undefined : { path: SERVER_SCRIPT, text: script },
       testData: this.testData(),
       config: this.config(),
       appScripts: this.appScripts(),
+      configEntries: this.lists.configEntries === undefined ? (this.lists.configEntries = listConfigEntries(this.appDir)) : this.lists.configEntries,
+      actions: actions === undefined ? undefined : { path: ACTIONS, text: actions },
+      appAssets: this.lists.appAssets ??= listAppAssets(this.appDir),
     };
   }
 

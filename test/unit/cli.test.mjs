@@ -82,7 +82,7 @@ test('--json: an array of { file, line, column, endLine, endColumn, severity, co
   assert.deepEqual([arrow.line, arrow.column, arrow.endLine, arrow.endColumn], [7, 3, 7, 25]);
 });
 
-for (const name of ['v20-app', 'v23-app', 'omni-app', 'v30-app']) {
+for (const name of ['v23-app', 'omni-app', 'v30-app']) {
   test(`clean fixture ${name}: exit 0, no diagnostics`, () => {
     const r = fsdev('check', path.join(apps, name));
     assert.equal(r.code, 0, r.stdout + r.stderr);
@@ -92,6 +92,12 @@ for (const name of ['v20-app', 'v23-app', 'omni-app', 'v30-app']) {
     assert.deepEqual(JSON.parse(j.stdout), []);
   });
 }
+
+test('clean fixture v20-app: exit 0, only the warning that platform-version 2.0 is deprecated', () => {
+  const j = fsdev('check', path.join(apps, 'v20-app'), '--json');
+  assert.equal(j.code, 0, j.stdout);
+  assert.deepEqual(JSON.parse(j.stdout).map((x) => [x.severity, x.code, x.line]), [['warning', 'platform-version-deprecated', 2]]);
+});
 
 test('information only (the example app) still exits 0', () => {
   const r = fsdev('check', 'examples/crm-app');
@@ -108,6 +114,8 @@ test('warnings without errors exit 0', () => {
     product: { freshworks_crm: { events: { onDealCreate: { handler: 'onDeal', note: 'x' } } } },
   }, null, 2));
   writeFileSync(path.join(dir, 'server/server.js'), 'exports = { onDeal: function () {} };\n');
+  mkdirSync(path.join(dir, 'config'), { recursive: true });
+  writeFileSync(path.join(dir, 'config/iparams.json'), '{}\n');
   const r = fsdev('check', dir, '--json');
   assert.equal(r.code, 0, r.stdout);
   assert.deepEqual(JSON.parse(r.stdout).map((x) => [x.severity, x.code]), [['information', 'no-test-data'], ['warning', 'unknown-event-key']]);

@@ -22,7 +22,7 @@ const check = (dir) => {
 const MANIFEST = { 'platform-version': '2.3', product: { freshworks_crm: { events: { onContactCreate: { handler: 'h' } } } }, engines: { node: '18.20.8', fdk: '9.6.0' } };
 function app(files) {
   const dir = mkdtempSync(path.join(tmpdir(), 'fsdev-bounds-'));
-  for (const [rel, content] of Object.entries({ 'manifest.json': MANIFEST, 'server/server.js': 'exports = {\n  h: function (args) { return args.data; }\n};\n', ...files })) {
+  for (const [rel, content] of Object.entries({ 'manifest.json': MANIFEST, 'server/server.js': 'exports = {\n  h: function (args) { return args.data; }\n};\n', 'config/iparams.json': '{}\n', ...files })) {
     mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
     writeFileSync(path.join(dir, rel), typeof content === 'string' || Buffer.isBuffer(content) ? content : JSON.stringify(content, null, 2));
   }

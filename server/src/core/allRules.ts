@@ -9,5 +9,7 @@ import './nesting';
 import './documentSize';
 import './diagnoseApp';
 import './requestTemplates';
+import './configRules';
+import './manifestRules';
 
 export { allRules, ruleOf } from './rules';

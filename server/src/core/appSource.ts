@@ -42,6 +42,7 @@ export function modelOf(files: AppFiles, cache?: ModelCache): App {
     testData: files.testData,
     config: files.config?.map((f) => (isJsonPath(f.path) ? guarded(f) : f)),
     appScripts: files.appScripts?.map(guarded),
+    configEntries: files.configEntries, actions: files.actions && guarded(files.actions), appAssets: files.appAssets,
   };
   const previous = cache?.app;
   if (previous && sameFiles(previous.files, model)) return previous;
@@ -55,5 +56,7 @@ function sameFiles(a: AppFiles, b: AppFiles): boolean {
   const list = <T>(x: readonly T[] | undefined, y: readonly T[] | undefined, eq: (p: T, q: T) => boolean) =>
     (x?.length ?? 0) === (y?.length ?? 0) && (x ?? []).every((v, i) => eq(v, y![i]));
   return same(a.manifest, b.manifest) && same(a.serverScript, b.serverScript)
-    && list(a.testData, b.testData, (p, q) => p === q) && list(a.config, b.config, same) && list(a.appScripts, b.appScripts, same);
+    && list(a.testData, b.testData, (p, q) => p === q) && list(a.config, b.config, same) && list(a.appScripts, b.appScripts, same)
+    && list(a.configEntries ?? undefined, b.configEntries ?? undefined, (p, q) => p === q) && (a.configEntries === null) === (b.configEntries === null)
+    && same(a.actions, b.actions) && list(a.appAssets, b.appAssets, (p, q) => p.path === q.path && p.head === q.head);
 }

@@ -42,7 +42,8 @@ export function otherProductOf(scope: Scope): string | undefined {
   const others = catalogue.otherProducts;
   if (scope.kind === 'product') return Object.prototype.hasOwnProperty.call(others, scope.name) ? scope.name : undefined;
   if (Object.prototype.hasOwnProperty.call(catalogue.modules, scope.name)) return undefined;
-  return Object.keys(others).find((p) => others[p].modulePrefixes.some((prefix) => scope.name.startsWith(prefix))) ?? '*';
+  return Object.keys(others).find((p) => others[p].modules.includes(scope.name))
+    ?? Object.keys(others).find((p) => others[p].modulePrefixes.some((prefix) => scope.name.startsWith(prefix))) ?? '*';
 }
 
 /**

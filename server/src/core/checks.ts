@@ -7,6 +7,8 @@ import { lastProperty, objectProperties } from './manifest';
 import { defineRule } from './rules';
 import { rangeOf, START } from './textPositions';
 import { checkRequestTemplates } from './requestTemplates';
+import { checkConfig } from './configRules';
+import { checkManifestRules } from './manifestRules';
 import type { CallbackForm, Diagnostic, EventRegistration, ProductName, Range, Scope } from './types';
 
 /** Defined once in textPositions.ts; re-exported for modules that took it from here. */
@@ -184,6 +186,8 @@ export function checkApp(app: App): Diagnostic[] {
     out.push(eventsBlockIgnored.at(manifestFile, app.manifest.strayEvents.keyRange,
       `The platform ignores a top-level "events" block: platform-version ${app.platformVersion ?? '?'} reads events from ${where}.`));
   }
+  out.push(...checkConfig(app));
+  out.push(...checkManifestRules(app));
   return out;
 }
 

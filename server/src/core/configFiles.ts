@@ -15,9 +15,9 @@ export interface ConfigFile {
   parseErrors: ParseError[];
 }
 
-/** Which config/ files the model reads: JSON files and custom iparams pages, one level deep. */
+/** Which config/ files the model reads: JSON files and custom iparams pages, one level deep, and assets/iparams.js. */
 export function isConfigFile(rel: string): boolean {
-  return new RegExp(`^${CONFIG_DIR}/[^/]+\\.(json|html)$`).test(rel);
+  return new RegExp(`^${CONFIG_DIR}/[^/]+\\.(json|html)$`).test(rel) || rel === `${CONFIG_DIR}/assets/iparams.js`;
 }
 
 export function parseConfigFile(file: { path: string; text: string }): ConfigFile {

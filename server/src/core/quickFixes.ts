@@ -11,6 +11,7 @@ import { eventNotInScope, eventsBlockIgnored, handlerKeyTypo, handlerNotDefined,
 import { payloadEventMismatch, payloadLegacyType, productOf } from './payloadChecks';
 import { suggestHandlerName } from './manifestAssist';
 import { templateNotDeclared, templateNotDefined, unknownIparam, unknownTemplate, requestTemplateFixes } from './requestTemplates';
+import { dependencyVersion, dependencyVersionFixes } from './manifestRules';
 import type { Rule } from './rules';
 import { offsetAt, rangeOf, START } from './textPositions';
 import type { Diagnostic, Range, Scope } from './types';
@@ -59,6 +60,7 @@ const fixTable = (): Map<string, Fix> => (fixes ??= new Map<string, Fix>([
   fixOf(templateNotDeclared, requestTemplateFixes),
   fixOf(unknownTemplate, requestTemplateFixes),
   fixOf(unknownIparam, requestTemplateFixes),
+  fixOf(dependencyVersion, dependencyVersionFixes),
 ]));
 
 /** The codes of the rules that have a quick fix (each such rule says `fixable`; a unit test keeps the two in step). */

@@ -45,6 +45,8 @@ export interface OtherProduct {
   label: string;
   /** 3.0 module names of this product start with one of these (`support_` for Freshdesk, ...). */
   modulePrefixes: string[];
+  /** Its documented platform 3.0 module names (`support_ticket`, `chat_conversation`, ...). */
+  modules: string[];
   events: { name: string; kind: EventKind }[];
 }
 
@@ -126,6 +128,12 @@ export interface AppFiles {
   config?: { path: string; text: string }[];
   /** The app's front-end JavaScript (app/**.js, see appLayout's APP_SCRIPT rules); absent: not read by this caller. */
   appScripts?: { path: string; text: string }[];
+  /** Every name in config/ (files and folders, unread ones too); null: the app has no config/ folder. */
+  configEntries?: string[] | null;
+  /** The app's root actions.json (fdk's actions), when it has one. */
+  actions?: { path: string; text: string };
+  /** Files under app/ (relative to the app: `app/index.html`), with the first bytes of images (for icon sizes). */
+  appAssets?: { path: string; head?: Uint8Array }[];
 }
 
 export interface AppModel {
