@@ -7,6 +7,8 @@ import { FORMATS, hintLines, toGithubAnnotations, toSarif, toText, type CheckFor
 import { SERVER_SCRIPT } from './core/appLayout';
 import { escapeControl, safeTerminalText } from './core/safeText';
 import { diagnoseApp, sortDiagnostics, unreadableFile } from './core/diagnoseApp';
+import { lintApp } from './lint/appLint';
+import { LintPool } from './lint/lintPool';
 
 /** `[appDir] [--json] [--format f | --format=f]`; `error` is a usage error (format is then the one asked, if valid). */
 function parseArgs(args: string[]): { appDir: string; format: CheckFormat; error?: string } {
@@ -55,6 +57,9 @@ async function checkApp(appDir: string, format: CheckFormat): Promise<number> {
   // A server.js that is a folder or a FIFO is not read (it would hang the check): said on it.
   const script = notAFile(appDir, SERVER_SCRIPT);
   if (script) diagnostics.push(unreadableFile(SERVER_SCRIPT, script));
+  // fdk's lint of app/ and server/ JavaScript, in a worker thread (each file under a deadline).
+  const lint = new LintPool();
+  try { diagnostics.push(...await lintApp(appDir, files.manifest.text, lint)); } finally { lint.dispose(); }
   const rows: CheckRow[] = sortDiagnostics(diagnostics).map((d) => ({
     file: d.file, line: d.range.start.line + 1, column: d.range.start.character + 1,
     endLine: d.range.end.line + 1, endColumn: d.range.end.character + 1, severity: d.severity,

@@ -1,0 +1,86 @@
+// Lint requests go to one worker thread (lintWorker.ts), one at a time, each with a deadline: ESLint is
+// synchronous, so a file that takes it too long (a pathological input) cannot be interrupted inside the thread;
+// past the deadline the worker is terminated, the file gets one information instead of findings, and the next
+// request starts a fresh worker. The thread starts on the first request.
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { lintRules } from '../core/lintRules';
+import type { LintFacts, LintResult } from './lintText';
+
+/** No file's lint takes longer (measured from when the worker starts on it). */
+export const LINT_DEADLINE_MS = 2000;
+
+interface Job { file: string; text: string; facts: LintFacts; resolve: (r: LintResult) => void }
+
+export class LintPool {
+  private worker?: Worker;
+  private queue: Job[] = [];
+  private running?: { id: number; job: Job; timer: NodeJS.Timeout };
+  private nextId = 1;
+
+  constructor(private readonly script = path.join(__dirname, 'lintWorker.js'), private readonly deadlineMs = LINT_DEADLINE_MS) {}
+
+  /** The findings of one file; never rejects (a worker failure is one information on the file). */
+  lint(file: string, text: string, facts: LintFacts): Promise<LintResult> {
+    return new Promise((resolve) => {
+      this.queue.push({ file, text, facts, resolve });
+      this.pump();
+    });
+  }
+
+  /** Requests not started yet, for callers that reorder them (open documents first). */
+  get waiting(): number { return this.queue.length; }
+
+  dispose(): void {
+    const w = this.worker;
+    this.worker = undefined;
+    void w?.terminate();
+  }
+
+  private start(): Worker {
+    const w = new Worker(this.script, { stdout: false, stderr: true });
+    w.unref();
+    w.on('message', (m: { id: number; result?: LintResult; error?: string }) => {
+      const r = this.running;
+      if (!r || r.id !== m.id) return;
+      this.finish(m.result ?? this.notLinted(r.job.file, `the lint of ${r.job.file} failed: ${m.error ?? 'no answer'}.`));
+    });
+    const lost = (why: string) => {
+      if (this.worker !== w) return;
+      this.worker = undefined;
+      const r = this.running;
+      if (r) this.finish(this.notLinted(r.job.file, `the lint of ${r.job.file} stopped: ${why}.`));
+    };
+    w.on('error', (e) => lost(e.message));
+    w.on('exit', (code) => lost(`its thread exited (${code})`));
+    return w;
+  }
+
+  private pump(): void {
+    if (this.running || !this.queue.length) return;
+    const job = this.queue.shift()!;
+    this.worker ??= this.start();
+    const id = this.nextId++;
+    const timer = setTimeout(() => {
+      const w = this.worker;
+      this.worker = undefined;
+      void w?.terminate();
+      this.finish(this.notLinted(job.file, `${job.file} was not linted: its lint took over ${this.deadlineMs / 1000} s.`));
+    }, this.deadlineMs);
+    this.running = { id, job, timer };
+    this.worker.postMessage({ id, file: job.file, text: job.text, facts: job.facts });
+  }
+
+  private finish(result: LintResult): void {
+    const r = this.running;
+    if (!r) return;
+    clearTimeout(r.timer);
+    this.running = undefined;
+    r.job.resolve(result);
+    this.pump();
+  }
+
+  private notLinted(file: string, message: string): LintResult {
+    return { diagnostics: [lintRules.skipped.at(file, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message)], requires: [] };
+  }
+}
