@@ -24,7 +24,7 @@ export function createLanguageClient(context: vscode.ExtensionContext, outputCha
     debug: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_EXEC_ARGV, '--nolazy', '--inspect=6009'] } },
   };
   const fileEvents = [
-    '**/server/server.js', '**/server/test_data/**/*.json', '**/manifest.json', '**/config/*.json',
+    '**/server/**/*.js', '**/app/**/*.js', '**/server/test_data/**/*.json', '**/manifest.json', '**/config/*.json',
   ].map((glob) => vscode.workspace.createFileSystemWatcher(glob));
   context.subscriptions.push(...fileEvents);
 

@@ -28,6 +28,7 @@ import {
 } from './protocol';
 import { registerSimulation } from './simulationHost';
 import { registerTesting } from './testingHost';
+import { LintProvider } from './lint/lintProvider';
 import { AppWorkspace, MANIFEST, pathToUri, uriToPath, type AppState } from './workspace';
 
 const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, information: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint };
@@ -68,9 +69,13 @@ export function startServer(connection: Connection): void {
     return at && !at.state.limited(at.rel) ? at : undefined;
   };
 
+  const openPaths = () => documents.keys().map(uriToPath).filter((p): p is string => !!p);
+  // fdk's lint, in a worker thread: its results arrive later and publish the app again.
+  const lint = new LintProvider((state) => schedule(state));
   const publish = (state: AppState) => {
     pending.delete(state);
     const byFile = state.diagnostics();
+    for (const [rel, list] of lint.diagnostics(state, openPaths())) byFile.set(rel, [...byFile.get(rel) ?? [], ...list]);
     const files = new Set([...byFile.keys(), ...state.published]);
     for (const rel of files) {
       const list = byFile.get(rel) ?? [];
@@ -114,6 +119,7 @@ export function startServer(connection: Connection): void {
       const state = workspace.appOf(abs);
       if (!state) continue;
       state.fileChanged(state.rel(abs));
+      lint.fileChanged(state, state.rel(abs));
       touched.add(state);
     }
     touched.forEach(schedule);
@@ -123,7 +129,7 @@ export function startServer(connection: Connection): void {
   // diagnostics for every file of the app, open or not, exactly what `fsdev check` prints.
   connection.languages.diagnostics.on(guard('diagnostics', { kind: 'full' as const, items: [] as LspDiagnostic[] }, (params) => {
     const at = locate(params.textDocument.uri);
-    return { kind: 'full' as const, items: at ? at.state.diagnosticsOf(at.rel).map(toLsp) : [] };
+    return { kind: 'full' as const, items: at ? [...at.state.diagnosticsOf(at.rel), ...lint.diagnostics(at.state, openPaths()).get(at.rel) ?? []].map(toLsp) : [] };
   }));
 
   connection.onCompletion(guard('completion', [], ({ textDocument, position }) => {
@@ -240,7 +246,7 @@ export function startServer(connection: Connection): void {
   }));
 
   documents.listen(connection);
-  connection.onShutdown(() => testing.dispose());
+  connection.onShutdown(() => { testing.dispose(); lint.dispose(); });
   connection.listen();
 }
 

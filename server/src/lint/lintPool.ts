@@ -9,6 +9,8 @@ import type { LintFacts, LintResult } from './lintText';
 
 /** No file's lint takes longer (measured from when the worker starts on it). */
 export const LINT_DEADLINE_MS = 2000;
+/** A worker that does not even start on a request within this time (it could not load) is given up too. */
+const START_DEADLINE_MS = 30_000;
 
 interface Job { file: string; text: string; facts: LintFacts; resolve: (r: LintResult) => void }
 
@@ -40,9 +42,10 @@ export class LintPool {
   private start(): Worker {
     const w = new Worker(this.script, { stdout: false, stderr: true });
     w.unref();
-    w.on('message', (m: { id: number; result?: LintResult; error?: string }) => {
+    w.on('message', (m: { id: number; started?: boolean; result?: LintResult; error?: string }) => {
       const r = this.running;
       if (!r || r.id !== m.id) return;
+      if (m.started) { clearTimeout(r.timer); r.timer = this.deadline(r.job, this.deadlineMs, `its lint took over ${this.deadlineMs / 1000} s`); return; }
       this.finish(m.result ?? this.notLinted(r.job.file, `the lint of ${r.job.file} failed: ${m.error ?? 'no answer'}.`));
     });
     const lost = (why: string) => {
@@ -61,14 +64,18 @@ export class LintPool {
     const job = this.queue.shift()!;
     this.worker ??= this.start();
     const id = this.nextId++;
-    const timer = setTimeout(() => {
+    this.running = { id, job, timer: this.deadline(job, START_DEADLINE_MS, 'the lint thread did not start') };
+    this.worker.postMessage({ id, file: job.file, text: job.text, facts: job.facts });
+  }
+
+  /** Past `ms`, the worker is terminated (ESLint cannot be interrupted otherwise) and the file is not linted. */
+  private deadline(job: Job, ms: number, why: string): NodeJS.Timeout {
+    return setTimeout(() => {
       const w = this.worker;
       this.worker = undefined;
       void w?.terminate();
-      this.finish(this.notLinted(job.file, `${job.file} was not linted: its lint took over ${this.deadlineMs / 1000} s.`));
-    }, this.deadlineMs);
-    this.running = { id, job, timer };
-    this.worker.postMessage({ id, file: job.file, text: job.text, facts: job.facts });
+      this.finish(this.notLinted(job.file, `${job.file} was not linted: ${why}.`));
+    }, ms);
   }
 
   private finish(result: LintResult): void {

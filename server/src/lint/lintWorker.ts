@@ -6,6 +6,9 @@ import { lintText, type LintFacts } from './lintText';
 export interface LintRequest { id: number; file: string; text: string; facts: LintFacts }
 
 parentPort?.on('message', (req: LintRequest) => {
+  // The deadline runs from here: not from the request's posting, which includes this thread's start (ESLint's
+  // load) and, on a loaded machine, waiting for a core.
+  parentPort?.postMessage({ id: req.id, started: true });
   try {
     parentPort?.postMessage({ id: req.id, result: lintText(req.file, req.text, req.facts) });
   } catch (e) {
