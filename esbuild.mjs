@@ -40,6 +40,23 @@ const eslintRulesSubset = {
   },
 };
 
+// esrecurse (under eslint-scope, ESLint's scope analysis) copies the ~100 visitor keys into a fresh object for
+// every visitor it makes, one per pattern (each parameter, each declarator): a large part of the lint of a
+// 1,000-line server.js went there and to the garbage it makes. The copy depends only on the keys passed: made
+// once per set of keys (esrecurse never writes to it).
+const esrecurseKeysOnce = {
+  name: 'esrecurse-keys-once',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]esrecurse[\\/]esrecurse\.js$/ }, (args) => {
+      const copy = /Object\.assign\(\{\},\s*estraverse\.VisitorKeys,\s*options\.childVisitorKeys\)/;
+      const source = readFileSync(args.path, 'utf8');
+      if (!copy.test(source)) throw new Error('esrecurse changed: review the esrecurse-keys-once patch in esbuild.mjs');
+      const helper = 'var mergedKeysCache = new WeakMap();\nfunction mergedKeys(keys) { var m = mergedKeysCache.get(keys); if (!m) { m = Object.assign({}, estraverse.VisitorKeys, keys); mergedKeysCache.set(keys, m); } return m; }\n';
+      return { contents: source.replace(copy, 'mergedKeys(options.childVisitorKeys)').replace(/function isNode\(node\)/, `${helper}function isNode(node)`), loader: 'js' };
+    });
+  },
+};
+
 const node = {
   plugins: [jsonAsString],
   bundle: true,
@@ -65,7 +82,7 @@ const builds = [
   { ...node, entryPoints: ['server/src/cli.ts'], outfile: 'server/dist/cli-main.js' },
   { ...node, entryPoints: ['server/src/simulate/child.ts'], outfile: 'server/dist/runner.js' },
   // The lint worker: ESLint is bundled here and nowhere else (the server and the CLI start it as a thread).
-  { ...node, plugins: [...node.plugins, eslintRulesSubset], entryPoints: ['server/src/lint/lintWorker.ts'], outfile: 'server/dist/lintWorker.js',
+  { ...node, plugins: [...node.plugins, eslintRulesSubset, esrecurseKeysOnce], entryPoints: ['server/src/lint/lintWorker.ts'], outfile: 'server/dist/lintWorker.js',
     // esquery's `module` entry has only a default export; ESLint requires it as CommonJS (`esquery.parse`).
     mainFields: ['main'] },
   // The test child: mocha and sinon are bundled here and nowhere else.
