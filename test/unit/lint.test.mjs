@@ -114,6 +114,7 @@ test("fdk's severities: the errors and warnings it configures, each under its es
   assert.deepEqual(codes(r), ['3:eslint/no-unused-vars:error', '4:eslint/no-debugger:error', '5:eslint/no-eval:error', '6:eslint/no-alert:error',
     '7:eslint/no-caller:warning', '8:eslint/no-process-env:warning', '9:eslint/handle-callback-err:warning', '11:eslint/no-empty-function:error']);
   assert.deepEqual(codes(server('function f() {\n  return 1;\n  f();\n}\nf();\n')), ['3:eslint/no-unreachable:error']);
+  assert.deepEqual(codes(server('debugger; // eslint-disable-line no-debugger\n/* eslint-disable */\neval("1");\n')), [], 'eslint-disable comments are honoured, as fdk honours them');
 });
 
 test('no-unused-vars as fdk configures it: locals only (not top-level script variables), caught errors not reported', () => {
