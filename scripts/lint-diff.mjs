@@ -18,7 +18,7 @@ const cli = path.join(path.dirname(fileURLToPath(import.meta.url)), '../server/d
 
 const perRule = new Map();
 const row = (rule) => { let r = perRule.get(rule); if (!r) { r = { fdk: 0, ours: 0, matched: 0, apps: new Set(), missed: [], extra: [] }; perRule.set(rule, r); } return r; };
-let apps = 0;
+let apps = 0; let cappedFiles = 0; let cappedFindings = 0;
 for (const name of readdirSync(appsDir).sort()) {
   if (!existsSync(path.join(logs, `${name}.done`))) continue;
   apps++;
@@ -27,30 +27,40 @@ for (const name of readdirSync(appsDir).sort()) {
   const r = spawnSync(process.execPath, [cli, 'check', realpathSync(path.join(appsDir, name)), '--format', 'json'], { encoding: 'utf8', timeout: 300_000, maxBuffer: 256 * 1024 * 1024 });
   let rows = [];
   try { rows = JSON.parse(r.stdout); } catch { console.error(`${name}: fsdev check gave no JSON (${r.status}): ${r.stderr.slice(0, 200)}`); }
-  const ours = rows.filter((x) => /^(eslint|fdk)\//.test(x.code) && !['eslint/skipped', 'eslint/too-many'].includes(x.code))
+  // A file over the cap (100 findings, then eslint/too-many) lists only its first findings: left out of the
+  // comparison on both sides (vendored bundles, mostly), and counted apart.
+  const capped = new Set(rows.filter((x) => x.code === 'eslint/too-many').map((x) => x.file));
+  const ours = rows.filter((x) => /^(eslint|fdk)\//.test(x.code) && !['eslint/skipped', 'eslint/too-many'].includes(x.code) && !capped.has(x.file))
     .map((x) => ({ rule: x.code.replace(/^(eslint|fdk)\//, ''), file: x.file, line: x.line }));
-  const fdk = theirs.map((x) => ({ rule: x.ruleId ?? 'parse-error', file: x.file.split(path.sep).join('/'), line: x.line }));
+  const all = theirs.map((x) => ({ rule: x.ruleId ?? 'parse-error', file: x.file.split(path.sep).join('/'), line: x.line, message: x.message }));
+  const fdk = all.filter((x) => !capped.has(x.file));
+  cappedFiles += capped.size; cappedFindings += all.length - fdk.length;
+  // Files fdk could not parse get no other finding from fdk: our findings there are counted apart.
+  const unparsedByFdk = new Set(fdk.filter((x) => x.rule === 'parse-error').map((x) => x.file));
   const key = (x) => `${x.rule}\u0000${x.file}\u0000${x.line}`;
   const left = new Map();
   for (const x of ours) left.set(key(x), (left.get(key(x)) ?? 0) + 1);
   for (const x of fdk) {
     const rr = row(x.rule); rr.fdk++; rr.apps.add(name);
     const n = left.get(key(x)) ?? 0;
-    if (n > 0) { rr.matched++; left.set(key(x), n - 1); } else rr.missed.push(`${name}/${x.file}:${x.line}`);
+    if (n > 0) { rr.matched++; left.set(key(x), n - 1); } else rr.missed.push(`${name}/${x.file}:${x.line} ${x.message ?? ''}`);
   }
   const unmatched = new Map(left);
   for (const x of ours) {
     const rr = row(x.rule); rr.ours++;
     const n = unmatched.get(key(x)) ?? 0;
-    if (n > 0) { rr.extra.push(`${name}/${x.file}:${x.line}`); unmatched.set(key(x), n - 1); }
+    if (n > 0) {
+      unmatched.set(key(x), n - 1);
+      if (unparsedByFdk.has(x.file)) rr.inUnparsed = (rr.inUnparsed ?? 0) + 1; else rr.extra.push(`${name}/${x.file}:${x.line}`);
+    }
   }
 }
 
 const rules = [...perRule.entries()].sort((a, b) => b[1].fdk - a[1].fdk);
 if (process.argv.includes('--json')) {
-  console.log(JSON.stringify(Object.fromEntries(rules.map(([k, v]) => [k, { ...v, apps: v.apps.size }])), null, 2));
+  console.log(JSON.stringify({ apps, cappedFiles, cappedFindings, rules: Object.fromEntries(rules.map(([k, v]) => [k, { ...v, apps: v.apps.size }])) }, null, 2));
 } else {
-  console.log(`${apps} apps with a finished fdk run\n`);
-  console.log('| rule | fdk | ours | matched | % of fdk matched | fdk apps |\n|---|---|---|---|---|---|');
-  for (const [rule, v] of rules) console.log(`| ${rule} | ${v.fdk} | ${v.ours} | ${v.matched} | ${v.fdk ? (100 * v.matched / v.fdk).toFixed(1) : '-'} | ${v.apps.size} |`);
+  console.log(`${apps} apps with a finished fdk run; ${cappedFiles} files over our cap of 100 findings left out (${cappedFindings} fdk findings)\n`);
+  console.log('| rule | fdk | ours | matched | % of fdk matched | ours not fdk's (in files fdk could not parse) | fdk apps |\n|---|---|---|---|---|---|---|');
+  for (const [rule, v] of rules) console.log(`| ${rule} | ${v.fdk} | ${v.ours} | ${v.matched} | ${v.fdk ? (100 * v.matched / v.fdk).toFixed(1) : '-'} | ${v.extra.length} (+${v.inUnparsed ?? 0}) | ${v.apps.size} |`);
 }

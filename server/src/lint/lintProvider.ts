@@ -7,9 +7,12 @@ import type { Diagnostic } from '../core/types';
 import type { AppState } from '../workspace';
 import { isLintedPath, lintFacts, listLintFiles, readLintFile, SERVER_JS } from './appLint';
 import { LintPool } from './lintPool';
+import type { LintFacts } from './lintText';
 
 interface Entry { key: string; diagnostics: Diagnostic[]; requires: string[] }
-interface AppLint { files?: string[]; results: Map<string, Entry>; queued: Set<string> }
+interface Next { key: string; text: string; facts: LintFacts }
+/** Per file: the last result, the lint running (at most one) and the text to lint after it (only the newest). */
+interface AppLint { files?: string[]; results: Map<string, Entry>; running: Set<string>; next: Map<string, Next> }
 
 export class LintProvider {
   private apps = new Map<AppState, AppLint>();
@@ -36,16 +39,27 @@ export class LintProvider {
       const key = `${JSON.stringify(facts)}\u0000${text}`;
       const known = app.results.get(rel);
       if (known) out.set(rel, known.diagnostics);
-      if (known?.key !== key && !app.queued.has(key + rel)) {
-        app.queued.add(key + rel);
-        void this.pool.lint(rel, text, facts).then((r) => {
-          app.queued.delete(key + rel);
-          app.results.set(rel, { key, ...r });
-          this.changed(state);
-        });
+      if (known?.key !== key) {
+        // Typing faster than the lint: only the newest text waits; the versions in between are never linted.
+        app.next.set(rel, { key, text, facts });
+        this.start(state, app, rel);
       }
     }
     return out;
+  }
+
+  private start(state: AppState, app: AppLint, rel: string): void {
+    const next = app.next.get(rel);
+    if (!next || app.running.has(rel)) return;
+    app.next.delete(rel);
+    app.running.add(rel);
+    void this.pool.lint(rel, next.text, next.facts).then((r) => {
+      app.running.delete(rel);
+      app.results.set(rel, { key: next.key, ...r });
+      if (app.next.get(rel)?.key === next.key) app.next.delete(rel);
+      this.start(state, app, rel);
+      this.changed(state);
+    });
   }
 
   /** A file was created, changed or deleted on disk: the list of files is read again when it is a lintable one. */
@@ -60,7 +74,7 @@ export class LintProvider {
 
   private appOf(state: AppState): AppLint {
     let a = this.apps.get(state);
-    if (!a) { a = { results: new Map(), queued: new Set() }; this.apps.set(state, a); }
+    if (!a) { a = { results: new Map(), running: new Set(), next: new Map() }; this.apps.set(state, a); }
     return a;
   }
 }
