@@ -51,6 +51,7 @@ const facts = { manifest: { 'platform-version': '2.3' } };
 const keystroke = (t) => t.replace("var total = 0;", `var total = ${++n};`);
 const inProcess = measure(() => lintText('server/server.js', keystroke(text), facts), { warmup: 5, iterations: ROUNDS });
 const findings = lintText('server/server.js', text, facts).diagnostics.length;
+console.log(`lint of a 1,000-line server.js (${findings} findings) after a keystroke, in-process: median ${ms(inProcess.median)}, p95 ${ms(inProcess.p95)} (goal <= 30 ms)`);
 
 // The language server on a copy of the example app with the 1,000-line server.js.
 const dir = mkdtempSync(path.join(tmpdir(), 'fsdev-bench-lint-'));
@@ -60,12 +61,13 @@ const script = path.join(app, 'server/server.js');
 writeFileSync(script, text);
 const manifest = path.join(app, 'manifest.json');
 const client = await startServer({ rootDir: app });
-const waits = []; const published = [];
+const waits = []; const published = []; let overDeadline = 0;
+const linted = (ds) => ds.some((d) => /^(eslint|fdk)\//.test(String(d.code)));
 try {
   await client.open(manifest);
   let current = text;
   await client.open(script, current);
-  await client.waitForDiagnostics(script, (ds) => ds.some((d) => String(d.code).startsWith('fdk/')), 30_000);
+  await client.waitForDiagnostics(script, linted, 60_000);
   for (let i = 0; i < ROUNDS + 3; i++) {
     const marker = `var total = ${1000 + i};`;
     current = text.replace('var total = 0;', marker);
@@ -73,11 +75,12 @@ try {
     await client.change(script, current);
     await client.request('textDocument/completion', client.at(manifest, 5, 10));
     const t1 = performance.now();
-    // The lint of the new text is published when a no-unused-vars… no: when the server republishes after the
-    // worker's answer; wait for a publication that comes after the change and holds lint findings.
+    // The server publishes the checks at once (after its debounce) and again when the worker's lint of the new
+    // text arrives: wait for a publication after the change that holds lint results (or the deadline's note).
     const before = client.diagnostics.get(client.at(script, 0, 0).textDocument.uri);
-    await client.waitForDiagnostics(script, (ds) => ds !== before && ds.some((d) => String(d.code).startsWith('fdk/')), 30_000);
+    const ds = await client.waitForDiagnostics(script, (x) => x !== before && linted(x), 60_000);
     const t2 = performance.now();
+    if (ds.some((d) => d.code === 'eslint/skipped')) overDeadline++;
     if (i >= 3) { waits.push(t1 - t0); published.push(t2 - t0); }
     await new Promise((r) => setTimeout(r, 150));
   }
@@ -93,7 +96,7 @@ console.log(`\nserver.js: ${text.split('\n').length - 1} lines, ${(text.length /
 printTable(['measure', 'median', 'p95', 'n', 'goal'], [
   ['lint of the 1,000-line server.js after a keystroke (in the worker)', ms(inProcess.median), ms(inProcess.p95), inProcess.n, '<= 30 ms median'],
   ['completion sent right after the keystroke: answered in', ms(median(waits)), ms(p95(waits)), waits.length, '<= 50 ms'],
-  ['keystroke -> lint diagnostics published (60 ms debounce incl.)', ms(median(published)), ms(p95(published)), published.length, ''],
+  ['keystroke -> lint diagnostics published (60 ms debounce incl.)', ms(median(published)), ms(p95(published)), published.length, `${overDeadline} over the 2 s deadline`],
   ['node -e "" (reference)', ms(bare.median), ms(bare.p95), bare.n, ''],
   ['fsdev check examples/crm-app (lint included)', ms(check.median), ms(check.p95), check.n, `${(check.median / bare.median).toFixed(2)}x bare node (<= 3x)`],
 ]);

@@ -61,6 +61,6 @@ if (process.argv.includes('--json')) {
   console.log(JSON.stringify({ apps, cappedFiles, cappedFindings, rules: Object.fromEntries(rules.map(([k, v]) => [k, { ...v, apps: v.apps.size }])) }, null, 2));
 } else {
   console.log(`${apps} apps with a finished fdk run; ${cappedFiles} files over our cap of 100 findings left out (${cappedFindings} fdk findings)\n`);
-  console.log('| rule | fdk | ours | matched | % of fdk matched | ours not fdk's (in files fdk could not parse) | fdk apps |\n|---|---|---|---|---|---|---|');
+  console.log("| rule | fdk | ours | matched | % of fdk matched | ours, not fdk's (+ in files fdk could not parse) | fdk apps |\n|---|---|---|---|---|---|---|");
   for (const [rule, v] of rules) console.log(`| ${rule} | ${v.fdk} | ${v.ours} | ${v.matched} | ${v.fdk ? (100 * v.matched / v.fdk).toFixed(1) : '-'} | ${v.extra.length} (+${v.inUnparsed ?? 0}) | ${v.apps.size} |`);
 }

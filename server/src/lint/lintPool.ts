@@ -30,8 +30,8 @@ export class LintPool {
     });
   }
 
-  /** Requests not started yet, for callers that reorder them (open documents first). */
-  get waiting(): number { return this.queue.length; }
+  /** Starts the thread now (it loads ESLint and warms up meanwhile): `fsdev check` does so before its other checks. */
+  prestart(): void { this.worker ??= this.start(); }
 
   dispose(): void {
     const w = this.worker;
