@@ -199,3 +199,17 @@ test("the registry: every lint rule has its code, and the short description is t
   const configured = Object.values(plugin.ruleSets).flatMap((s) => Object.keys(s)).map((r) => r.replace(/^fdk\//, '')).sort();
   assert.deepEqual(configured, Object.keys(lintRules).filter((n) => !['parse-error', 'skipped', 'cut'].includes(n)).sort());
 });
+
+test("configs.recommended in a user's own ESLint: the custom rules read the manifest.json nearest above the file", () => {
+  const { Linter } = require('eslint');
+  const dir = mkdtempSync(path.join(tmpdir(), 'fsdev-lint-cfg-'));
+  try {
+    writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ 'platform-version': '2.2', dependencies: { axios: '1.6.0' } }));
+    const linter = new Linter({ cwd: dir });
+    const messages = linter.verify('const a = require("axios");\nconst m = require("moment");\nexports = { h: function () { return [a, m]; } };\n',
+      plugin.configs.recommended, { filename: path.join(dir, 'server/server.js') });
+    assert.deepEqual(messages.map((m) => `${m.line}:${m.ruleId}:${m.message}`), ["2:fdk/no-dependency-mismatch:'moment' is not listed in manifest."]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
