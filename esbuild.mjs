@@ -4,6 +4,7 @@ import * as esbuild from 'esbuild';
 import { cpSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { writeValidationSchemas } from './scripts/validationSchemas.mjs';
 
 const watch = process.argv.includes('--watch');
@@ -19,6 +20,40 @@ const jsonAsString = {
       contents: `module.exports = JSON.parse(${JSON.stringify(JSON.stringify(JSON.parse(readFileSync(args.path, 'utf8'))))});`,
       loader: 'js',
     }));
+  },
+};
+
+// ESLint's Linter loads its built-in rules through lib/rules/index.js, a map of all ~300: the lint worker keeps
+// only the core rules fdk runs (eslint-plugin's rule sets), a fifth of the bundle.
+const fdkCoreRules = Object.values(createRequire(import.meta.url)('./eslint-plugin/index.js').ruleSets)
+  .flatMap((set) => Object.keys(set)).filter((r) => !r.includes('/'));
+const eslintRulesSubset = {
+  name: 'eslint-rules-subset',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/rules$/ }, (args) => (/eslint[\\/]lib[\\/]config[\\/]default-config\.js$/.test(args.importer)
+      ? { path: path.join(path.dirname(args.importer), '../rules/index.js'), namespace: 'eslint-rules-subset' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'eslint-rules-subset' }, (args) => ({
+      resolveDir: path.dirname(args.path), loader: 'js',
+      contents: `const { LazyLoadingRuleMap } = require('./utils/lazy-loading-rule-map');\nmodule.exports = new LazyLoadingRuleMap(Object.entries({\n${
+        fdkCoreRules.map((r) => `  ${JSON.stringify(r)}: () => require(${JSON.stringify(`./${r}`)}),`).join('\n')}\n}));\n`,
+    }));
+  },
+};
+
+// esrecurse (under eslint-scope, ESLint's scope analysis) copies the ~100 visitor keys into a fresh object for
+// every visitor it makes, one per pattern (each parameter, each declarator): a large part of the lint of a
+// 1,000-line server.js went there and to the garbage it makes. The copy depends only on the keys passed: made
+// once per set of keys (esrecurse never writes to it).
+const esrecurseKeysOnce = {
+  name: 'esrecurse-keys-once',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]esrecurse[\\/]esrecurse\.js$/ }, (args) => {
+      const copy = /Object\.assign\(\{\},\s*estraverse\.VisitorKeys,\s*options\.childVisitorKeys\)/;
+      const source = readFileSync(args.path, 'utf8');
+      if (!copy.test(source)) throw new Error('esrecurse changed: review the esrecurse-keys-once patch in esbuild.mjs');
+      const helper = 'var mergedKeysCache = new WeakMap();\nfunction mergedKeys(keys) { var m = mergedKeysCache.get(keys); if (!m) { m = Object.assign({}, estraverse.VisitorKeys, keys); mergedKeysCache.set(keys, m); } return m; }\n';
+      return { contents: source.replace(copy, 'mergedKeys(options.childVisitorKeys)').replace(/function isNode\(node\)/, `${helper}function isNode(node)`), loader: 'js' };
+    });
   },
 };
 
@@ -46,6 +81,10 @@ const builds = [
   { ...node, entryPoints: ['server/src/cliStart.ts'], outfile: 'server/dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...node, entryPoints: ['server/src/cli.ts'], outfile: 'server/dist/cli-main.js' },
   { ...node, entryPoints: ['server/src/simulate/child.ts'], outfile: 'server/dist/runner.js' },
+  // The lint worker: ESLint is bundled here and nowhere else (the server and the CLI start it as a thread).
+  { ...node, plugins: [...node.plugins, eslintRulesSubset, esrecurseKeysOnce], entryPoints: ['server/src/lint/lintWorker.ts'], outfile: 'server/dist/lintWorker.js',
+    // esquery's `module` entry has only a default export; ESLint requires it as CommonJS (`esquery.parse`).
+    mainFields: ['main'] },
   // The test child: mocha and sinon are bundled here and nowhere else.
   // sinon's `module` entry is a 720 KB browser bundle with its dependencies inlined; its Node entry is a third.
   { ...node, entryPoints: ['server/src/testing/testChild.ts'], outfile: 'server/dist/testRunner.js', alias: { sinon: 'sinon/lib/sinon.js' } },

@@ -21,7 +21,7 @@ const serverOnlyThroughShared = ['error', {
 }];
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', 'node_modules/**', '.cache/**', 'test/fixtures/**', 'examples/**', 'server/src/core/generated/**'] },
+  { ignores: ['**/dist/**', 'node_modules/**', '.cache/**', 'test/fixtures/**', 'test/e2e/fixtures/**', 'examples/**', 'server/src/core/generated/**'] },
   {
     files: ['client/src/**/*.ts', 'server/src/**/*.ts', 'media/src/**/*.ts'],
     extends: [tseslint.configs.recommended],

@@ -24,14 +24,14 @@ export function createLanguageClient(context: vscode.ExtensionContext, outputCha
     debug: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_EXEC_ARGV, '--nolazy', '--inspect=6009'] } },
   };
   const fileEvents = [
-    '**/server/server.js', '**/server/test_data/**/*.json', '**/manifest.json', '**/config/*.{json,html}', '**/app/**/*.js',
+    '**/server/**/*.js', '**/server/test_data/**/*.json', '**/manifest.json', '**/config/*.{json,html}', '**/app/**/*.js',
   ].map((glob) => vscode.workspace.createFileSystemWatcher(glob));
   context.subscriptions.push(...fileEvents);
 
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', pattern: '**/manifest.json' },
-      { scheme: 'file', language: 'javascript', pattern: '**/server/server.js' },
+      { scheme: 'file', language: 'javascript', pattern: '**/server/**/*.js' },
       { scheme: 'file', pattern: '**/server/test_data/**/*.json' },
       // The app model reads config/ too: its unsaved text is what the checks (and later the rules) see.
       { scheme: 'file', pattern: '**/config/*.{json,html}' },

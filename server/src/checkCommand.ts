@@ -8,6 +8,8 @@ import { SERVER_SCRIPT } from './core/appLayout';
 import { escapeControl, safeTerminalText } from './core/safeText';
 import { checkUsage, diagnoseApp, internalError, notAnApp, sortDiagnostics, unreadableFile } from './core/diagnoseApp';
 import type { Rule } from './core/rules';
+import { lintApp } from './lint/appLint';
+import { LintPool } from './lint/lintPool';
 
 /** `[appDir] [--json] [--format f | --format=f]`; `error` is a usage error (format is then the one asked, if valid). */
 function parseArgs(args: string[]): { appDir: string; format: CheckFormat; error?: string } {
@@ -50,12 +52,25 @@ export async function checkCommand(args: string[]): Promise<number> {
 }
 
 async function checkApp(appDir: string, format: CheckFormat): Promise<number> {
+  // fdk's lint of app/ and server/ JavaScript runs in a worker thread (each file under a deadline), started first:
+  // it loads ESLint on the other core while the app is read and checked here.
+  const lint = new LintPool();
+  lint.prestart();
+  try {
+    return await checkAndPrint(appDir, format, lint);
+  } finally {
+    lint.dispose();
+  }
+}
+
+async function checkAndPrint(appDir: string, format: CheckFormat, lint: LintPool): Promise<number> {
   const files = await loadAppFiles(appDir);
   // A payload that cannot be read (permissions, a link out of the app) is a diagnostic on it, not a crash.
   const { diagnostics } = diagnoseApp(files, (p) => readAppFile(appDir, p));
   // A server.js that is a folder or a FIFO is not read (it would hang the check): said on it.
   const script = notAFile(appDir, SERVER_SCRIPT);
   if (script) diagnostics.push(unreadableFile(SERVER_SCRIPT, script));
+  diagnostics.push(...await lintApp(appDir, files.manifest.text, lint));
   const rows: CheckRow[] = sortDiagnostics(diagnostics).map((d) => ({
     file: d.file, line: d.range.start.line + 1, column: d.range.start.character + 1,
     endLine: d.range.end.line + 1, endColumn: d.range.end.character + 1, severity: d.severity,

@@ -43,7 +43,7 @@ export function startServer(connection: Connection): void {
     };
   });
 
-  registerDiagnostics(ctx);
+  const diagnostics = registerDiagnostics(ctx);
   registerAssist(ctx);
   registerEdits(ctx);
   registerAppViews(ctx);
@@ -52,6 +52,6 @@ export function startServer(connection: Connection): void {
   const testing = registerTesting(ctx, knownApp);
 
   documents.listen(connection);
-  connection.onShutdown(() => testing.dispose());
+  connection.onShutdown(() => { testing.dispose(); diagnostics.dispose(); });
   connection.listen();
 }

@@ -15,9 +15,10 @@ let outDir;
 
 /**
  * Bundle and load a TS entry (absolute, or relative to the repo root, e.g. 'server/src/core/catalogue.ts').
- * Returns the module's exports (CommonJS object).
+ * Returns the module's exports (CommonJS object). `mainFields: ['main']` for code that bundles ESLint (esquery's
+ * `module` entry lacks what ESLint requires; esbuild.mjs builds the lint worker the same way).
  */
-export async function loadTs(entry) {
+export async function loadTs(entry, { mainFields = ['module', 'main'] } = {}) {
   const abs = path.isAbsolute(entry) ? entry : path.join(repoRoot, entry);
   if (cache.has(abs)) return cache.get(abs);
   const result = buildSync({
@@ -26,7 +27,7 @@ export async function loadTs(entry) {
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    mainFields: ['module', 'main'],
+    mainFields,
     sourcemap: 'inline',
     write: false,
     logLevel: 'silent',

@@ -18,6 +18,8 @@ export function bundle(entry, name, extra = {}) {
     entryPoints: [path.join(repoRoot, entry)], outfile, bundle: true, platform: 'node', target: 'node18', format: 'cjs',
     mainFields: ['module', 'main'], sourcemap: false, logLevel: 'silent', ...extra,
   });
+  // `fsdev check` lints in a worker thread started from lintWorker.js beside the CLI (as in server/dist).
+  if (entry === 'server/src/cli.ts') bundle('server/src/lint/lintWorker.ts', 'lintWorker', { mainFields: ['main'] });
   return outfile;
 }
 

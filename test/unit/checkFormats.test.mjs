@@ -77,7 +77,7 @@ test('--format sarif: every rule has a short and a full description, a help URI 
       assert.equal(rule.shortDescription.text, meta.short, rule.id);
       assert.equal(rule.fullDescription.text, meta.full, rule.id);
       assert.ok(rule.fullDescription.text.length > rule.shortDescription.text.length / 2, rule.id);
-      assert.equal(rule.helpUri, `https://github.com/freshsales-devtools/freshsales-devtools#rule-${rule.id}`);
+      assert.equal(rule.helpUri, `https://github.com/freshsales-devtools/freshsales-devtools#rule-${rule.id.replace(/\//g, '-')}`);
       assert.equal(rule.defaultConfiguration.level, levels[meta.severity], rule.id);
       assert.equal(rule.properties.source, meta.source, rule.id);
       assert.match(rule.name, /^[A-Z][A-Za-z0-9]+$/, rule.id);
@@ -90,7 +90,7 @@ test('--format sarif: every rule has a short and a full description, a help URI 
   }
   // The README's anchors are where helpUri points.
   const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
-  for (const meta of registry) assert.ok(readme.includes(`<a id="rule-${meta.code}"></a>`), meta.code);
+  for (const meta of registry) assert.ok(readme.includes(`<a id="rule-${meta.code.replace(/\//g, '-')}"></a>`), meta.code);
 });
 
 test('--format sarif on a clean app: a valid log with no results, exit 0', () => {

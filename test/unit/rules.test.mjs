@@ -68,7 +68,7 @@ test('every rule of the registry has what SARIF and the README table need: sever
     assert.match(r.short, /^\S.{9,}[.)]$/, `${r.code}: short`);
     assert.match(r.full, /^\S.{19,}[.)]$/, `${r.code}: full`);
     assert.ok(r.full !== r.short, `${r.code}: full says more than short`);
-    assert.equal(r.docUrl, `https://github.com/freshsales-devtools/freshsales-devtools#rule-${r.code}`);
+    assert.equal(r.docUrl, `https://github.com/freshsales-devtools/freshsales-devtools#rule-${r.code.replace(/\//g, '-')}`);
     if (r.source === 'fdk') assert.ok(r.fdkMessage && r.fdkRule, `${r.code}: an fdk rule has fdk's message and category`);
   }
 });

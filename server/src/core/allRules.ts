@@ -11,5 +11,6 @@ import './diagnoseApp';
 import './requestTemplates';
 import './configRules';
 import './manifestRules';
+import './lintRules';
 
 export { allRules, ruleOf } from './rules';

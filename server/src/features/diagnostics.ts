@@ -1,18 +1,23 @@
-// Diagnostics: pushed for every file of an app (open or not, exactly what `fsdev check` prints) a moment after
+// Diagnostics (the checks, and fdk's lint from its worker thread): pushed for every file of an app (open or not, exactly what `fsdev check` prints) a moment after
 // a change, and answered to pull requests (textDocument/diagnostic) from the same computation; after each
 // publish, the client hears that the app changed (its views refresh).
 import { FileChangeType, type Diagnostic as LspDiagnostic } from 'vscode-languageserver/node';
 import { AppChangedNotification } from '../protocol';
+import { LintProvider } from '../lint/lintProvider';
 import { MANIFEST, pathToUri, uriToPath, type AppState } from '../workspace';
 import { toLsp, type FeatureContext } from './context';
 
 const DEBOUNCE_MS = 60;
 
-export function registerDiagnostics({ connection, documents, workspace, guard, locate }: FeatureContext): { schedule(state: AppState): void } {
+export function registerDiagnostics({ connection, documents, workspace, guard, locate }: FeatureContext): { schedule(state: AppState): void; dispose(): void } {
   const pending = new Map<AppState, NodeJS.Timeout>();
+  const openPaths = () => documents.keys().map(uriToPath).filter((p): p is string => !!p);
+  // fdk's lint, in a worker thread: its results arrive later and publish the app again.
+  const lint = new LintProvider((state) => schedule(state));
   const publish = (state: AppState) => {
     pending.delete(state);
     const byFile = state.diagnostics();
+    for (const [rel, list] of lint.diagnostics(state, openPaths())) byFile.set(rel, [...byFile.get(rel) ?? [], ...list]);
     const files = new Set([...byFile.keys(), ...state.published]);
     for (const rel of files) {
       const list = byFile.get(rel) ?? [];
@@ -38,6 +43,7 @@ export function registerDiagnostics({ connection, documents, workspace, guard, l
       const state = workspace.appOf(abs);
       if (!state) continue;
       state.fileChanged(state.rel(abs));
+      lint.fileChanged(state, state.rel(abs));
       touched.add(state);
     }
     touched.forEach(schedule);
@@ -45,7 +51,7 @@ export function registerDiagnostics({ connection, documents, workspace, guard, l
 
   connection.languages.diagnostics.on(guard('diagnostics', (params) => {
     const at = locate(params.textDocument.uri);
-    return { kind: 'full' as const, items: at ? at.state.diagnosticsOf(at.rel).map(toLsp) : [] as LspDiagnostic[] };
+    return { kind: 'full' as const, items: at ? [...at.state.diagnosticsOf(at.rel), ...lint.diagnostics(at.state, openPaths()).get(at.rel) ?? []].map(toLsp) : [] as LspDiagnostic[] };
   }));
-  return { schedule };
+  return { schedule, dispose: () => lint.dispose() };
 }

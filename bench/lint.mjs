@@ -1,0 +1,102 @@
+// Bench: fdk's lint (issue 16 item 1). Standalone: `node bench/lint.mjs` (needs server/dist: `npm run bench`
+// builds first). Prints its own figures beside references of the same run; never a timed test.
+//   1. lintText on a 1,000-line server.js after a one-character edit (what the worker does per keystroke);
+//   2. the language server: a keystroke (didChange) in that server.js, then at once a completion request in the
+//      manifest: how long it waits (the lint runs in a worker thread), and how long until the lint's
+//      diagnostics of the new text are published (the server's 60 ms debounce included);
+//   3. `fsdev check` of the example app (which now lints it) beside a bare `node -e ""`.
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadTs } from '../test/helpers/loadCore.mjs';
+import { repoRoot, startServer } from '../test/server/lspClient.mjs';
+import { measure, measureProcess, median, ms, p95, printTable } from './lib/stats.mjs';
+
+const ROUNDS = Number(process.env.BENCH_ITERATIONS ?? 30);
+const CLI = path.join(repoRoot, 'server/dist/cli.js');
+console.log(`machine: ${cpus().length} CPU(s), load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} (figures are noisy under load)`);
+
+/** A 1,000-line server.js as apps write them: handlers with $db / $request chains, helpers, callbacks. */
+function serverJs() {
+  const handler = (i) => [
+    `  onEvent${i}Handler: function (args) {`,
+    `    var id = args.data.deal.id;`,
+    `    var total = 0;`,
+    `    $db.get('deal-' + id).then(function (data) {`,
+    `      if (data && data.count > ${i % 5}) {`,
+    `        total = data.count + 1;`,
+    `      } else if (args.iparams.mode === 'strict') {`,
+    `        total = 0;`,
+    `      }`,
+    `      return $db.set('deal-' + id, { count: total });`,
+    `    }, function (err) {`,
+    `      console.error('db failed', err);`,
+    `    });`,
+    `    $request.get('https://api.example.com/deals/' + id, { headers: { Authorization: 'Bearer <%= iparam.key %>' } })`,
+    `      .then(function (res) { renderData(null, { ok: res.status === 200 }); })`,
+    `      .catch(function (e) { renderData({ status: 500, message: e.message }); });`,
+    `  },`,
+  ];
+  const lines = ['exports = {'];
+  for (let i = 0; lines.length < 990; i++) lines.push(...handler(i));
+  lines.push('  last: function () { return 1; }', '};');
+  while (lines.length < 1000) lines.push(`// ${lines.length}`);
+  return lines.join('\n') + '\n';
+}
+
+const text = serverJs();
+const { lintText } = await loadTs('server/src/lint/lintText.ts', { mainFields: ['main'] });
+let n = 0;
+const facts = { manifest: { 'platform-version': '2.3' } };
+const keystroke = (t) => t.replace("var total = 0;", `var total = ${++n};`);
+const inProcess = measure(() => lintText('server/server.js', keystroke(text), facts), { warmup: 5, iterations: ROUNDS });
+const findings = lintText('server/server.js', text, facts).diagnostics.length;
+console.log(`lint of a 1,000-line server.js (${findings} findings) after a keystroke, in-process: median ${ms(inProcess.median)}, p95 ${ms(inProcess.p95)} (goal <= 30 ms)`);
+
+// The language server on a copy of the example app with the 1,000-line server.js.
+const dir = mkdtempSync(path.join(tmpdir(), 'fsdev-bench-lint-'));
+const app = path.join(dir, 'crm-app');
+cpSync(path.join(repoRoot, 'examples/crm-app'), app, { recursive: true, filter: (src) => path.basename(src) !== '.fsdev' });
+const script = path.join(app, 'server/server.js');
+writeFileSync(script, text);
+const manifest = path.join(app, 'manifest.json');
+const client = await startServer({ rootDir: app });
+const waits = []; const published = []; let overDeadline = 0;
+const linted = (ds) => ds.some((d) => /^(eslint|fdk)\//.test(String(d.code)));
+try {
+  await client.open(manifest);
+  let current = text;
+  await client.open(script, current);
+  await client.waitForDiagnostics(script, linted, 60_000);
+  for (let i = 0; i < ROUNDS + 3; i++) {
+    const marker = `var total = ${1000 + i};`;
+    current = text.replace('var total = 0;', marker);
+    const t0 = performance.now();
+    await client.change(script, current);
+    await client.request('textDocument/completion', client.at(manifest, 5, 10));
+    const t1 = performance.now();
+    // The server publishes the checks at once (after its debounce) and again when the worker's lint of the new
+    // text arrives: wait for a publication after the change that holds lint results (or the deadline's note).
+    const before = client.diagnostics.get(client.at(script, 0, 0).textDocument.uri);
+    const ds = await client.waitForDiagnostics(script, (x) => x !== before && linted(x), 60_000);
+    const t2 = performance.now();
+    if (ds.some((d) => d.code === 'eslint/skipped')) overDeadline++;
+    if (i >= 3) { waits.push(t1 - t0); published.push(t2 - t0); }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+} finally {
+  await client.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const bare = measureProcess(process.execPath, ['-e', ''], { runs: 10 });
+const check = measureProcess(process.execPath, [CLI, 'check', 'examples/crm-app'], { runs: 10, cwd: repoRoot });
+
+console.log(`\nserver.js: ${text.split('\n').length - 1} lines, ${(text.length / 1024).toFixed(0)} KB, ${findings} lint findings`);
+printTable(['measure', 'median', 'p95', 'n', 'goal'], [
+  ['lint of the 1,000-line server.js after a keystroke (in the worker)', ms(inProcess.median), ms(inProcess.p95), inProcess.n, '<= 30 ms median'],
+  ['completion sent right after the keystroke: answered in', ms(median(waits)), ms(p95(waits)), waits.length, '<= 50 ms'],
+  ['keystroke -> lint diagnostics published (60 ms debounce incl.)', ms(median(published)), ms(p95(published)), published.length, `${overDeadline} over the 2 s deadline`],
+  ['node -e "" (reference)', ms(bare.median), ms(bare.p95), bare.n, ''],
+  ['fsdev check examples/crm-app (lint included)', ms(check.median), ms(check.p95), check.n, `${(check.median / bare.median).toFixed(2)}x bare node (<= 3x)`],
+]);
