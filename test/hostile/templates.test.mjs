@@ -53,7 +53,7 @@ test('config/requests.json linked to the bait home\'s key is refused, not parsed
 });
 
 test('a FIFO, a 5 MB script and binary bytes under app/ neither hang nor crash the check', { skip: process.platform === 'win32' ? 'no FIFOs on Windows' : false }, () => {
-  const dir = track(makeApp(SERVER, { manifest: MANIFEST, files: { 'config/requests.json': REQUESTS } }));
+  const dir = track(makeApp(SERVER, { manifest: MANIFEST, files: { 'config/requests.json': REQUESTS, 'config/iparams.json': '{}' } }));
   mkdirSync(path.join(dir, 'app/scripts'), { recursive: true });
   assert.equal(spawnSync('mkfifo', [path.join(dir, 'app/scripts/pipe.js')]).status, 0);
   writeFileSync(path.join(dir, 'app/scripts/huge.js'), `client.request.invokeTemplate('fromHuge', {});\n${'// padding\n'.repeat(500_000)}`);
