@@ -19,6 +19,8 @@ describe('lint as you type', () => {
     const row = rows.find((r) => r.includes(MESSAGE));
     assert.match(row, /^Warning:/, row);
     assert.match(row, new RegExp(`\\b${line + 1}\\b`), `the warning is on line ${line + 1}: ${row}`);
+    // Back to the editor (waiting for the problem left the Problems panel focused: Find would open its filter).
+    await e.openFile('server/server.js');
     await e.replaceText('return d; });', 'return d; }, function (err) { throw err; });');
     await e.waitForNoProblem(MESSAGE);
   });
