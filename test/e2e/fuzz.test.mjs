@@ -46,11 +46,23 @@ describe('fuzz from CodeLens', () => {
     }, { timeout: 60_000, message: () => `the payload test in the Testing view; rows: ${seen.join(' | ') || '(none)'}` });
     const before = e.readAppFile('server/test_data/onContactCreate.json');
     // The profile is not the default one: it is picked from the test's context menu.
-    await e.page.click(`.test-explorer .monaco-list-row[aria-label*="${title}"]`, { button: 'right' });
-    const item = e.page.locator('.context-view .action-label, .monaco-menu .action-label', { hasText: 'Execute Using Profile' }).first();
-    await item.waitFor({ timeout: 10_000 });
-    await item.click();
-    await waitFor(async () => (await e.quickPickLabels()).some((l) => /^Fuzz/.test(l)), { timeout: 10_000, message: 'the Fuzz profile in the picker' });
+    // The menu can swallow the first click while it is still opening (CI saw the item highlighted, no picker):
+    // open it and choose the item again until the profile picker is up.
+    const pickerUp = async () => (await e.quickPickLabels()).some((l) => /^Fuzz/.test(l));
+    for (let attempt = 1; ; attempt++) {
+      await e.page.click(`.test-explorer .monaco-list-row[aria-label*="${title}"]`, { button: 'right' });
+      const item = e.page.locator('.context-view .action-label, .monaco-menu .action-label', { hasText: 'Execute Using Profile' }).first();
+      await item.waitFor({ timeout: 10_000 });
+      await sleep(300);
+      await item.click();
+      try {
+        await waitFor(pickerUp, { timeout: 5_000, message: 'the Fuzz profile in the picker' });
+        break;
+      } catch (err) {
+        if (attempt >= 3) throw err;
+        await e.key('Escape');
+      }
+    }
     const labels = await e.quickPickLabels();
     const rows = await e.page.$$('.quick-input-widget .quick-input-list .monaco-list-row');
     await rows[labels.findIndex((l) => /^Fuzz/.test(l))].click();

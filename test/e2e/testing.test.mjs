@@ -3,6 +3,7 @@
 // marks the covered lines in server.js, and a payload test runs the payload's unsaved text. The window opens a copy of examples/crm-app with one failing test added.
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { useEditor, waitFor, sleep } from './harness.mjs';
@@ -122,6 +123,11 @@ describe('Testing view', () => {
     // Saved as it is, the payload passes (earlier runs of this window ran it).
     await waitFor(async () => { seen = await rows(e); return seen.some((r) => payloadRow(r) && /pass/i.test(r.label)); },
       { timeout: 60_000, message: () => `the payload test passed before the edit; rows: ${seen.map((r) => r.label).join(' | ')}` });
+    // VS Code saves dirty editors before a test run unless told not to (testing.saveBeforeTest, on by default):
+    // with it off, the run is all that can see the unsaved text.
+    mkdirSync(path.join(e.appDir, '.vscode'), { recursive: true });
+    writeFileSync(path.join(e.appDir, '.vscode', 'settings.json'), JSON.stringify({ 'testing.saveBeforeTest': false }));
+    await sleep(1500);
     // Unsaved: without data.contact the handler throws (contact.first_name of undefined).
     await e.openFile(rel);
     await e.replaceText('"contact": {', '"kontact": {');
@@ -141,11 +147,13 @@ describe('Testing view', () => {
     await waitFor(async () => { seen = await rows(e); return seen.some((r) => payloadRow(r) && /fail/i.test(r.label)); },
       { timeout: 60_000, message: () => `the payload test failed on the unsaved text; rows: ${seen.map((r) => r.label).join(' | ')}` });
     await e.screenshot('testing-unsaved-payload');
+    assert.match(await e.readAppFile(rel), /"contact": \{/, 'the run did not save the file: it ran the unsaved text');
     // Back to the saved text (reverted, never saved): the same test passes again.
     await e.openFile(rel);
     await e.runCommand('File: Revert File');
     await runPayloadTest();
     await waitFor(async () => { seen = await rows(e); return seen.some((r) => payloadRow(r) && /pass/i.test(r.label)); },
       { timeout: 60_000, message: () => `the payload test passed again after the revert; rows: ${seen.map((r) => r.label).join(' | ')}` });
+    rmSync(path.join(e.appDir, '.vscode'), { recursive: true, force: true });
   });
 });
