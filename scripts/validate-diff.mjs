@@ -1,9 +1,12 @@
 #!/usr/bin/env node
-// `node scripts/validate-diff.mjs <fdk package dir> <folder of apps> [--verbose] [--json <file>] [--jobs n] [--cli path/to/cli.js]`
+// `node scripts/validate-diff.mjs <fdk package dir> <folder of apps> [--verbose] [--json <file>] [--jobs n] [--cli path/to/cli.js] [--fdk-from <json>]`
 //
 // The real `fdk validate` (fdk 6.9.0) and `fsdev check` side by side, on a copy of every app: per category, how
 // many findings fdk reports, how many we do, and how many are matched; `--verbose` lists the unmatched ones,
 // `--json` writes every finding and every match. Not part of CI: nothing in the test suite runs fdk.
+// `--fdk-from <json>` takes fdk's findings from an earlier run's `--json` instead of running fdk again (fdk 6.9.0
+// gives the same findings for the same apps; a full fdk run of 150 apps takes most of an hour): only `fsdev check`
+// runs, and an app that file does not name is an error.
 //
 // Apps: <folder of apps> itself when it holds a manifest.json, else every folder (links followed, node_modules
 // skipped) below it that does. Each is copied into a temporary folder (fs.cpSync with verbatimSymlinks, so
@@ -178,11 +181,11 @@ function run(cmd, args, opts) {
 }
 
 async function main(argv) {
-  const valued = new Set(['--json', '--jobs', '--cli']);
+  const valued = new Set(['--json', '--jobs', '--cli', '--fdk-from']);
   const opt = (name) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : undefined; };
   const [fdkDir, appsDir] = argv.filter((a, i) => !a.startsWith('--') && !valued.has(argv[i - 1]));
   if (!fdkDir || !appsDir) {
-    process.stderr.write('usage: node scripts/validate-diff.mjs <fdk package dir> <folder of apps> [--verbose] [--json <file>] [--jobs n] [--cli path/to/cli.js]\n');
+    process.stderr.write('usage: node scripts/validate-diff.mjs <fdk package dir> <folder of apps> [--verbose] [--json <file>] [--jobs n] [--cli path/to/cli.js] [--fdk-from <json>]\n');
     return 2;
   }
   const fdkIndex = path.resolve(fdkDir, 'index.js');
@@ -192,7 +195,8 @@ async function main(argv) {
   const store = path.join(homedir(), '.fdk', 'localstore');
   let stamp;
   try { stamp = JSON.parse(readFileSync(store, 'utf8')).last_updated?.time_stamp; } catch { stamp = undefined; }
-  if (!(Number(stamp) > Date.now() - 12 * 3600 * 1000)) {
+  const earlier = opt('--fdk-from') ? new Map(JSON.parse(readFileSync(path.resolve(opt('--fdk-from')), 'utf8')).apps.map((a) => [a.app, a])) : undefined;
+  if (!earlier && !(Number(stamp) > Date.now() - 12 * 3600 * 1000)) {
     process.stderr.write(`validate-diff: ${store} has no recent last_updated, so fdk would try its update server and exit. See this script's header.\n`);
     return 2;
   }
@@ -208,12 +212,14 @@ async function main(argv) {
     const copy = path.join(work, String(n), 'app');
     cpSync(realpathSync(appDir), copy, { recursive: true, verbatimSymlinks: true, filter: (src) => !/[\\/](node_modules|\.git)$/.test(src) });
     const lintLog = path.join(work, String(n), 'lint.jsonl');
-    const fdkRun = await run(process.execPath, ['--unhandled-rejections=warn', '-r', preload, fdkIndex, 'validate'],
+    const before = earlier?.get(name);
+    if (earlier && !before) throw new Error(`${opt('--fdk-from')} has no fdk findings for ${name}`);
+    const fdkRun = before ? { code: before.fdkExit, stdout: '', stderr: '' } : await run(process.execPath, ['--unhandled-rejections=warn', '-r', preload, fdkIndex, 'validate'],
       { cwd: copy, timeout: 300000, env: { ...process.env, FDK_PACKAGE_DIR: path.resolve(fdkDir), FDK_LINT_LOG: lintLog } });
     const ourRun = await run(process.execPath, [cli, 'check', '--format', 'json', copy], { timeout: 120000 });
     let rows = [];
     try { rows = JSON.parse(ourRun.stdout); } catch { rows = []; }
-    const fdk = [...parseLintLog(existsSync(lintLog) ? readFileSync(lintLog, 'utf8') : ''), ...parseFdkOutput(fdkRun.stdout + fdkRun.stderr)];
+    const fdk = before ? before.fdk : [...parseLintLog(existsSync(lintLog) ? readFileSync(lintLog, 'utf8') : ''), ...parseFdkOutput(fdkRun.stdout + fdkRun.stderr)];
     const ours = ourFindings(rows, (code) => fdkRules.get(code));
     results.push({ app: name, fdkExit: fdkRun.code, oursExit: ourRun.code, fdk, ours, match: matchFindings(fdk, ours) });
     process.stderr.write(`\r${results.length}/${apps.length} ${name.slice(0, 60).padEnd(60)}`);
