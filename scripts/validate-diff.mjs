@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-// `node scripts/validate-diff.mjs <fdk package dir> <folder of apps> [--verbose] [--json <file>] [--jobs n] [--cli path/to/cli.js] [--fdk-from <json>]`
+// `node scripts/validate-diff.mjs <fdk package dir> <folder of apps> [--verbose] [--json <file>] [--jobs n] [--cli path/to/cli.js] [--fdk-from <json>] [--exclude <name>]...`
 //
 // The real `fdk validate` (fdk 6.9.0) and `fsdev check` side by side, on a copy of every app: per category, how
 // many findings fdk reports, how many we do, and how many are matched; `--verbose` lists the unmatched ones,
 // `--json` writes every finding and every match. Not part of CI: nothing in the test suite runs fdk.
 // `--fdk-from <json>` takes fdk's findings from an earlier run's `--json` instead of running fdk again (fdk 6.9.0
 // gives the same findings for the same apps; a full fdk run of 150 apps takes most of an hour): only `fsdev check`
-// runs, and an app that file does not name is an error.
+// runs, and an app that file does not name is an error. `--exclude <name>` (repeatable) leaves out the apps whose
+// folder name contains it (an app whose app/ holds vendored webpack bundles swamps fdk's counts).
 //
 // Apps: <folder of apps> itself when it holds a manifest.json, else every folder (links followed, node_modules
 // skipped) below it that does. Each is copied into a temporary folder (fs.cpSync with verbatimSymlinks, so
@@ -79,6 +80,18 @@ export function fdkCategory(message) {
   return inner ? 'exception' : 'other';
 }
 
+/**
+ * fdk names every unexpected config/ file in one message ("Config directory has invalid file(s) - a,b"); we
+ * report each on its file: the list counts as one finding per file.
+ */
+export function splitFdkLists(findings) {
+  return findings.flatMap((f) => {
+    const m = /^Config directory has invalid file\(s\) - (.*)$/.exec(f.message);
+    if (!m || !m[1].includes(',')) return [f];
+    return m[1].split(',').map((name) => ({ ...f, message: `Config directory has invalid file(s) - ${name}` }));
+  });
+}
+
 /** The first name a message quotes ('onFoo'), which fdk's and our messages about one thing share. */
 export function subjectOf(message) {
   return /'([^']*)'/.exec(message)?.[1];
@@ -117,7 +130,7 @@ export function ourFindings(rows, fdkRuleOf) {
 
 /**
  * Pairs fdk's findings with ours, one to one, within one app: the same category, and the same file and line
- * where fdk gives a line, else the same quoted subject where both have one, else any of the category.
+ * where fdk gives a line (the same quoted name first: two unused variables on one line), else the same quoted subject where both have one, else any of the category.
  */
 export function matchFindings(fdk, ours) {
   const used = new Set();
@@ -125,7 +138,7 @@ export function matchFindings(fdk, ours) {
   const fdkOnly = [];
   const rank = (f, o) => {
     if (o.category !== f.category) return 0;
-    if (f.line !== undefined) return o.file === f.file && o.line === f.line ? 3 : 0;
+    if (f.line !== undefined) return o.file === f.file && o.line === f.line ? (subjectOf(f.message) === o.subject ? 4 : 3) : 0;
     if (f.subject !== undefined && o.subject !== undefined) return f.subject === o.subject ? 2 : 0;
     return 1;
   };
@@ -181,11 +194,11 @@ function run(cmd, args, opts) {
 }
 
 async function main(argv) {
-  const valued = new Set(['--json', '--jobs', '--cli', '--fdk-from']);
+  const valued = new Set(['--json', '--jobs', '--cli', '--fdk-from', '--exclude']);
   const opt = (name) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : undefined; };
   const [fdkDir, appsDir] = argv.filter((a, i) => !a.startsWith('--') && !valued.has(argv[i - 1]));
   if (!fdkDir || !appsDir) {
-    process.stderr.write('usage: node scripts/validate-diff.mjs <fdk package dir> <folder of apps> [--verbose] [--json <file>] [--jobs n] [--cli path/to/cli.js] [--fdk-from <json>]\n');
+    process.stderr.write('usage: node scripts/validate-diff.mjs <fdk package dir> <folder of apps> [--verbose] [--json <file>] [--jobs n] [--cli path/to/cli.js] [--fdk-from <json>] [--exclude <name>]...\n');
     return 2;
   }
   const fdkIndex = path.resolve(fdkDir, 'index.js');
@@ -202,7 +215,8 @@ async function main(argv) {
   }
   const { loadRules } = await import('./rule-table.mjs');
   const fdkRules = new Map(loadRules().map((r) => [r.code, r.fdkRule]));
-  const apps = findApps(path.resolve(appsDir));
+  const excluded = argv.flatMap((a, i) => (argv[i - 1] === '--exclude' ? [a] : []));
+  const apps = findApps(path.resolve(appsDir)).filter((dir) => !excluded.some((x) => path.relative(path.resolve(appsDir), dir).includes(x)));
   const work = mkdtempSync(path.join(tmpdir(), 'validate-diff-'));
   const preload = path.join(repoRoot, 'scripts/fdk-validate-preload.cjs');
   const results = [];
@@ -219,7 +233,8 @@ async function main(argv) {
     const ourRun = await run(process.execPath, [cli, 'check', '--format', 'json', copy], { timeout: 120000 });
     let rows = [];
     try { rows = JSON.parse(ourRun.stdout); } catch { rows = []; }
-    const fdk = before ? before.fdk : [...parseLintLog(existsSync(lintLog) ? readFileSync(lintLog, 'utf8') : ''), ...parseFdkOutput(fdkRun.stdout + fdkRun.stderr)];
+    // fdk's stored messages are sorted into today's categories (FDK_CATEGORIES may have grown since that run).
+    const fdk = splitFdkLists(before ? before.fdk.map((f) => (f.file === undefined ? { ...f, category: fdkCategory(f.message) } : f)) : [...parseLintLog(existsSync(lintLog) ? readFileSync(lintLog, 'utf8') : ''), ...parseFdkOutput(fdkRun.stdout + fdkRun.stderr)]);
     const ours = ourFindings(rows, (code) => fdkRules.get(code));
     results.push({ app: name, fdkExit: fdkRun.code, oursExit: ourRun.code, fdk, ours, match: matchFindings(fdk, ours) });
     process.stderr.write(`\r${results.length}/${apps.length} ${name.slice(0, 60).padEnd(60)}`);

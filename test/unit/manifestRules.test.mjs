@@ -90,6 +90,27 @@ test('location-file: url and icon must exist in app/ and the icon must be 64x64 
   assert.deepEqual(of(check(manifest, { assets: [] }), 'location-file'), [], 'no app/ folder: fdk checks no file');
 });
 
+test("location-missing: fdk's app types: a product without locations in an app that is not serverless only", () => {
+  const events = { events: { onDealCreate: { handler: 'h' } } };
+  const assets = [{ path: 'app/index.html' }];
+  // serverless only (server.js, no location, app/ empty or missing): nothing to say
+  assert.deepEqual(of(check(m21({}, events), { assets: [] }), 'location-missing'), []);
+  // server.js and a non-empty app/: fdk's "Invalid manifest / folder configuration for app"
+  let d = one(check(m21({}, events), { assets }), 'location-missing');
+  assert.match(d.message, /^Invalid manifest \/ folder configuration for app: product 'freshworks_crm' has no location, but app\/ holds front-end files/);
+  assert.equal(d.severity, 'error');
+  // no server.js: a front-end app, so the product needs its locations even with app/ empty
+  assert.match(one(check(m21({}, events), { assets: [], script: null }), 'location-missing').message, /has no server\/server\.js, so it is a front-end app/);
+  // an empty location object: fdk's "Missing locations for product"
+  d = one(check(m21({}, { ...events, location: {} }), { assets }), 'location-missing');
+  assert.equal(d.message, 'Missing locations for product: freshworks_crm');
+  // an omni app with server.js: a product with events and no location is its serverless part
+  const omni = json({ 'platform-version': '2.2', product: { freshworks_crm: events, freshsales: { location: { deal_entity_menu: { url: 'index.html', icon: 'i.svg' } } } } });
+  assert.deepEqual(of(check(omni, { assets }), 'location-missing'), []);
+  // 3.0 modules are left alone (fdk 6.9.0 does not know them)
+  assert.deepEqual(of(check(m30({ deal: events }), { assets }), 'location-missing'), []);
+});
+
 test('imageSize reads PNG, GIF, JPEG and SVG headers', () => {
   assert.deepEqual(imageSize(png(64, 32)), { width: 64, height: 32 });
   assert.deepEqual(imageSize(new Uint8Array([0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 64, 0, 64, 0])), { width: 64, height: 64 });

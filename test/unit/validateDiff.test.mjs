@@ -2,7 +2,7 @@
 // how they are matched with ours (same category, then same file and line, or the same quoted subject).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fdkCategory, matchFindings, ourFindings, parseFdkOutput, parseLintLog, summarize } from '../../scripts/validate-diff.mjs';
+import { fdkCategory, matchFindings, ourFindings, parseFdkOutput, parseLintLog, splitFdkLists, summarize } from '../../scripts/validate-diff.mjs';
 
 test("fdk's printed messages: lint lines left to the lint log, categories by pattern, continuation lines joined, repeats once", () => {
   const out = [
@@ -78,4 +78,12 @@ test('matching: an unlocated fdk finding without a subject pairs with any of our
   assert.equal(m.matched.length, 1);
   assert.equal(m.fdkOnly.length, 1);
   assert.equal(m.oursOnly.length, 0);
+});
+
+test("fdk's one message for every unexpected config/ file counts as one finding per file (we report each on its file)", () => {
+  const f = { severity: 'error', category: 'config-invalid-file', message: 'Config directory has invalid file(s) - a.json~HEAD,notes.txt' };
+  assert.deepEqual(splitFdkLists([f]).map((x) => x.message),
+    ['Config directory has invalid file(s) - a.json~HEAD', 'Config directory has invalid file(s) - notes.txt']);
+  const single = { ...f, message: 'Config directory has invalid file(s) - requests.json' };
+  assert.deepEqual(splitFdkLists([single]), [single]);
 });

@@ -43,6 +43,12 @@ export const locationFile = defineRule({
   full: 'A location\'s url (its page) and icon are paths under app/; the icon must be 64x64 pixels (PNG or SVG).',
   fdkMessage: "Template file '<url>' mentioned in <product>/<location> is not found in app folder",
 });
+export const locationMissing = defineRule({
+  code: 'location-missing', severity: 'error', source: 'fdk', fdkRule: 'location',
+  short: 'A 2.x product without locations in an app that has a front end.',
+  full: 'An app is serverless only when it has server/server.js, no product has a `location` and app/ is missing or empty. Otherwise every product (in an omni app with server.js, every product without events) needs its locations: fdk stops with "Invalid manifest / folder configuration for app" when `location` is absent and "Missing locations for product" when it is empty.',
+  fdkMessage: 'Missing locations for product: <product>',
+});
 export const whitelistedDomain = defineRule({
   code: 'whitelisted-domain', severity: 'error', source: 'fdk', fdkRule: 'whitelisted-domains',
   short: 'A whitelisted domain fdk refuses: an IP address, a trailing /, not https, a path, localhost, or a wildcard over more than one subdomain.',
@@ -116,6 +122,7 @@ function checkLocations(app: App, out: Diagnostic[], range: RangeOf): void {
   const container = lastProperty(app.manifest.root, app.dialect === '3.0' ? 'modules' : 'product');
   const assets = app.files.appAssets;
   const files = new Map((assets ?? []).map((a) => [a.path, a]));
+  checkFrontEndProducts(app, container, out, range);
   for (const scope of objectProperties(container)) {
     const location = lastProperty(scope.value, 'location');
     if (!location || location.type !== 'object') continue;
@@ -142,6 +149,33 @@ function checkLocations(app: App, out: Diagnostic[], range: RangeOf): void {
       if (size && (size.width !== 64 || size.height !== 64)) {
         out.push(locationFile.at(file, at(icon), `Invalid dimension of icon '${icon.value}' for ${name} (${size.width}x${size.height}; it must be 64x64)`));
       }
+    }
+  }
+}
+
+/**
+ * fdk's app types (lib/utils/app-util.js, validations/manifest.js): an app that is not serverless only must give
+ * each 2.x product its locations. 3.0 modules are left alone: fdk 6.9.0 does not know them and the platform-3
+ * references say nothing of this rule.
+ */
+function checkFrontEndProducts(app: App, container: Node | undefined, out: Diagnostic[], range: RangeOf): void {
+  if (app.dialect === '3.0' || app.files.appAssets === undefined) return;
+  const products = objectProperties(container);
+  const backend = app.files.serverScript !== undefined;
+  const anyLocation = products.some((p) => lastProperty(p.value, 'location') !== undefined);
+  if (backend && !anyLocation && app.files.appAssets.length === 0) return;
+  const omniBackend = backend && products.length > 1 && app.platformVersion !== '2.0';
+  for (const p of products) {
+    const location = lastProperty(p.value, 'location');
+    if (omniBackend && !location && lastProperty(p.value, 'events') !== undefined) continue;
+    if (!location) {
+      const why = backend ? `app/ holds front-end files, so this is not a serverless-only app` : `the app has no server/server.js, so it is a front-end app`;
+      out.push(locationMissing.at(app.files.manifest.path, range(p.keyNode), `Invalid manifest / folder configuration for app: product '${p.key}' has no location, but ${why}. Add its locations, or ${backend ? 'remove app/' : 'add server/server.js'}.`));
+      return; // fdk stops at the first
+    }
+    if (location.type === 'object' && !objectProperties(location).length) {
+      out.push(locationMissing.at(app.files.manifest.path, range(p.keyNode), `Missing locations for product: ${p.key}`));
+      return;
     }
   }
 }
