@@ -21,7 +21,9 @@ exports = {
     calls++;
     counter.bump();
     table.seen = (table.seen || 0) + 1;
-    return { calls: calls, libCalls: counter.count(), label: table.label, seen: table.seen, iparams: args.iparams,
+    var earlier = globalThis.mark;
+    globalThis.mark = calls;
+    return { earlier: earlier, calls: calls, libCalls: counter.count(), label: table.label, seen: table.seen, iparams: args.iparams,
       ownRealm: args.constructor === Object };
   },
   hello: function () { renderData(null, { calls: ++calls }); }
@@ -42,6 +44,8 @@ test('this.invoke reads server.js and the files it requires once per run, and ev
     await under.prepare();
     const fresh = { calls: 1, libCalls: 1, label: 'as read first', seen: 1, ownRealm: true };
     assert.deepEqual(await under.invoke('onContactCreate', {}), { ...fresh, iparams: { api_key: 'from-defaults' } });
+    // One context for the run: a global the handler set is still there (the module's own variables are not).
+    fresh.earlier = 1;
     // The files change on disk mid-run (server.js now throws, the library is gone, the JSON says otherwise): the
     // run goes on with the code it read, each invoke starting from fresh module state.
     writeFileSync(path.join(app, 'server/server.js'), "throw new Error('server.js changed on disk');\n");
