@@ -51,8 +51,15 @@ export class Sandbox {
   private run?: SandboxRun;
   private readonly warned = new Set<string>();
   private readonly moduleCache = new Map<string, unknown>();
-  /** Each script compiled once per source text: evaluating it again (fsdev test, per invocation) reuses the code. */
-  private readonly compiled = new Map<string, { source: string; fn: AnyFn }>();
+  /**
+   * Each script read and compiled once per sandbox (a sandbox lives for one simulation, or for one whole `fsdev
+   * test` run): evaluating it again (fsdev test, per invocation) reuses the code without reading the file again.
+   */
+  private readonly compiled = new Map<string, AnyFn>();
+  /** Where a relative require() from a folder led (once per sandbox, as the code is read once). */
+  private readonly resolvedFiles = new Map<string, string>();
+  /** The text of each required .json file (parsed again for each evaluation: each gets its own object). */
+  private readonly jsonFiles = new Map<string, string>();
 
   constructor() {
     this.ctx = vm.createContext({}, { name: 'fsdev handler' });
@@ -68,6 +75,11 @@ export class Sandbox {
   toCtx<T>(value: T): T {
     if (value === undefined) return value;
     return this.ctxJSON.parse(JSON.stringify(value)) as T;
+  }
+
+  /** JSON text parsed into the context's own objects (the context's JSON, reached without its global's interceptors). */
+  parseInCtx(json: string): unknown {
+    return this.ctxJSON.parse(json);
   }
 
   /** An Error of the context's realm. */
@@ -267,11 +279,14 @@ export class Sandbox {
         + 'packages the files under server/.', 'MODULE_NOT_ALLOWED');
     }
     const candidates = [base, `${base}.js`, `${base}.json`, path.join(base, 'index.js')];
-    const file = candidates.find((f) => { try { return fs.statSync(f).isFile(); } catch { return false; } });
+    const file = this.resolvedFiles.get(base) ?? candidates.find((f) => { try { return fs.statSync(f).isFile(); } catch { return false; } });
+    if (file) this.resolvedFiles.set(base, file);
     if (!file) throw this.error(`Cannot find module '${id}' (looked for ${path.relative(run.appDir, base)}.js under server/)`, 'MODULE_NOT_FOUND');
     if (this.moduleCache.has(file)) return this.moduleCache.get(file);
     if (file.endsWith('.json')) {
-      const value = this.ctxJSON.parse(fs.readFileSync(file, 'utf8'));
+      const text = this.jsonFiles.get(file) ?? fs.readFileSync(file, 'utf8');
+      this.jsonFiles.set(file, text);
+      const value = this.ctxJSON.parse(text);
       this.moduleCache.set(file, value);
       return value;
     }
@@ -288,16 +303,18 @@ export class Sandbox {
    * Throws whatever the script throws (SyntaxError included: its stack starts with `file:line`).
    */
   loadScript(file: string, main: boolean): unknown {
-    let source = fs.readFileSync(file, 'utf8');
-    if (source.charCodeAt(0) === 0xfeff) source = source.slice(1);
-    if (source.startsWith('#!')) source = `//${source.slice(2)}`;
-    const params = main ? ['exports', 'require'] : ['exports', 'require', 'module', '__filename', '__dirname'];
-    // The return goes after the user's last line: positions of the user's code are untouched.
-    const body = `${source}\n;return ${main ? 'exports' : '[exports, module]'};`;
-    let fn = this.compiled.get(file)?.source === body ? this.compiled.get(file)!.fn : undefined;
+    // server.js could also be required by a library file: compiled for each use, as each has its own parameters.
+    const key = `${main ? 'main' : 'library'}:${file}`;
+    let fn = this.compiled.get(key);
     if (!fn) {
+      let source = fs.readFileSync(file, 'utf8');
+      if (source.charCodeAt(0) === 0xfeff) source = source.slice(1);
+      if (source.startsWith('#!')) source = `//${source.slice(2)}`;
+      const params = main ? ['exports', 'require'] : ['exports', 'require', 'module', '__filename', '__dirname'];
+      // The return goes after the user's last line: positions of the user's code are untouched.
+      const body = `${source}\n;return ${main ? 'exports' : '[exports, module]'};`;
       fn = vm.compileFunction(body, params, { filename: file, parsingContext: this.ctx }) as AnyFn;
-      this.compiled.set(file, { source: body, fn });
+      this.compiled.set(key, fn);
     }
     const exportsObj = this.newObject();
     const req = this.makeRequire(file);

@@ -51,6 +51,8 @@ export class AppUnderTest {
   private readonly stubs = new Map<string, SinonStub>();
   /** The app's files as planning read them: once per test run, not once per invocation. */
   private readonly reads: PlanReads = new Map();
+  /** The plan whose fields `plan` holds (copied again only when an invocation runs on another). */
+  private applied?: Planned;
 
   constructor(private readonly appDir: string, private readonly sinon: Sinon, private readonly offline: boolean,
     log: (level: LogLevel, message: string, unsupported?: boolean) => void) {
@@ -125,6 +127,7 @@ export class AppUnderTest {
     let found: ReturnType<typeof findHandler> | undefined;
     let serverMethod = false;
     let payloadJson: string;
+    let iparams: unknown;
     try {
       // server.js afresh for each invocation, as fdk evaluates it per request (the library files it requires too).
       this.sandbox.forgetModules();
@@ -139,18 +142,26 @@ export class AppUnderTest {
       if (!found || 'notRunnableReason' in found) {
         throw new Error(found?.notRunnableReason ?? (planned.ok ? `${name} cannot run.` : `${name} is neither a registered event nor a function of ${SERVER_SCRIPT}: ${planned.reason}`));
       }
-      payloadJson = payloadFile && planned.ok ? planned.plan.payloadJson : testPayload(payload, planned);
+      if (payloadFile && planned.ok) {
+        payloadJson = planned.plan.payloadJson;
+        iparams = (JSON.parse(payloadJson) as { iparams?: unknown }).iparams;
+      } else ({ json: payloadJson, iparams } = testPayload(payload, planned));
     } catch (e) {
       return Promise.reject(fdkError(requestID, e));
     }
-    const iparams = (JSON.parse(payloadJson) as { iparams?: unknown }).iparams;
-    Object.assign(this.plan, planned.ok ? planned.plan : {}, { event: name, payloadJson, offline: this.offline,
-      outputLimitBytes: Infinity, outputLimitLines: Infinity },
-    iparams !== null && typeof iparams === 'object' && !Array.isArray(iparams) ? { iparams } : {});
+    // The plan's fields are copied when the invocation's plan changes; the payload's own always.
+    if (planned !== this.applied) {
+      Object.assign(this.plan, planned.ok ? planned.plan : {}, { offline: this.offline, outputLimitBytes: Infinity, outputLimitLines: Infinity });
+      this.applied = planned;
+    }
+    this.plan.event = name;
+    this.plan.payloadJson = payloadJson;
+    if (iparams !== null && typeof iparams === 'object' && !Array.isArray(iparams)) this.plan.iparams = iparams as Record<string, unknown>;
+    else if (planned.ok) this.plan.iparams = planned.plan.iparams;
     const viaRender = serverMethod || this.plan.kind === 'app-setup';
     this.answersWithRender = viaRender;
     this.render.reset();
-    const args = (this.sandbox.global.JSON as JSON).parse(payloadJson) as unknown;
+    const args = this.sandbox.parseInCtx(payloadJson);
     let value: unknown;
     try {
       value = found.fn.call(exp, args);
@@ -237,13 +248,16 @@ export function fdkError(requestID: string, e: unknown): { requestID: string; st
  * The payload a test's `this.invoke` hands the handler: the test's own (a JSON copy), with `iparams` (and a 3.0
  * app's `currentHost`) filled in from the plan only when it has none.
  */
-function testPayload(payload: unknown, planned: Planned): string {
-  const p = JSON.parse(JSON.stringify(payload ?? {}) ?? '{}') as Record<string, unknown>;
+function testPayload(payload: unknown, planned: Planned): { json: string; iparams: unknown } {
+  const json = JSON.stringify(payload ?? {}) ?? '{}';
+  const p = JSON.parse(json) as Record<string, unknown>;
   const base = (planned.ok ? planned.info.payload : undefined) as Record<string, unknown> | undefined;
   const fill = base?.iparams as Record<string, unknown> | undefined;
-  if (p.iparams === undefined && fill && Object.keys(fill).length > 0) p.iparams = fill;
-  if (p.currentHost === undefined && base?.currentHost !== undefined) p.currentHost = base.currentHost;
-  return JSON.stringify(p);
+  let filled = false;
+  if (p.iparams === undefined && fill && Object.keys(fill).length > 0) { p.iparams = fill; filled = true; }
+  if (p.currentHost === undefined && base?.currentHost !== undefined) { p.currentHost = base.currentHost; filled = true; }
+  // Nothing filled in: the test's JSON as it is (JSON.stringify of its parse is the same text).
+  return { json: filled ? JSON.stringify(p) : json, iparams: Array.isArray(p) ? undefined : p.iparams };
 }
 
 /** What a handler threw, as an Error of the test's realm (so `instanceof Error` and chai's rejectedWith work). */

@@ -153,10 +153,14 @@ function loadLine(e: unknown, file: string): number | undefined {
   return undefined;
 }
 
+/** Each test file's path relative to the app, with `/` (once per file, not once per test). */
+const relFiles = new Map<string, string>();
 function info(t: Mocha.Runnable): TestInfo {
   const titles = t.titlePath();
   const file = t.file ?? t.parent?.file;
-  return { id: testId(file ? path.relative(plan!.appDir, file).split(path.sep).join('/') : undefined, titles), title: t.title, path: titles.slice(0, -1), ...(file ? { file } : {}) };
+  let rel = file ? relFiles.get(file) : undefined;
+  if (file && rel === undefined) relFiles.set(file, rel = path.relative(plan!.appDir, file).split(path.sep).join('/'));
+  return { id: testId(rel, titles), title: t.title, path: titles.slice(0, -1), ...(file ? { file } : {}) };
 }
 
 function report(t: Mocha.Runnable, hookErr?: unknown): void {
