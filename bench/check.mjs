@@ -32,6 +32,9 @@ if (!existsSync(CLI)) throw new Error('server/dist/cli.js is missing: run `npm r
 console.log(`machine: ${cpus().length} CPU(s), load average ${load()} (figures are noisy under load: read the ratios)`);
 
 const work = mkdtempSync(path.join(tmpdir(), 'fsdev-bench-check-'));
+// fsdev's own code cache in a folder of this run's own: under ~/.cache, a build of another checkout run meanwhile
+// replaces it (one cache per bundle name and Node), and every run would pay for compiling and writing it.
+process.env.XDG_CACHE_HOME = path.join(work, 'cache');
 /** A copy of an app (no .git, no node_modules), as validate-diff.mjs makes them. */
 function copyApp(src, name) {
   const dest = mkdtempSync(path.join(work, `${name}-`));
