@@ -1,7 +1,9 @@
 // One bundle per process: the extension host, the language server, the handler-runner child,
 // the CLI and the webview. `mainFields: ['module', 'main']` matters: jsonc-parser's UMD entry breaks bundles.
 import * as esbuild from 'esbuild';
-import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -57,6 +59,35 @@ const esrecurseKeysOnce = {
   },
 };
 
+// acorn twice in the lint worker: espree requires its CommonJS build, our core (serverScript.ts, through
+// acorn-loose) imports its ES module build. One copy (the CommonJS one, which both can use): 200 KB less to read,
+// hash and load at each thread start.
+const oneAcorn = {
+  name: 'one-acorn',
+  setup(build) {
+    const cjs = createRequire(import.meta.url).resolve('acorn');
+    build.onResolve({ filter: /^acorn$/ }, () => ({ path: cjs }));
+  },
+};
+
+// ESLint checks each configured rule's options against the rule's JSON schema when a config is first used, and
+// compiles every schema with ajv to do so: about two fifths of the lint thread's start (its warm-up), which
+// `fsdev check` waits for. The worker's config is ours and fixed (eslint-plugin's rule sets), and the unit tests
+// lint through unpatched ESLint, which checks it; ESLint 10 fills options in from a rule's meta.defaultOptions,
+// not from schema defaults, so the rules get the same options. Options in an app's inline `/* eslint */`
+// comments are still checked (linter.js calls validateRulesConfig itself).
+const eslintOwnConfigTrusted = {
+  name: 'eslint-own-config-trusted',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]eslint[\\/]lib[\\/]config[\\/]config\.js$/ }, (args) => {
+      const check = /(this\.#normalizeRulesConfig\(\);\s*)this\.validateRulesConfig\(this\.rules\);/;
+      const source = readFileSync(args.path, 'utf8');
+      if (!check.test(source)) throw new Error('eslint changed: review the eslint-own-config-trusted patch in esbuild.mjs');
+      return { contents: source.replace(check, '$1'), loader: 'js' };
+    });
+  },
+};
+
 const node = {
   plugins: [jsonAsString],
   bundle: true,
@@ -81,8 +112,10 @@ const builds = [
   { ...node, entryPoints: ['server/src/cliStart.ts'], outfile: 'server/dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...node, entryPoints: ['server/src/cli.ts'], outfile: 'server/dist/cli-main.js' },
   { ...node, entryPoints: ['server/src/simulate/child.ts'], outfile: 'server/dist/runner.js' },
-  // The lint worker: ESLint is bundled here and nowhere else (the server and the CLI start it as a thread).
-  { ...node, plugins: [...node.plugins, eslintRulesSubset, esrecurseKeysOnce], entryPoints: ['server/src/lint/lintWorker.ts'], outfile: 'server/dist/lintWorker.js',
+  // The lint worker: ESLint is bundled here and nowhere else (the server and the CLI start it as a thread), from
+  // a small starter that runs it through the code cache written below.
+  { ...node, entryPoints: ['server/src/lint/lintWorkerStart.ts'], outfile: 'server/dist/lintWorker.js' },
+  { ...node, plugins: [...node.plugins, eslintRulesSubset, esrecurseKeysOnce, eslintOwnConfigTrusted, oneAcorn], entryPoints: ['server/src/lint/lintWorker.ts'], outfile: 'server/dist/lintWorker-main.js',
     // esquery's `module` entry has only a default export; ESLint requires it as CommonJS (`esquery.parse`).
     mainFields: ['main'] },
   // The test child: mocha and sinon are bundled here and nowhere else.
@@ -100,6 +133,35 @@ if (watch) {
   // Build every bundle even when one fails, so one broken process does not hide the others' errors.
   const results = await Promise.allSettled(builds.map((b) => esbuild.build(b)));
   if (results.some((r) => r.status === 'rejected')) process.exit(1);
+}
+// A bundle with one non-ASCII character (an em dash in a comment kept from acorn's source) is decoded from UTF-8
+// the slow way and compiled as a two-byte string, twice the memory: each start that loads the CLI's or the lint
+// worker's 2 MB bundle paid for it. esbuild already escapes such characters in strings, regular expressions and
+// names; what is left is in comments, replaced here one UTF-16 unit for one, so the source maps stay right.
+function asciiOnly(file) {
+  const text = readFileSync(file, 'utf8');
+  if (!/[^\x00-\x7f]/.test(text)) return;
+  writeFileSync(file, text.split('\n').map((line) => {
+    const at = line.search(/[^\x00-\x7f]/);
+    if (at < 0) return line;
+    if (!/^\s*(\/\/|\/\*|\*)/.test(line) && !line.slice(0, at).includes('//')) throw new Error(`${file}: a non-ASCII character outside a comment: ${line.slice(0, 120)}`);
+    return line.replace(/[^\x00-\x7f]/g, (c) => (/[\u2010-\u2015]/.test(c) ? '-' : '?'));
+  }).join('\n'));
+}
+if (!watch) for (const b of builds) if (b.platform === 'node') asciiOnly(b.outfile);
+
+// The lint worker's V8 code cache (server/dist/lintWorker-main.js.v8cache), made by this Node after the bundle
+// has run its warm-up, so ESLint and the rules come compiled: `fsdev check` waits for that thread's start. Not in
+// --watch (the bundle changes under it). A cache Node cannot use is ignored at run time (shared/codeCache.ts).
+if (!watch) {
+  const writer = path.join(mkdtempSync(path.join(tmpdir(), 'fsdev-build-')), 'writeCodeCache.js');
+  try {
+    await esbuild.build({ ...node, sourcemap: false, entryPoints: ['server/src/shared/writeCodeCache.ts'], outfile: writer });
+    const made = spawnSync(process.execPath, [writer, 'server/dist/lintWorker-main.js'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    if (made.status !== 0) process.exit(1);
+  } finally {
+    rmSync(path.dirname(writer), { recursive: true, force: true });
+  }
 }
 // istanbul-reports' HTML report copies its CSS/JS from `<its dir>/assets`: beside the bundles that write it.
 cpSync('node_modules/istanbul-reports/lib/html/assets', 'server/dist/assets', { recursive: true });

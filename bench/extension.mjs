@@ -1,7 +1,8 @@
 // The extension's own cost: activation (load of the bundle + activate(), in a fresh process each time) on the
 // example app, with and without the starter's code cache, beside a bare `node -e ""` start measured in the
 // same rounds, and the size of the packaged .vsix.
-// Goals (issue): activation under 50 ms; .vsix under 1 MB. Standalone: `node bench/extension.mjs`.
+// Goals: activation under 50 ms; the .vsix at most 1.5 MB (issue 16, with the lint worker's ESLint; it was 1 MB
+// before). Standalone: `node bench/extension.mjs`.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,4 +50,4 @@ const ratio = (x) => `${(median(x) / median(bare)).toFixed(2)}× node -e ""`;
 console.log(`  load + activate()        median ${f(median(activate))} ms, p95 ${f(p95(activate))} ms, ${ratio(activate)}   goal < 50 ms: ${median(activate) < 50 ? 'met' : 'MISSED'}`);
 console.log(`  first start (no cache)   median ${f(median(firstStart))} ms, p95 ${f(p95(firstStart))} ms, ${ratio(firstStart)}`);
 console.log(`  for scale: node -e ""    median ${f(median(bare))} ms (a whole process start, measured in the same rounds)`);
-console.log(`packaged .vsix: ${f(kb)} KB   goal < 1024 KB: ${kb < 1024 ? 'met' : 'MISSED'}`);
+console.log(`packaged .vsix: ${f(kb)} KB   goal <= 1.5 MB (1536 KB): ${kb <= 1536 ? 'met' : 'MISSED'}`);

@@ -1,10 +1,12 @@
 // Lint requests go to one worker thread (lintWorker.ts), one at a time, each with a deadline: ESLint is
 // synchronous, so a file that takes it too long (a pathological input) cannot be interrupted inside the thread;
 // past the deadline the worker is terminated, the file gets one information instead of findings, and the next
-// request starts a fresh worker. The thread starts on the first request.
+// request starts a fresh worker. The thread starts on the first request, or is taken over from the CLI's starter
+// (earlyLintWorker.ts).
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { lintRules } from '../core/lintRules';
+import { newLintWorker, takeEarlyLintWorker } from './earlyLintWorker';
 import type { LintFacts, LintResult } from './lintText';
 
 /** No file's lint takes longer (measured from when the worker starts on it). */
@@ -40,8 +42,7 @@ export class LintPool {
   }
 
   private start(): Worker {
-    const w = new Worker(this.script, { stdout: false, stderr: true });
-    w.unref();
+    const w = takeEarlyLintWorker(this.script) ?? newLintWorker(this.script);
     w.on('message', (m: { id: number; started?: boolean; result?: LintResult; error?: string }) => {
       const r = this.running;
       if (!r || r.id !== m.id) return;

@@ -14,6 +14,9 @@
 // never read. A cache that fails any check is removed and written anew. Any failure to read or write the cache
 // loads the bundle the plain way: the cache can make a start faster, never break it. FSDEV_NO_CODE_CACHE=1
 // turns it off.
+//
+// The lint worker's bundle uses a cache the build writes beside it instead (loadWithShippedCodeCache): same
+// header and checks, read-only at run time, used only under the Node that ran the build.
 import { createHash } from 'node:crypto';
 import {
   closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync,
@@ -149,18 +152,63 @@ export function loadWithCodeCache(bundle: string, options: CodeCacheOptions): un
     try { unlinkSync(file); } catch { /* a folder, or already gone: the save's rename fails or replaces it */ }
   }
   const script = new Script(Module.wrap(source), { filename: bundle, cachedData });
-  // The module's own object: its filename tells an extension host which extension a require('vscode') comes from.
-  const mod = new Module(bundle, undefined);
-  mod.filename = bundle;
-  mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(bundle));
   if (!cachedData || script.cachedDataRejected) {
     let written = false;
     const write = () => { if (!written) { written = true; save(file, prefix, cacheFileBytes(script.createCachedData(), sourceHash)); } };
     process.once('exit', write);
     if (options.saveAfter !== 'exit') setTimeout(write, options.saveAfter).unref();
   }
+  return runAsModule(script, bundle);
+}
+
+/** Runs a compiled CommonJS bundle as `require` would (its own module object) and returns its module.exports. */
+function runAsModule(script: Script, bundle: string): unknown {
+  // The module's own object: its filename tells an extension host which extension a require('vscode') comes from.
+  const mod = new Module(bundle, undefined);
+  mod.filename = bundle;
+  mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(bundle));
   (script.runInThisContext() as (...args: unknown[]) => void)
     .call(mod.exports, mod.exports, Module.createRequire(bundle), mod, bundle, path.dirname(bundle));
   mod.loaded = true;
   return mod.exports;
+}
+
+/** Where the build puts a bundle's shipped code cache: beside it. */
+export const shippedCacheFile = (bundle: string): string => `${bundle}.v8cache`;
+
+/**
+ * Runs `bundle` as `require` would, through the code cache the build wrote beside it (`<bundle>.v8cache`, see
+ * writeShippedCodeCache), and returns its module.exports. Read-only: nothing is written at run time. The cache
+ * is used only when its header matches this exact bundle and this runtime (the Node that ran the build): any
+ * other runtime (VS Code's, another Node version), a missing, foreign or damaged file, or V8 rejecting it runs
+ * the bundle without it. undefined when FSDEV_NO_CODE_CACHE=1 or the bundle cannot be read: then `require` it.
+ */
+export function loadWithShippedCodeCache(bundle: string): unknown {
+  if (process.env.FSDEV_NO_CODE_CACHE === '1') return undefined;
+  let source: string;
+  let sourceHash: Buffer;
+  try {
+    const bytes = readFileSync(bundle);
+    sourceHash = sha256(bytes);
+    source = bytes.toString('utf8');
+  } catch {
+    return undefined;
+  }
+  const found = readRegularFile(shippedCacheFile(bundle));
+  const cachedData = typeof found === 'string' ? undefined : verifiedCacheData(found, sourceHash);
+  return runAsModule(new Script(Module.wrap(source), { filename: bundle, cachedData }), bundle);
+}
+
+/**
+ * Build time only (esbuild.mjs runs writeCodeCache.ts): runs `bundle` once, so the functions its
+ * loading calls are compiled too (the lint worker lints a sample while it loads), and writes their code cache
+ * to `<bundle>.v8cache` in the checked format above, for this runtime.
+ */
+export function writeShippedCodeCache(bundle: string): number {
+  const bytes = readFileSync(bundle);
+  const script = new Script(Module.wrap(bytes.toString('utf8')), { filename: bundle });
+  runAsModule(script, bundle);
+  const file = cacheFileBytes(script.createCachedData(), sha256(bytes));
+  writeFileSync(shippedCacheFile(bundle), file);
+  return file.length;
 }

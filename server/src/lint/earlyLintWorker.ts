@@ -1,0 +1,38 @@
+// The lint thread of `fsdev check`, started by the CLI's starter (cliStart.ts) before the CLI bundle loads, so
+// that the thread's own start (a Node environment, then ESLint) runs on the other core meanwhile; the LintPool
+// of that run takes it over (lintPool.ts). The two bundles share no module: the thread is handed over on a
+// global. One made for another script, or that already failed or exited, is terminated and not used.
+import { Worker } from 'node:worker_threads';
+
+const HANDOVER = Symbol.for('freshsales-devtools.earlyLintWorker');
+
+interface Early { worker: Worker; script: string; ended: boolean }
+
+/** A lint thread as the pool runs them: unref'd (never keeps the process alive), its stderr kept apart. */
+export function newLintWorker(script: string): Worker {
+  const worker = new Worker(script, { stdout: false, stderr: true });
+  worker.unref();
+  return worker;
+}
+
+export function startEarlyLintWorker(script: string): void {
+  const early: Early = { worker: newLintWorker(script), script, ended: false };
+  // Until the pool takes it over: an error or exit only marks it (an 'error' with no listener would throw).
+  const end = () => { early.ended = true; };
+  early.worker.once('error', end);
+  early.worker.once('exit', end);
+  (globalThis as Record<symbol, unknown>)[HANDOVER] = early;
+}
+
+/** The thread started early for `script`, if one is there and alive; taken once. */
+export function takeEarlyLintWorker(script: string): Worker | undefined {
+  const g = globalThis as Record<symbol, Early | undefined>;
+  const early = g[HANDOVER];
+  if (!early) return undefined;
+  delete g[HANDOVER];
+  if (early.ended || early.script !== script) {
+    void early.worker.terminate();
+    return undefined;
+  }
+  return early.worker;
+}
