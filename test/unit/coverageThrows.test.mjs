@@ -32,8 +32,9 @@ function coverageOf(source, calls) {
       const app = exportsObj;
       const attempt = async (f) => { try { await f(); } catch {} };
       ${calls}
-      const data = convert(await recorder.take(${JSON.stringify(appDir)}), ${JSON.stringify(appDir)});
-      process.stdout.write(JSON.stringify(data[${JSON.stringify(file)}]));
+      const notes = [];
+      const data = convert(await recorder.take(${JSON.stringify(appDir)}), ${JSON.stringify(appDir)}, notes);
+      process.stdout.write(JSON.stringify({ ...data[${JSON.stringify(file)}], notes }));
     `;
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60000 });
     assert.equal(r.status, 0, r.stderr);
@@ -115,4 +116,24 @@ test('a throw goes on into the calling function, not past a try that catches it,
     20: '1', 21: '2', 22: '1', 23: '1',
     25: '1', 26: '1', 27: '1', 28: '1',
   });
+});
+
+test('a pause costs about a millisecond: after 500 exceptions in a run the app\'s throws are no longer followed, and the summary says so', () => {
+  const src = [
+    'exports.loop = function (n) {', // 1
+    '  var caught = 0;', //            2
+    '  for (var i = 0; i < n; i++) { try { JSON.parse("{"); } catch (e) { caught++; } }', // 3
+    '  return caught;',
+    '};',
+    'exports.late = function (x) {', // 6
+    '  var a = x.v.w;', //             7
+    '  return a;', //                  8: counted here although the one call threw in line 7 (not followed)
+    '};',
+  ].join('\n');
+  const fc = coverageOf(src, `app.loop(600); await attempt(() => app.late({}));`);
+  assert.equal(byLine(fc)[8], '1');
+  assert.deepEqual(fc.notes, ['More than 500 exceptions were thrown in the test process: the app\'s later throws were not followed, and statements after them in their block may count as run.']);
+  const few = coverageOf(src, `app.loop(3); await attempt(() => app.late({}));`);
+  assert.equal(byLine(few)[8], '0');
+  assert.deepEqual(few.notes, []);
 });

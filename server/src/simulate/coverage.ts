@@ -11,7 +11,7 @@
 // debugger (the Debug profile): pausing on exceptions would be that debugger's setting too.
 import * as inspector from 'node:inspector';
 import * as path from 'node:path';
-import { MAX_THROW_FRAMES, MAX_THROWS } from './ipc';
+import { MAX_PAUSES, MAX_THROW_FRAMES, MAX_THROWS } from './ipc';
 
 /** A position on the stack when the app's code threw: 0-based line and column (V8's), url a file path. */
 export interface ThrowFrame { url: string; line: number; column: number }
@@ -29,6 +29,8 @@ export interface ScriptCoverage {
   functions: { functionName: string; isBlockCoverage: boolean; ranges: { startOffset: number; endOffset: number; count: number }[] }[];
   /** Throws whose innermost frame is in this script (absent when none were recorded). */
   throws?: ScriptThrow[];
+  /** More than MAX_PAUSES exceptions (the app's or not) were thrown: later throws were not recorded (set on every script). */
+  throwsCut?: boolean;
 }
 
 interface PausedFrame { location: { scriptId: string; lineNumber: number; columnNumber?: number } }
@@ -43,6 +45,8 @@ export class CoverageRecorder {
   private readonly session = new inspector.Session();
   private readonly appScripts = new Map<string, string>();
   private readonly throws = new Map<string, ScriptThrow>();
+  private pauses = 0;
+  private cut = false;
 
   private post<T>(method: string, params?: object): Promise<T> {
     return new Promise((resolve, reject) => this.session.post(method, params, (err, res) => (err ? reject(err) : resolve(res as T))));
@@ -65,6 +69,11 @@ export class CoverageRecorder {
       try {
         if (m.params.reason === 'exception' || m.params.reason === 'promiseRejection') this.note(m.params.callFrames as PausedFrame[], m.params.reason === 'promiseRejection');
       } finally {
+        // A pause costs about a millisecond (several under load): an app that throws in a loop stops being followed.
+        if (++this.pauses === MAX_PAUSES) {
+          this.cut = true;
+          this.session.post('Debugger.setPauseOnExceptions', { state: 'none' });
+        }
         this.session.post('Debugger.resume');
       }
     });
@@ -96,6 +105,7 @@ export class CoverageRecorder {
       const s = byUrl.get(t.frames[0].url);
       if (s) (s.throws ??= []).push(t);
     }
+    if (this.cut) for (const s of scripts) s.throwsCut = true;
     return scripts;
   }
 }

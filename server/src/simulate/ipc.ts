@@ -249,13 +249,15 @@ export function checkCoverage(v: unknown): ScriptCoverage[] {
           if (!isObj(r) || !isInt(r.startOffset) || !isInt(r.endOffset) || !isInt(r.count)) return bad('a coverage range is malformed');
           return { startOffset: r.startOffset, endOffset: r.endOffset, count: r.count };
         }) };
-    }), ...(sc.throws === undefined ? {} : { throws: checkThrows(sc.throws) }) };
+    }), ...(sc.throws === undefined ? {} : { throws: checkThrows(sc.throws) }), ...(sc.throwsCut === true ? { throwsCut: true } : {}) };
   });
 }
 
 /** Distinct throws kept per run (each with its count), and app frames kept per throw (coverage.ts). */
 export const MAX_THROWS = 10_000;
 export const MAX_THROW_FRAMES = 50;
+/** Exceptions the coverage session pauses on per run; after that, throws are not followed (coverage.ts). */
+export const MAX_PAUSES = 500;
 
 /** Where the app's code threw (coverage.ts): app frames as file, 0-based line and column, bounded. */
 function checkThrows(v: unknown): ScriptThrow[] {

@@ -10,6 +10,7 @@ import { createCoverageMap, type CoverageMap, type CoverageMapData } from 'istan
 import { createContext } from 'istanbul-lib-report';
 import { linkOutOnPath } from '../appLinks';
 import { outsideApp, readRegularFile } from '../appFiles';
+import { MAX_PAUSES } from '../simulate/ipc';
 import { throwExits, toIstanbulCoverage, type IstanbulFileCoverage, type ThrowExit } from '../core/coverageMap';
 import type { ScriptCoverage } from './types';
 
@@ -54,6 +55,9 @@ export function convert(scripts: ScriptCoverage[], appDir: string, notes: string
   // Where the app's code threw: what followed a throw in its block did not run (V8 counts it with the block).
   let exits = new Map<string, ThrowExit[]>();
   try { exits = throwExits(scripts.flatMap((s) => s.throws ?? []), sourceOf); } catch (e) { notes.push(`Throws not taken into the coverage: ${(e as Error).message}`); }
+  if (scripts.some((s) => s.throwsCut)) {
+    notes.push(`More than ${MAX_PAUSES} exceptions were thrown in the test process: the app's later throws were not followed, and statements after them in their block may count as run.`);
+  }
   for (const script of scripts) {
     const source = sourceOf(script.url);
     if (source === undefined) continue;
