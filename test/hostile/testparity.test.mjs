@@ -4,7 +4,7 @@
 // a temp folder; npm is pointed at a registry address where nothing listens (nothing may be fetched at all).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -59,4 +59,56 @@ test('a test/node_modules linked out of the app: the run is refused before anyth
   assert.equal(r.code, 2, r.out + r.err);
   assert.match(r.err, /test\/node_modules is a link to .*outside the app/);
   assert.deepEqual(readdirSync(outside), []);
+});
+
+test('coverage throws forged by a test (a FIFO, a file outside the app, lines past the end, a malformed entry) are read from nowhere, hang nothing and change no count they do not name', async () => {
+  const { baitHome } = await import('./bait.mjs');
+  const { execFileSync } = await import('node:child_process');
+  const { readFileSync } = await import('node:fs');
+  const home = baitHome();
+  temps.push(home.dir);
+  // The test reaches the real fd 3 of the test child, sends its own coverage message and `finished`, and ends the
+  // process before the real ones: the parent takes what it was sent, checked as any message is.
+  const forged = (throws) => JSON.stringify({ type: 'coverage', scripts: [{ url: '__SERVER__', functions: [
+    { functionName: '', isBlockCoverage: true, ranges: [{ startOffset: 0, endOffset: 60, count: 1 }] }], throws }] });
+  const testFile = (throws) => [
+    "const fs = require('fs'); const path = require('path');",
+    "describe('forger', function () { it('forges', function () {",
+    `  const m = ${JSON.stringify(forged(throws))}.split('__SERVER__').join(path.join(process.cwd(), 'server', 'server.js'));`,
+    "  fs.writeSync(3, m + '\\n' + JSON.stringify({ type: 'finished', failures: 0 }) + '\\n');",
+    '  process.reallyExit(0);',
+    '}); });',
+  ].join('\n');
+  const server = 'exports = {\n  h: function () { var a = 1; var b = 2; return a + b; }\n};\n';
+  const frames = [
+    { url: '__FIFO__', line: 0, column: 0 }, { url: path.join(home.dir, '.ssh/id_rsa'), line: 0, column: 0 },
+  ];
+  const dir = appWith({}, { 'test/a.test.js': testFile([
+    { rejection: false, count: 5, frames: [{ url: '__SERVER__', line: 1e9, column: 3 }] },
+    { rejection: false, count: 5, frames: [{ url: '__SERVER__', line: 1, column: 1e6 }] },
+    { rejection: false, count: 5, frames },
+  ]).split('__FIFO__').join('/dev/null') });
+  execFileSync('mkfifo', [path.join(dir, 'server/fifo.js')]);
+  writeFileSync(path.join(dir, 'server/server.js'), server);
+  writeFileSync(path.join(dir, 'test/a.test.js'), readFileSync(path.join(dir, 'test/a.test.js'), 'utf8').split('/dev/null').join(path.join(dir, 'server/fifo.js')));
+  const r = await new Promise((resolve) => {
+    execFile(process.execPath, [cli, 'test', dir, '--no-payloads', '--coverage'], { env: { ...process.env, ...home.env }, encoding: 'utf8', timeout: 120000 },
+      (err, stdout, stderr) => resolve({ code: err ? err.code : 0, out: stdout, err: stderr, signal: err?.signal }));
+  });
+  assert.equal(r.signal ?? null, null, 'the run did not hang');
+  const data = JSON.parse(readFileSync(path.join(dir, 'coverage/coverage-final.json'), 'utf8'));
+  assert.deepEqual(Object.keys(data).map((f) => path.relative(dir, f)), ['server/server.js'], r.out + r.err);
+  // The forged throws name no position of server.js: its counts are V8's, as forged (every statement 1).
+  assert.deepEqual(Object.values(data[path.join(dir, 'server/server.js')].s), [1, 1, 1, 1]);
+  assert.ok(home.intact());
+  assert.doesNotMatch(r.out + r.err, new RegExp(home.secret));
+
+  // A throws entry of the wrong shape drops the whole message, said once.
+  const bad = appWith({}, { 'test/a.test.js': testFile([{ rejection: 'no', count: 1, frames: 'x' }]) });
+  writeFileSync(path.join(bad, 'server/server.js'), server);
+  const r2 = await new Promise((resolve) => {
+    execFile(process.execPath, [cli, 'test', bad, '--no-payloads', '--coverage'], { encoding: 'utf8', timeout: 120000 },
+      (err, stdout, stderr) => resolve({ code: err ? err.code : 0, out: stdout, err: stderr }));
+  });
+  assert.match(r2.err, /a malformed message from the test process was dropped \(a coverage throw is malformed\)/, r2.out + r2.err);
 });

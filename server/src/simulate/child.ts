@@ -163,7 +163,7 @@ async function run(plan: RunPlan): Promise<void> {
     (require('node:inspector') as typeof import('node:inspector')).waitForDebugger();
   }
 
-  if (coverage) await coverage.start().catch(() => undefined);
+  if (coverage) await coverage.start(plan.appDir).catch(() => undefined);
   const serverRel = path.relative(plan.appDir, plan.serverScript).split(path.sep).join('/');
   let exported: unknown;
   try {

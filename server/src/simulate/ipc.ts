@@ -5,7 +5,7 @@
 // trusts nothing it reads: `checkChildMessage` validates every message field by field (as the webview's
 // messages are) and bounds every string and value in it; what does not fit is dropped and reported.
 import type { EventKind } from '../core/types';
-import type { ScriptCoverage } from './coverage';
+import type { ScriptCoverage, ScriptThrow } from './coverage';
 import type { DbEffect, LogEntry, LogLevel, RequestEffect, ScheduleEffect, SimulationError, StackFrame, TargetUrlEffect } from './types';
 
 /** A canned `$request` response, from server/test_data/requests.stub.json or .fsdev/stubs.json. */
@@ -249,6 +249,25 @@ export function checkCoverage(v: unknown): ScriptCoverage[] {
           if (!isObj(r) || !isInt(r.startOffset) || !isInt(r.endOffset) || !isInt(r.count)) return bad('a coverage range is malformed');
           return { startOffset: r.startOffset, endOffset: r.endOffset, count: r.count };
         }) };
+    }), ...(sc.throws === undefined ? {} : { throws: checkThrows(sc.throws) }), ...(sc.throwsCut === true ? { throwsCut: true } : {}) };
+  });
+}
+
+/** Distinct throws kept per run (each with its count), and app frames kept per throw (coverage.ts). */
+export const MAX_THROWS = 10_000;
+export const MAX_THROW_FRAMES = 50;
+/** Exceptions the coverage session pauses on per run; after that, throws are not followed (coverage.ts). */
+export const MAX_PAUSES = 500;
+
+/** Where the app's code threw (coverage.ts): app frames as file, 0-based line and column, bounded. */
+function checkThrows(v: unknown): ScriptThrow[] {
+  if (!Array.isArray(v) || v.length > MAX_THROWS) return bad('coverage.throws is not an array of throws');
+  return v.map((t: unknown) => {
+    if (!isObj(t) || !Array.isArray(t.frames) || !t.frames.length || t.frames.length > MAX_THROW_FRAMES
+      || typeof t.rejection !== 'boolean' || !isInt(t.count)) return bad('a coverage throw is malformed');
+    return { rejection: t.rejection, count: t.count, frames: t.frames.map((f: unknown) => {
+      if (!isObj(f) || !isInt(f.line) || !isInt(f.column)) return bad('a coverage throw frame is malformed');
+      return { url: str(f.url, 'coverage.throws.url', 4096), line: f.line, column: f.column };
     }) };
   });
 }

@@ -10,7 +10,8 @@ import { createCoverageMap, type CoverageMap, type CoverageMapData } from 'istan
 import { createContext } from 'istanbul-lib-report';
 import { linkOutOnPath } from '../appLinks';
 import { outsideApp, readRegularFile } from '../appFiles';
-import { toIstanbulCoverage, type IstanbulFileCoverage } from '../core/coverageMap';
+import { MAX_PAUSES } from '../simulate/ipc';
+import { throwExits, toIstanbulCoverage, type IstanbulFileCoverage, type ThrowExit } from '../core/coverageMap';
 import type { ScriptCoverage } from './types';
 
 export const COVERAGE_DIR = 'coverage';
@@ -46,11 +47,22 @@ export function readRegularAppFile(appDir: string, file: string, max: number): s
 /** Istanbul data of the scripts: regular files inside the app (others are skipped; files that do not parse, with a note). */
 export function convert(scripts: ScriptCoverage[], appDir: string, notes: string[] = []): CoverageMapData {
   const data: CoverageMapData = {};
+  const sources = new Map<string, string | undefined>();
+  const sourceOf = (file: string) => {
+    if (!sources.has(file)) sources.set(file, readRegularAppFile(appDir, file, MAX_SOURCE_BYTES));
+    return sources.get(file);
+  };
+  // Where the app's code threw: what followed a throw in its block did not run (V8 counts it with the block).
+  let exits = new Map<string, ThrowExit[]>();
+  try { exits = throwExits(scripts.flatMap((s) => s.throws ?? []), sourceOf); } catch (e) { notes.push(`Throws not taken into the coverage: ${(e as Error).message}`); }
+  if (scripts.some((s) => s.throwsCut)) {
+    notes.push(`More than ${MAX_PAUSES} exceptions were thrown in the test process: the app's later throws were not followed, and statements after them in their block may count as run.`);
+  }
   for (const script of scripts) {
-    const source = readRegularAppFile(appDir, script.url, MAX_SOURCE_BYTES);
+    const source = sourceOf(script.url);
     if (source === undefined) continue;
     try {
-      const fc: IstanbulFileCoverage = toIstanbulCoverage(script.url, source, script.functions);
+      const fc: IstanbulFileCoverage = toIstanbulCoverage(script.url, source, script.functions, exits.get(script.url));
       fc.hash = sha1(source);
       data[script.url] = fc as unknown as CoverageMapData[string];
     } catch (e) {

@@ -53,7 +53,7 @@ async function main(p: TestPlan): Promise<void> {
   plan = p;
   if (p.coverage) {
     coverage = new CoverageRecorder();
-    await coverage.start();
+    await coverage.start(p.appDir);
   }
   const echo = p.reporter === 'spec' ? process.stdout : process.stderr;
   // Logs kept per test and sent per run are bounded here too (the parent bounds them whatever this sends):
