@@ -7,6 +7,8 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { loadTs, repoRoot } from '../helpers/loadCore.mjs';
 
 const require = createRequire(import.meta.url);
@@ -99,4 +101,16 @@ test(`the lint pool gives its worker a ${LINT_YOUNG_GENERATION_MB} MB young gene
   } finally {
     pool.dispose();
   }
+});
+
+test("a lint keeps nothing of its file once it ends (the next lint's collections would copy it)", () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc');
+  const heapAfter = (text) => { plainLint('server/server.js', text, facts); gc(); gc(); return process.memoryUsage().heapUsed; };
+  const small = 'var a = 1;\n';
+  heapAfter(small);
+  const base = heapAfter(small);
+  const big = handlers(110); // ~1,000 lines: its SourceCode (AST, tokens, scopes) is ~10 MB once the lint's garbage is gone
+  const kept = heapAfter(big) - base;
+  assert.ok(kept < 2e6, `${(kept / 1e6).toFixed(1)} MB still held after the lint of a ${big.split('\n').length}-line file`);
 });
