@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { lintRules } from '../core/lintRules';
 import { newLintWorker, takeEarlyLintWorker } from './earlyLintWorker';
+export { LINT_YOUNG_GENERATION_MB } from './earlyLintWorker';
 import type { LintFacts, LintResult } from './lintText';
 
 /** No file's lint takes longer (measured from when the worker starts on it). */

@@ -3,7 +3,7 @@
 import { parentPort } from 'node:worker_threads';
 import { lintText, type LintFacts } from './lintText';
 
-/** For bench/lint.mjs, which measures the lint as this bundle runs it (required outside a worker, it only warms up). */
+/** For the tests that compare this bundle's findings with ESLint's own (required outside a worker, it only warms up). */
 export { lintText };
 
 export interface LintRequest { id: number; file: string; text: string; facts: LintFacts }
