@@ -10,10 +10,10 @@ const HANDOVER = Symbol.for('freshsales-devtools.earlyLintWorker');
  * The worker's young generation (V8's default is 48 MB: two 16 MB semi-spaces). ESLint allocates ~20 MB to lint a
  * 1,000-line file, nearly all of it alive until the lint ends (tokens, AST, scopes, traversal steps): with 16 MB
  * halves, a lint met one or two scavenges that copied most of it and promoted it to the old generation, whose
- * collections followed. With 64 MB halves, a scavenge comes every few lints and finds mostly the garbage of
+ * collections followed. With 32 MB halves, a scavenge comes every lint or two and finds mostly the garbage of
  * finished ones. V8 grows the halves to this size only while scavenges find much alive.
  */
-export const LINT_YOUNG_GENERATION_MB = 192;
+export const LINT_YOUNG_GENERATION_MB = 96;
 
 interface Early { worker: Worker; script: string; ended: boolean }
 
