@@ -14,7 +14,8 @@ import * as fc from 'fast-check';
 import { findEvent, otherProductOf, payloadSchema } from '../core/catalogue';
 import { payloadArbitrary } from '../core/payloadFuzz';
 import type { Scope } from '../core/types';
-import { HandlerRunner } from '../simulate/runner';
+import { FUZZ_CHILD_FLAGS } from '../simulate/collect';
+import { HandlerRunner, type RunnerOptions } from '../simulate/runner';
 import type { SimulationRequest, SimulationResult } from '../simulate/types';
 
 export const DEFAULT_RUNS = 200;
@@ -100,6 +101,14 @@ export function savePayload(appDir: string, event: string, payload: unknown): st
   return rel;
 }
 
+/**
+ * The runner a fuzz uses unless given one: no history, and a child started for thousands of runs (a small young
+ * generation, no optimizing compiler; collect.ts says why).
+ */
+export function fuzzRunner(options: Pick<RunnerOptions, 'runnerScript' | 'nodePath'> = {}): HandlerRunner {
+  return new HandlerRunner({ ...options, recordHistory: false, v8Flags: FUZZ_CHILD_FLAGS });
+}
+
 export async function fuzz(options: FuzzOptions): Promise<FuzzOutcome> {
   const t0 = performance.now();
   const appDir = path.resolve(options.appDir);
@@ -111,7 +120,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzOutcome> {
     return { ...base, durationMs: elapsed(), reason: `${appDir} is not a Freshworks app (no manifest.json).` };
   }
   const ownRunner = !options.runner;
-  const runner = options.runner ?? new HandlerRunner({ recordHistory: false });
+  const runner = options.runner ?? fuzzRunner();
   try {
     const request: SimulationRequest = {
       appDir, event: options.event, scope: options.scope, timeoutMs: options.timeoutMs, nodePath: options.nodePath,

@@ -2,9 +2,8 @@
 // Runs the handler on generated payloads the platform may send; the first failure is shrunk, saved under
 // server/test_data/fuzz/ and printed with the error's location. Exit 0: nothing failed; 1: a failure; 2: usage.
 import * as path from 'node:path';
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
 import { safeTerminalText } from '../core/safeText';
+import { Collector, settleFuzzParent } from '../simulate/collect';
 import { MAX_TIMEOUT_MS } from '../simulate/runner';
 import { DEFAULT_RUNS, fuzz, type FuzzOptions, type FuzzOutcome } from './fuzz';
 
@@ -103,11 +102,12 @@ export async function fuzzCommand(argv: string[]): Promise<number> {
     process.stderr.write(`fsdev fuzz: ${parsed.error}\n${USAGE}`);
     return 2;
   }
-  // The payloads are garbage the moment a run ends, but V8 lets the heap grow before it collects: a full
-  // collection every 250 runs keeps a long fuzz at the memory of a short one.
-  v8.setFlagsFromString('--expose-gc');
-  const gc = vm.runInNewContext('gc') as (() => void) | undefined;
-  const result = await fuzz({ ...parsed.options, onProgress: (p) => { if (p.runs % 250 === 0 && !p.shrinking) gc?.(); } });
+  // Each run's payload, plan and result are garbage once it ends: a long fuzz keeps the memory of a short one
+  // when this process's young generation stays small, nothing more is optimized, and the old generation is
+  // collected between runs (collect.ts).
+  settleFuzzParent();
+  const collector = new Collector();
+  const result = await fuzz({ ...parsed.options, onProgress: () => { collector.maybeCollect(); } });
   if (result.status === 'not-runnable') {
     if (parsed.json) process.stdout.write(`${JSON.stringify(toFuzzJson(result))}\n`);
     process.stderr.write(safeTerminalText(`fsdev fuzz: ${result.reason}\n`));

@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { performance } from 'node:perf_hooks';
 import { blockingStdio, openChildChannel } from './channel';
+import { Collector } from './collect';
 import { CoverageRecorder } from './coverage';
 import { createPlatform, findHandler, jsonSafe } from './platform';
 import { BOUNDS, checkChildMessage, clipText, type ChildMessage, type ChildOutcome, type EffectMessage, type ParentMessage, type RunPlan, type StoreOp } from './ipc';
@@ -216,7 +217,7 @@ async function run(plan: RunPlan): Promise<void> {
     // A fuzz run whose handler threw and left nothing behind: this process takes the next run too.
     if (reusableAfter(plan, coverage, baseline)) failed.reusable = true;
     finish(failed);
-    if (failed.reusable) { current = undefined; sandbox = new Sandbox(); }
+    if (failed.reusable) nextRun();
     return;
   }
   if (done) return;
@@ -252,7 +253,18 @@ async function run(plan: RunPlan): Promise<void> {
   }
   if (reusable) outcome.reusable = true;
   finish(outcome);
-  if (outcome.reusable) { current = undefined; sandbox = new Sandbox(); }
+  if (outcome.reusable) nextRun();
+}
+
+/** A child that takes fuzz runs collects the garbage of the last ones while it waits (collect.ts). */
+let collector: Collector | undefined;
+
+/** The child takes the next run, in a fresh sandbox; the last run's garbage is collected once its frames are gone. */
+function nextRun(): void {
+  current = undefined;
+  sandbox = new Sandbox();
+  collector ??= new Collector();
+  setImmediate(() => { if (!current) collector?.maybeCollect(); });
 }
 
 /** plan.reuse (fsdev fuzz), and the run left nothing behind: no pending work or interval, nothing more held open. */

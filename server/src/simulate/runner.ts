@@ -39,6 +39,8 @@ export interface RunnerOptions {
   warm?: boolean;
   /** Heap cap of a child in MB (default 512). */
   maxOldSpaceMb?: number;
+  /** V8 flags of every child this runner starts (`fsdev fuzz`: FUZZ_CHILD_FLAGS, collect.ts); default none. */
+  v8Flags?: string[];
   /** Resident memory of a child as a whole (heap, Buffers, typed arrays) in MB (default 1024; Linux). */
   maxMemoryMb?: number;
   outputLimitBytes?: number;
@@ -91,6 +93,7 @@ export class HandlerRunner {
       nodePath: options.nodePath ?? process.execPath,
       warm: options.warm ?? true,
       maxOldSpaceMb: options.maxOldSpaceMb ?? 512,
+      v8Flags: options.v8Flags ?? [],
       maxMemoryMb: options.maxMemoryMb ?? 1024,
       outputLimitBytes: options.outputLimitBytes ?? OUTPUT_LIMIT_BYTES,
       outputLimitLines: options.outputLimitLines ?? OUTPUT_LIMIT_LINES,
@@ -160,7 +163,8 @@ export class HandlerRunner {
 
   /** `prewarm`: the child takes its first-call costs before saying ready (pool children, not the cold path). */
   private spawn(nodePath: string, appDir: string | undefined, extraArgs: string[], prewarm = false, unconfined?: string): Child {
-    const spec = { nodePath, runnerScript: this.opts.runnerScript, appDir, maxOldSpaceMb: this.opts.maxOldSpaceMb, extraArgs, prewarm, unconfined };
+    const spec = { nodePath, runnerScript: this.opts.runnerScript, appDir, maxOldSpaceMb: this.opts.maxOldSpaceMb,
+      extraArgs: [...this.opts.v8Flags, ...extraArgs], prewarm, unconfined };
     const confine = confinement(spec);
     const proc = startChild(spec, confine);
     const child: Child = { proc, nodePath, appDir, confine, exited: false, stderr: '', ready: Promise.resolve(false), early: [] };
