@@ -94,6 +94,18 @@ test('net.connect in a callback, fetch, a UDP datagram and a DNS query of a pack
   assert.equal(datagrams, 0, 'no datagram reached the listener');
 });
 
+test('a package that catches the refusal (as axios does, logging it) still fails the run with the message, at once: its socket is not left open until the time limit', async () => {
+  const dir = leakyApp(`try { ${HTTP()} } catch (e) { console.log('request failed: ' + e.message); }`);
+  const started = Date.now();
+  const out = await fuzz({ appDir: dir, event: 'onContactCreate', runs: 3, seed: 1, timeoutMs: 4000, runner: await runner(), save: false });
+  assert.equal(out.status, 'failed', JSON.stringify(out.failure));
+  assert.equal(out.failure.status, 'failed', 'a failure, not a time-out');
+  assert.match(out.failure.error.message, new RegExp(`Network access is blocked while fuzzing: a connection to 127\\.0\\.0\\.1:${port} was refused`));
+  assert.ok(Date.now() - started < 4000, `took ${Date.now() - started} ms: the run waited for the refused socket`);
+  await settle();
+  assert.equal(connections, 0);
+});
+
 test('a package cannot put the network back during a fuzz: the blocked methods are read-only', async () => {
   const dir = leakyApp(`var proto = net.Socket.prototype; try { Object.defineProperty(proto, 'connect', { value: function () {} }); } catch (e) {}\n`
     + `proto.connect = function () {};\n${HTTP()}`);

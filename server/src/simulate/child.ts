@@ -17,7 +17,7 @@ import { CoverageRecorder } from './coverage';
 import { createPlatform, findHandler, jsonSafe } from './platform';
 import { BOUNDS, checkChildMessage, clipText, type ChildMessage, type ChildOutcome, type EffectMessage, type ParentMessage, type RunPlan, type StoreOp } from './ipc';
 export { jsonSafe };
-import { blockNetwork } from './network';
+import { blockNetwork, takeRefusal } from './network';
 import { Sandbox } from './sandbox';
 import { activeResources, holdsMore, RESET_HINT, runError } from './explain';
 import { toSimulationError } from './stackMap';
@@ -143,7 +143,7 @@ async function run(plan: RunPlan): Promise<void> {
     log('system', `Local state: ${note}. ${RESET_HINT}`);
   } });
   const renderState = render.state;
-  if (plan.blockNetwork) blockNetwork();
+  if (plan.blockNetwork) { blockNetwork(); takeRefusal(); } // a refusal of an earlier run is that run's
   const setup = plan.kind === 'app-setup';
   sandbox.install({
     appDir: plan.appDir,
@@ -236,6 +236,17 @@ async function run(plan: RunPlan): Promise<void> {
     await new Promise<void>((r) => setImmediate(r));
     if (done) return;
   } while (sandbox.pending > 0 || holdsMore(baseline));
+
+  // A network call refused during a fuzz and caught by the package or the handler: the run still fails with it,
+  // as one that was not caught does (the handler's result offline says nothing of what it does online).
+  const refused = plan.blockNetwork ? takeRefusal() : undefined;
+  if (refused) {
+    const failed: ChildOutcome = { status: 'failed', handler, error: runError(refused, plan, { origins: sandbox.origins, hide, stateNotes }, undefined, handler) };
+    if (reusableAfter(plan, coverage, baseline)) failed.reusable = true;
+    finish(failed);
+    if (failed.reusable) nextRun();
+    return;
+  }
 
   const outcome: ChildOutcome = { status: 'success', handler, value: jsonSafe(value, BOUNDS.valueBytes) };
   // A fuzz run that left nothing behind: this process takes the next run, in a fresh sandbox.

@@ -41,14 +41,29 @@ function target(args: unknown[]): string {
 }
 
 let blocked = false;
+/** The first refusal since the last `takeRefusal()`: a package that catches it (axios logs and goes on) still fails the run. */
+let refusal: Error | undefined;
+
+/** The first network call refused since the last call, if any (the child asks at the end of each run). */
+export function takeRefusal(): Error | undefined {
+  const r = refusal;
+  refusal = undefined;
+  return r;
+}
 
 /** Replace the network entry points of this process with ones that throw (idempotent). */
 export function blockNetwork(): void {
   if (blocked) return;
   blocked = true;
-  const refuse = (what: string) => { throw networkBlockedError(what); };
+  const refuse = (what: string) => {
+    const e = networkBlockedError(what);
+    refusal ??= e;
+    throw e;
+  };
+  // The socket is destroyed before the throw: its handle would otherwise stay open, and the run would wait for it
+  // (the child waits for what the handler left open) until the event's time limit.
   Object.defineProperty(net.Socket.prototype, 'connect', {
-    value: function connect(...args: unknown[]) { return refuse(target(args)); }, writable: false, configurable: false,
+    value: function connect(this: net.Socket, ...args: unknown[]) { this.destroy(); return refuse(target(args)); }, writable: false, configurable: false,
   });
   // Listening is not leaving, but a fuzz has no business opening a port either.
   Object.defineProperty(net.Server.prototype, 'listen', {
@@ -56,7 +71,7 @@ export function blockNetwork(): void {
   });
   for (const m of ['send', 'connect', 'bind'] as const) {
     Object.defineProperty(dgram.Socket.prototype, m, {
-      value: function udp() { return refuse(`a UDP socket's ${m}()`); }, writable: false, configurable: false,
+      value: function udp(this: dgram.Socket) { try { this.close(); } catch { /* not bound yet, or closed */ } return refuse(`a UDP socket's ${m}()`); }, writable: false, configurable: false,
     });
   }
   const dnsQuery = /^(lookup|lookupService|resolve\w*|reverse)$/;
