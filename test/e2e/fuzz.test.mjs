@@ -111,13 +111,25 @@ describe('fuzz from CodeLens', () => {
 
   ed.it('the simulator panel\'s Fuzz button fuzzes its event: the failure notification, and "Create regression test" writes the test', async (e) => {
     await e.dismissNotifications();
-    // The saved payload's editor is in front of the panel, in the same group: bring the panel's tab forward.
-    await e.page.locator('.tab', { hasText: 'Freshsales Simulator' }).first().click();
-    const frame = await e.webviewFrame([/Payload/, /History/], { timeout: 20_000 });
-    await waitFor(() => frame.$eval('#fuzz', (b) => !b.disabled), { timeout: 20_000, message: 'the Fuzz button enabled' });
-    const event = await frame.$eval('#event', (s) => s.options[s.selectedIndex]?.textContent || '');
-    assert.match(event, /^onContactCreate/);
-    await frame.click('#fuzz');
+    // The saved payload's editor is in front of the panel, in the same group: bring the panel's tab forward (a click
+    // on a tab scrolled half out of the tab bar can be lost: until it is the active tab). The webview is loaded again
+    // when its tab comes forward: a frame found just before may be detached, so it is found again.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const tab = e.page.locator('.tab', { hasText: 'Freshsales Simulator' }).first();
+        await tab.scrollIntoViewIfNeeded().catch(() => {});
+        await tab.click();
+        await waitFor(async () => /\bactive\b/.test(await tab.getAttribute('class') ?? ''), { timeout: 3000, message: 'the simulator panel\'s tab active' });
+        const frame = await e.webviewFrame([/Payload/, /History/], { timeout: 20_000 });
+        await waitFor(() => frame.$eval('#fuzz', (b) => !b.disabled), { timeout: 20_000, message: 'the Fuzz button enabled' });
+        const event = await frame.$eval('#event', (s) => s.options[s.selectedIndex]?.textContent || '');
+        assert.match(event, /^onContactCreate/);
+        await frame.click('#fuzz');
+        break;
+      } catch (err) {
+        if (attempt >= 2 || !/detached|tab active|webview containing/i.test(String(err?.message))) throw err;
+      }
+    }
     const create = e.page.locator('.notification-toast', { hasText: /onContactCreate failed after \d+ runs/ }).locator('.monaco-button', { hasText: 'Create regression test' }).first();
     await create.waitFor({ timeout: 120_000 });
     await create.click();

@@ -344,19 +344,39 @@ export class Editor {
    * where 'select' leaves it selected, 'start'/'end' collapses the cursor before/after it.
    */
   async findText(text, { where = 'select' } = {}) {
-    await this.focusEditor();
-    await this.key('Mod+Home');
-    await this.key('Mod+F');
-    const input = await this.page.waitForSelector('.editor-group-container.active .find-widget.visible textarea, .editor-group-container.active .find-widget.visible input', { timeout: 5000 });
+    const widget = '.editor-group-container.active .find-widget.visible';
+    let input;
+    // Mod+F is lost when the focus is elsewhere at that moment (the Problems panel, a notification): try again.
+    for (let attempt = 0; !input; attempt++) {
+      await this.focusEditor();
+      await this.key('Mod+Home');
+      await this.key('Mod+F');
+      input = await this.page.waitForSelector(`${widget} textarea, ${widget} input`, { timeout: attempt < 2 ? 3000 : 5000 })
+        .catch((e) => { if (attempt >= 2) throw e; return undefined; });
+    }
     await input.fill(text);
     await waitFor(() => this.page.$eval('.editor-group-container.active .find-widget .matchesCount', (e) => e.textContent)
       .then((t) => t && !/^No results/i.test(t) && /\d/.test(t)), { timeout: 5000, message: `"${text}" in the active editor` })
       .catch(async (e) => { await this.key('Escape'); throw e; });
     await this.key('Enter'); // select the first match after the top (Mod+Home put us there)
     await this.key('Escape');
-    await sleep(100);
-    if (where === 'start') await this.key('ArrowLeft');
-    if (where === 'end') await this.key('ArrowRight');
+    // The arrow key must reach the editor, not the closing widget: typing over a selection that stayed would
+    // replace the found text instead of inserting beside it.
+    await waitFor(() => this.page.$(widget).then((w) => !w), { timeout: 3000, message: 'the Find widget to close' });
+    await this.focusEditor();
+    if (where === 'select') return;
+    for (let attempt = 0; ; attempt++) {
+      await this.key(where === 'start' ? 'ArrowLeft' : 'ArrowRight');
+      const collapsed = await waitFor(() => this.selectionText().then((t) => t !== undefined && !/selected/.test(t)), { timeout: 1500, message: 'the selection to collapse' })
+        .then(() => true, () => false);
+      if (collapsed || attempt >= 2) return;
+    }
+  }
+
+  /** The status bar's cursor item ("Ln 3, Col 54", or "Ln 3, Col 1 (53 selected)"); undefined if not shown. */
+  selectionText() {
+    return this.page.$$eval('.statusbar .statusbar-item', (items) =>
+      items.map((i) => (i.textContent || '').trim()).find((t) => /^Ln \d+, Col \d+/.test(t))).catch(() => undefined);
   }
 
   /** Put the cursor at `offset` characters into the first occurrence of `text` (negative: from its end). */
