@@ -205,6 +205,12 @@ async function run(plan: RunPlan): Promise<void> {
   let value: unknown;
   // What the process holds open before the handler runs: anything more afterwards is work it started.
   const baseline = activeResources();
+  /** The run's outcome; a fuzz run that left nothing behind lets this process take the next run, in a fresh sandbox. */
+  const end = (o: ChildOutcome): void => {
+    if (reusableAfter(plan, coverage, baseline)) o.reusable = true;
+    finish(o);
+    if (o.reusable) nextRun();
+  };
   try {
     value = (fn as (this: unknown, p: unknown) => unknown).call(exp, payload);
     if (value !== null && (typeof value === 'object' || typeof value === 'function')
@@ -214,11 +220,7 @@ async function run(plan: RunPlan): Promise<void> {
   } catch (e) {
     const failed: ChildOutcome = { status: 'failed', handler, error: runError(e, plan, { origins: sandbox.origins, hide, stateNotes }, undefined, handler),
       ...(renderState.called ? { renderData: renderState } : {}) };
-    // A fuzz run whose handler threw and left nothing behind: this process takes the next run too.
-    if (reusableAfter(plan, coverage, baseline)) failed.reusable = true;
-    finish(failed);
-    if (failed.reusable) nextRun();
-    return;
+    return end(failed);
   }
   if (done) return;
 
@@ -240,17 +242,9 @@ async function run(plan: RunPlan): Promise<void> {
   // A network call refused during a fuzz and caught by the package or the handler: the run still fails with it,
   // as one that was not caught does (the handler's result offline says nothing of what it does online).
   const refused = plan.blockNetwork ? takeRefusal() : undefined;
-  if (refused) {
-    const failed: ChildOutcome = { status: 'failed', handler, error: runError(refused, plan, { origins: sandbox.origins, hide, stateNotes }, undefined, handler) };
-    if (reusableAfter(plan, coverage, baseline)) failed.reusable = true;
-    finish(failed);
-    if (failed.reusable) nextRun();
-    return;
-  }
+  if (refused) return end({ status: 'failed', handler, error: runError(refused, plan, { origins: sandbox.origins, hide, stateNotes }, undefined, handler) });
 
   const outcome: ChildOutcome = { status: 'success', handler, value: jsonSafe(value, BOUNDS.valueBytes) };
-  // A fuzz run that left nothing behind: this process takes the next run, in a fresh sandbox.
-  const reusable = reusableAfter(plan, coverage, baseline);
   if (renderState.called || setup) {
     const { badFirstArg, message, ...rd } = renderState;
     outcome.renderData = rd;
@@ -262,9 +256,7 @@ async function run(plan: RunPlan): Promise<void> {
       outcome.error = { message: message ?? '', frames: [] };
     }
   }
-  if (reusable) outcome.reusable = true;
-  finish(outcome);
-  if (outcome.reusable) nextRun();
+  end(outcome);
 }
 
 /** A child that takes fuzz runs collects the garbage of the last ones while it waits (collect.ts). */
