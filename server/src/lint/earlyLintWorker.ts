@@ -18,14 +18,14 @@ export const LINT_YOUNG_GENERATION_MB = 96;
 interface Early { worker: Worker; script: string; ended: boolean }
 
 /** A lint thread as the pool runs them: unref'd (never keeps the process alive), its stderr kept apart, its young generation sized. */
-export function newLintWorker(script: string): Worker {
-  const worker = new Worker(script, { stdout: false, stderr: true, resourceLimits: { maxYoungGenerationSizeMb: LINT_YOUNG_GENERATION_MB } });
+export function newLintWorker(script: string, warmUp = true): Worker {
+  const worker = new Worker(script, { workerData: { warmUp }, stdout: false, stderr: true, resourceLimits: { maxYoungGenerationSizeMb: LINT_YOUNG_GENERATION_MB } });
   worker.unref();
   return worker;
 }
 
 export function startEarlyLintWorker(script: string): void {
-  const early: Early = { worker: newLintWorker(script), script, ended: false };
+  const early: Early = { worker: newLintWorker(script, false), script, ended: false };
   // Until the pool takes it over: an error or exit only marks it (an 'error' with no listener would throw).
   const end = () => { early.ended = true; };
   early.worker.once('error', end);

@@ -1,6 +1,6 @@
 // The lint worker thread (server/dist/lintWorker.js): ESLint lives here, and only here, so that a lint never
 // blocks the language server's other requests and a lint that runs away can be ended (lintPool.ts).
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { lintText, type LintFacts } from './lintText';
 
 /** For the tests that compare this bundle's findings with ESLint's own (required outside a worker, it only warms up). */
@@ -23,7 +23,7 @@ const SAMPLE = [
   '  }',
   '};',
 ].join('\n');
-for (const file of ['server/server.js', 'app/app.js']) lintText(file, SAMPLE, { manifest: {} });
+if ((workerData as { warmUp?: boolean } | null)?.warmUp !== false) for (const file of ['server/server.js', 'app/app.js']) lintText(file, SAMPLE, { manifest: {} });
 
 parentPort?.on('message', (req: LintRequest) => {
   // The deadline runs from here: not from the request's posting, which includes this thread's start (ESLint's
