@@ -118,7 +118,14 @@ test('a package cannot put the network back during a fuzz: the blocked methods a
 
 test('a fuzz run\'s store lives in memory and is bounded as the file is: a write past 16 MB is refused, earlier keys kept', async () => {
   const { LocalDb, memoryStore, STORE_MAX_BYTES } = await loadTs('server/src/simulate/db.ts');
-  const db = new LocalDb(memoryStore());
+  // The bound itself, on the store a fuzz run gets: one write of a 17 MB store is refused, naming 16 MB.
+  assert.equal(STORE_MAX_BYTES, 16 * 1024 * 1024);
+  const big = { version: 1, db: { k: { value: 'x'.repeat(17 * 1024 * 1024) } }, schedules: {} };
+  assert.throws(() => memoryStore().write(big), (e) => e.status === 500 && /over fsdev's limit of 16 MB; nothing was written/.test(e.message));
+  // What a handler meets, through $db writes of 39 KB values (under the per-value limit), against a 1 MB bound:
+  // each write serializes the whole store, so filling 16 MB this way took ~30 s.
+  const bound = 1024 * 1024;
+  const db = new LocalDb(memoryStore(bound));
   const value = { v: 'x'.repeat(39 * 1024) };
   let refused;
   let i = 0;
@@ -127,8 +134,8 @@ test('a fuzz run\'s store lives in memory and is bounded as the file is: a write
   }
   assert.ok(refused, 'a write was refused');
   assert.equal(refused.status, 500);
-  assert.match(refused.message, /over fsdev's limit of 16 MB; nothing was written/);
-  assert.ok(i * 39 * 1024 > STORE_MAX_BYTES * 0.95, `refused after ${i} writes of 39 KB`);
+  assert.match(refused.message, /over fsdev's limit of 1 MB; nothing was written/);
+  assert.ok(i * 39 * 1024 > bound * 0.95, `refused after ${i} writes of 39 KB`);
   assert.deepEqual(db.get('k0'), value);
   assert.throws(() => db.get(`k${i - 1}`), (e) => e.status === 404);
 });

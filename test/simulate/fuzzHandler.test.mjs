@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { loadTs } from '../helpers/loadCore.mjs';
-import { makeApp, newRunner } from './helpers.mjs';
+import { contactPayload, makeApp, newRunner } from './helpers.mjs';
 
 const { fuzz } = await loadTs('server/src/fuzz/fuzz.ts');
 const apps = [];
@@ -93,7 +93,7 @@ test('a handler that loops on some payloads: each run keeps its time limit; the 
   const dir = app(`exports = { h: function (args) {
     if (!args.data.contact.first_name) { for (;;) {} }
     return 1;
-  } };`);
+  } };`, { files: { 'server/test_data/onContactCreate.json': contactPayload('id', 'first_name', 'tags') } });
   const out = await fuzz({ appDir: dir, event: 'onContactCreate', runs: 50, seed: 3, timeoutMs: 400, runner: await runner() });
   assert.equal(out.status, 'failed');
   assert.equal(out.failure.status, 'timeout');
@@ -106,7 +106,7 @@ test('a handler that exhausts memory: a crashed failure, not a crashed fuzzer', 
   const dir = app(`exports = { h: function (args) {
     if (args.data.contact.tags && args.data.contact.tags.value === null) { var a = []; for (;;) a.push(new Array(1e6).fill(1)); }
     return 1;
-  } };`);
+  } };`, { files: { 'server/test_data/onContactCreate.json': contactPayload('id', 'first_name', 'tags') } });
   const r = await newRunner({ recordHistory: false, maxOldSpaceMb: 64, maxMemoryMb: 256 });
   runners.push(r);
   const out = await fuzz({ appDir: dir, event: 'onContactCreate', runs: 100, seed: 11, runner: r });

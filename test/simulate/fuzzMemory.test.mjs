@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { loadTs } from '../helpers/loadCore.mjs';
-import { bundle, makeApp, runnerScriptPath } from './helpers.mjs';
+import { bundle, contactPayload, makeApp, runnerScriptPath } from './helpers.mjs';
 
 const { fuzz, fuzzRunner } = await loadTs('server/src/fuzz/fuzz.ts');
 const apps = [];
@@ -57,7 +57,7 @@ test('a handler that exhausts memory in a fuzz\'s child (its flags): a crashed f
   const dir = makeApp(`exports = { h: function (args) {
     if (args.data.contact.tags && args.data.contact.tags.value === null) { var a = []; for (;;) a.push(new Array(1e6).fill(1)); }
     return 1;
-  } };`);
+  } };`, { files: { 'server/test_data/onContactCreate.json': contactPayload('id', 'first_name', 'tags') } });
   apps.push(dir);
   const { HandlerRunner } = await loadTs('server/src/simulate/runner.ts');
   const { FUZZ_CHILD_FLAGS } = await loadTs('server/src/simulate/collect.ts');

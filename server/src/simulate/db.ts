@@ -82,9 +82,9 @@ export function fileStore(file: string): StoreIO { return { read: () => readStor
 /**
  * A store held in memory for one run (`fsdev fuzz`, RunPlan.memoryStore): empty at first, gone with the run,
  * nothing on disk and no round trip to the runner; kept as JSON text, so values are copies as in the file, and
- * bounded by STORE_MAX_BYTES as the file is.
+ * bounded by STORE_MAX_BYTES as the file is (another bound only for tests: each write serializes the whole store).
  */
-export function memoryStore(): StoreIO {
+export function memoryStore(maxBytes = STORE_MAX_BYTES): StoreIO {
   let text = '';
   return {
     read: () => {
@@ -93,8 +93,8 @@ export function memoryStore(): StoreIO {
     },
     write: (store) => {
       const next = JSON.stringify(store);
-      if (Buffer.byteLength(next) > STORE_MAX_BYTES) {
-        throw err(500, `This write would make the run's store ${sizeText(Buffer.byteLength(next))}, over fsdev's limit of ${sizeText(STORE_MAX_BYTES)}; nothing was written`);
+      if (Buffer.byteLength(next) > maxBytes) {
+        throw err(500, `This write would make the run's store ${sizeText(Buffer.byteLength(next))}, over fsdev's limit of ${sizeText(maxBytes)}; nothing was written`);
       }
       text = next;
     },
