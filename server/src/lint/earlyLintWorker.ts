@@ -17,7 +17,10 @@ export const LINT_YOUNG_GENERATION_MB = 96;
 
 interface Early { worker: Worker; script: string; ended: boolean }
 
-/** A lint thread as the pool runs them: unref'd (never keeps the process alive), its stderr kept apart, its young generation sized. */
+/**
+ * A lint thread as the pool runs them: unref'd (never keeps the process alive), its stderr kept apart, its young
+ * generation sized; `warmUp` false for the early one, whose first lints are the app's own (lintWorker.ts).
+ */
 export function newLintWorker(script: string, warmUp = true): Worker {
   const worker = new Worker(script, { workerData: { warmUp }, stdout: false, stderr: true, resourceLimits: { maxYoungGenerationSizeMb: LINT_YOUNG_GENERATION_MB } });
   worker.unref();
