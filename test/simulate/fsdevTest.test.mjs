@@ -190,6 +190,20 @@ test('Debug profile: the test child waits for a debugger; breakpoints in the tes
     files: { 'test/h.test.js': "const assert = require('assert');\ndescribe('h', function () {\n  it('adds', async function () {\n    const r = await this.invoke('onContactCreate', { data: { n: 40 } });\n    assert.equal(r, 42);\n  });\n});\n" },
   });
   const planned = await planTests(app, { reporter: 'none', payloads: 'none' });
+  // Closing the debugger's connection while the child runs (below, after the second stop) now and then crashes
+  // Node 20's inspector under load (SIGSEGV in its I/O thread: README, issue 17 item 9); the run says so, and that
+  // one outcome, Node's and not the test's, is run again once.
+  for (let attempt = 1; ; attempt++) {
+    const { result, stops, debugError } = await debugRun(planned, app, { connect, targetUrl, pathToFileURL, runTests });
+    if (attempt < 2 && /ended by SIG\w+ while the debugger was attached/.test(result.error ?? '')) continue;
+    if (debugError) throw debugError;
+    assert.deepEqual([result.passed, result.failed, result.error], [1, 0, undefined]);
+    assert.deepEqual(stops, ['h.test.js:4', 'server.js:4']);
+    return;
+  }
+});
+
+async function debugRun(planned, app, { connect, targetUrl, pathToFileURL, runTests }) {
   const stops = [];
   let debugging;
   const run = runTests(planned.plan, {
@@ -213,7 +227,6 @@ test('Debug profile: the test child waits for a debugger; breakpoints in the tes
     })(); },
   });
   const result = await run.result;
-  await debugging;
-  assert.deepEqual([result.passed, result.failed, result.error], [1, 0, undefined]);
-  assert.deepEqual(stops, ['h.test.js:4', 'server.js:4']);
-});
+  const debugError = await debugging?.then(() => undefined, (e) => e);
+  return { result, stops, debugError };
+}
