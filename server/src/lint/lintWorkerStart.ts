@@ -7,6 +7,6 @@ import * as path from 'node:path';
 import { loadWithShippedCodeCache } from '../shared/codeCache';
 
 const bundle = path.join(__dirname, 'lintWorker-main.js');
-// Its exports pass through: bench/lint.mjs calls lintText from this bundle.
+// Its exports pass through: test/unit/lintSpeed.test.mjs calls lintText from this bundle.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 module.exports = loadWithShippedCodeCache(bundle) ?? require(bundle);
