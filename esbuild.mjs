@@ -147,6 +147,8 @@ const builds = [
   // The test child: mocha and sinon are bundled here and nowhere else.
   // sinon's `module` entry is a 720 KB browser bundle with its dependencies inlined; its Node entry is a third.
   { ...node, entryPoints: ['server/src/testing/testChild.ts'], outfile: 'server/dist/testRunner.js', alias: { sinon: 'sinon/lib/sinon.js' } },
+  // Its writer thread (testing/outputRing.ts).
+  { ...node, entryPoints: ['server/src/testing/outputThread.ts'], outfile: 'server/dist/testOutput.js' },
   {
     bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: false, minify: production,
     logLevel: 'warning', entryPoints: ['media/src/panel.ts'], outfile: 'media/dist/panel.js',

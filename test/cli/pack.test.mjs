@@ -42,7 +42,7 @@ after(() => { if (tmp) rmSync(tmp, { recursive: true, force: true }); });
 test('the packed package holds the CLI bundles, README, CHANGELOG and LICENSE, and no dependencies', () => {
   const files = packed.files.map((f) => f.path).sort();
   assert.deepEqual(files.filter((f) => !f.startsWith('server/dist/assets/')),
-    ['CHANGELOG.md', 'LICENSE', 'README.md', 'package.json', 'server/dist/cli-main.js', 'server/dist/cli.js', 'server/dist/lintWorker-main.js', 'server/dist/lintWorker.js', 'server/dist/runner.js', 'server/dist/testRunner.js']);
+    ['CHANGELOG.md', 'LICENSE', 'README.md', 'package.json', 'server/dist/cli-main.js', 'server/dist/cli.js', 'server/dist/lintWorker-main.js', 'server/dist/lintWorker.js', 'server/dist/runner.js', 'server/dist/testOutput.js', 'server/dist/testRunner.js']);
   assert.ok(files.includes('server/dist/assets/base.css'), 'the HTML coverage report\'s assets');
   const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
   assert.equal(manifest.bin.fsdev, 'server/dist/cli.js');

@@ -20,6 +20,8 @@ export function bundle(entry, name, extra = {}) {
   });
   // `fsdev check` lints in a worker thread started from lintWorker.js beside the CLI (as in server/dist).
   if (entry === 'server/src/cli.ts') bundle('server/src/lint/lintWorker.ts', 'lintWorker', { mainFields: ['main'] });
+  // The test child writes its output from a thread started from testOutput.js beside it.
+  if (entry === 'server/src/testing/testChild.ts') bundle('server/src/testing/outputThread.ts', 'testOutput');
   return outfile;
 }
 

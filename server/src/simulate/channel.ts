@@ -83,21 +83,25 @@ export function sendLine(proc: ChildProcess, m: object): string | undefined {
 
 /** The child's side of fd 3. */
 export interface ChildChannel {
-  /**
-   * One message to the parent. `hold`: it may wait for the next message, or 20 ms at most, so that a burst of
-   * small messages is one write (a system call each, a good part of a quick test's cost).
-   */
-  send(m: object, hold?: boolean): void;
-  /** Send what is held, end the pipe, then call `then`; later messages are dropped. */
+  /** One message to the parent. */
+  send(m: object): void;
+  /** Write out what is pending, end the pipe, then call `then`; later messages are dropped. */
   end(then: () => void): void;
+}
+
+/** How a child's lines reach fd 3: by default the socket's own writes; the test child batches them (testing/outputRing.ts). */
+export interface LineWriter {
+  write(text: string): void;
+  /** Everything written so far is out, when this returns. */
+  flush(): void;
 }
 
 /**
  * The child's side: fd 3 as a channel, or undefined when the process has no fd 3 (started by hand). Each line
  * from the parent that parses is given to `onMessage` (a line over the bound is skipped unread); when the parent's
- * end closes, `gone` is called (the child exits: nothing would read its result).
+ * end closes, `gone` is called (the child exits: nothing would read its result). Lines go out through `writer`, if given.
  */
-export function openChildChannel(onMessage: (m: unknown) => void, gone: () => void): ChildChannel | undefined {
+export function openChildChannel(onMessage: (m: unknown) => void, gone: () => void, writer?: LineWriter): ChildChannel | undefined {
   let sock: net.Socket;
   try { sock = new net.Socket({ fd: 3, readable: true, writable: true }); } catch { return undefined; }
   splitLines(sock, BOUNDS.messageBytes, {
@@ -110,25 +114,15 @@ export function openChildChannel(onMessage: (m: unknown) => void, gone: () => vo
   });
   sock.on('end', gone);
   sock.on('error', gone);
-  let held = '';
+  const out = writer ?? { write: (text: string) => { sock.write(text); }, flush: () => undefined };
   /** Ended (the run finished): a later write (a heartbeat) would fail the socket and end this process before what is queued is written. */
   let closed = false;
-  const flush = (): void => { if (held && !closed) sock.write(held); held = ''; };
-  process.on('exit', flush);
   return {
-    send(m, hold = false) {
-      if (closed) return;
-      const line = `${JSON.stringify(m)}\n`;
-      if (hold) {
-        if (!held) setTimeout(flush, 20).unref();
-        held += line;
-      } else {
-        sock.write(held + line);
-        held = '';
-      }
+    send(m) {
+      if (!closed) out.write(`${JSON.stringify(m)}\n`);
     },
     end(then) {
-      flush();
+      out.flush();
       closed = true;
       sock.end(then);
     },

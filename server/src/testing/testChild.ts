@@ -4,6 +4,7 @@
 // is streamed to the parent as it begins and ends, with a heartbeat: a test stuck in a loop stops the
 // heartbeat and the parent kills this process; a test calling process.exit fails instead of ending the run.
 // mocha and sinon live only here (never in the extension host or the language server).
+import * as inspector from 'node:inspector';
 import * as path from 'node:path';
 import Mocha from 'mocha';
 import * as sinon from 'sinon';
@@ -12,6 +13,7 @@ import { CoverageRecorder } from '../simulate/coverage';
 import { toSimulationError } from '../simulate/stackMap';
 import type { LogEntry, LogLevel } from '../simulate/types';
 import { AppUnderTest } from './invoke';
+import { startOutputThread } from './outputRing';
 import { LOGS_PER_TEST, OUTPUT_LIMIT_BYTES, PAYLOAD_SUITE, payloadTestTitle, testId, type TestCaseResult, type TestChildMessage, type TestFailure, type TestInfo, type TestPlan } from './types';
 
 const realExit = process.exit.bind(process);
@@ -19,6 +21,20 @@ const realExit = process.exit.bind(process);
 // while its own reader stalls) then pauses the tests instead of growing this process, and no output queued
 // in memory is lost when the run ends with process.exit.
 blockingStdio();
+// What this process writes to stdout, stderr and fd 3 goes out in batches from a thread of its own
+// (outputRing.ts): no system call per test. Whatever is still in the ring is written out before the process ends.
+// Not under a debugger (the Debug profile): there it is written at once, and the debugger sees one thread.
+const out = startOutputThread(path.join(__dirname, 'testOutput.js'), inspector.url() === undefined);
+for (const [fd, stream] of [[1, process.stdout], [2, process.stderr]] as const) {
+  stream.write = ((chunk: string | Uint8Array, encoding?: unknown, cb?: unknown) => {
+    const bytes = typeof chunk === 'string' && typeof encoding === 'string' && encoding !== 'utf8' ? Buffer.from(chunk, encoding as BufferEncoding) : chunk;
+    out.write(fd, typeof bytes === 'string' || bytes instanceof Uint8Array ? bytes : String(bytes));
+    const done = typeof encoding === 'function' ? encoding : cb;
+    if (typeof done === 'function') process.nextTick(done as (err: null) => void, null);
+    return true;
+  }) as typeof stream.write;
+}
+process.on('exit', () => out.flush());
 let exiting = false;
 /** fd 3 (channel.ts): the run plan comes in as a JSON line; messages go out as JSON lines (checked by the parent). */
 let started = false;
@@ -28,9 +44,9 @@ const channel = openChildChannel((m) => {
   if (!msg || msg.type !== 'run' || !msg.plan) return;
   started = true;
   void main(msg.plan).catch((e: unknown) => { process.stderr.write(`fsdev test: ${String(e)}\n`); finish(1); });
-}, () => realExit(0)); // the parent is gone: nothing will ever read the results
-/** A test's `end` is held for the next message (the next test's `begin`): a run of quick tests makes one write per test, not two. */
-const send = (m: TestChildMessage, hold = false): void => channel?.send(m, hold);
+  // the parent is gone: nothing will ever read the results
+}, () => realExit(0), { write: (text) => out.write(3, text), flush: () => out.flush() });
+const send = (m: TestChildMessage): void => channel?.send(m);
 setInterval(() => send({ type: 'heartbeat' }), 500).unref();
 
 let coverage: CoverageRecorder | undefined;
@@ -169,7 +185,7 @@ function report(t: Mocha.Runnable, hookErr?: unknown): void {
   const outcome = t.isPending() ? 'skipped' : err !== undefined || t.state === 'failed' ? 'failed' : 'passed';
   const result: TestCaseResult = { ...i, outcome, durationMs: t.duration ?? 0, logs: current?.info.id === i.id ? current.logs : [] };
   if (outcome === 'failed') result.failure = toFailure(err, i.file);
-  send({ type: 'end', result }, true);
+  send({ type: 'end', result });
   current = undefined;
 }
 
