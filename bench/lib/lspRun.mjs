@@ -57,7 +57,7 @@ export function benchApp() {
 
 export const SERVERS = {
   // Started as the VS Code client starts it (client/src/languageClient.ts, SERVER_EXEC_ARGV).
-  ours: { start: (app) => startServer({ rootDir: app, args: ['--max-semi-space-size=2', serverPath, '--stdio'] }) },
+  ours: { start: (app) => startServer({ rootDir: app, args: ['--max-semi-space-size=2', '--expose-gc', serverPath, '--stdio'] }) },
   theirs: {
     start: (app) => startServer({ rootDir: app, command: process.execPath, args: [jsonMain, '--stdio'], initializationOptions: { handledSchemaProtocols: ['file'], provideFormatter: false } }),
     configure: (client, schemaFile) => client.conn.sendNotification('workspace/didChangeConfiguration', { settings: { json: {

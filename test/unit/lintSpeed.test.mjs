@@ -116,3 +116,29 @@ test(`the lint pool gives its worker a ${LINT_YOUNG_GENERATION_MB} MB young gene
     pool.dispose();
   }
 });
+
+test('with gc exposed (as the language server runs), the worker collects its young generation once idle after a lint, not between back-to-back lints', async () => {
+  assert.ok(existsSync(WORKER), 'server/dist/lintWorker.js: run `npm run build` first');
+  const { spawnSync } = await import('node:child_process');
+  // Two lints back to back (the second asked for when the first answers), then 150 ms idle; --trace-gc marks the
+  // collections `gc()` asks for as "testing".
+  const script = [
+    "const { Worker } = require('node:worker_threads');",
+    `const w = new Worker(${JSON.stringify(WORKER)});`,
+    `const req = (id) => w.postMessage({ id, file: 'server/server.js', text: ${JSON.stringify(handlers(5))}, facts: { manifest: {} } });`,
+    "w.on('message', (m) => { if (!m.result) return; console.log('RESULT ' + m.id + ' ' + m.result.diagnostics.length); if (m.id === 1) req(2); else setTimeout(() => process.exit(0), 150); });",
+    'req(1);',
+  ].join('\n');
+  const run = (flags) => spawnSync(process.execPath, [...flags, '--trace-gc', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+  const testing = (out) => out.split('\n').filter((l) => /Scavenge.*testing/.test(l));
+  const exposed = run(['--expose-gc']);
+  assert.equal(exposed.status, 0, exposed.stderr);
+  const afterLints = exposed.stdout.slice(exposed.stdout.indexOf('RESULT 2'));
+  assert.match(exposed.stdout, /RESULT 1 \d+\n[\s\S]*RESULT 2 \d+/);
+  assert.equal(testing(exposed.stdout).length, 1, exposed.stdout);
+  assert.equal(testing(afterLints).length, 1, 'after the second lint, not between the two');
+  const plain = run([]);
+  assert.equal(plain.status, 0, plain.stderr);
+  assert.match(plain.stdout, /RESULT 2 \d+/);
+  assert.equal(testing(plain.stdout).length, 0, 'no gc(), no collection asked for');
+});
