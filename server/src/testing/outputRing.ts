@@ -63,9 +63,15 @@ function writeAll(fd: number, bytes: Uint8Array): void {
   }
 }
 
+/**
+ * Each descriptor's bytes of one drain, gathered for one write: buffers of this thread, reused from drain to drain
+ * (a drain allocates nothing while they are large enough).
+ */
+const gathered: { bytes: Buffer; length: number }[] = [];
+
 /** Write out everything in the ring, if no other thread is doing so (or, with `wait`, after it). */
 export function drain(ring: Ring, wait: boolean): void {
-  const { cells } = ring;
+  const { cells, data } = ring;
   while (Atomics.compareExchange(cells, LOCK, 0, 1) !== 0) {
     if (!wait) return;
     Atomics.wait(cells, LOCK, 1, 10);
@@ -73,20 +79,27 @@ export function drain(ring: Ring, wait: boolean): void {
   try {
     const head = Atomics.load(cells, HEAD);
     let tail = Atomics.load(cells, TAIL);
-    // Each descriptor's records of this drain, gathered into one write.
-    const pieces = new Map<number, Buffer[]>();
     while (tail !== head) {
-      const fd = ring.data[tail];
+      const fd = data[tail];
       if (fd === WRAP) { tail = 0; continue; }
-      const length = ring.data.readUInt32LE(tail + 1);
+      const length = data.readUInt32LE(tail + 1);
       const at = tail + RECORD_HEADER;
-      let list = pieces.get(fd);
-      if (!list) pieces.set(fd, list = []);
-      list.push(Buffer.from(ring.data.subarray(at, at + length)));
+      const g = gathered[fd] ??= { bytes: Buffer.allocUnsafe(64 * 1024), length: 0 };
+      if (g.length + length > g.bytes.length) {
+        const larger = Buffer.allocUnsafe(Math.max(g.bytes.length * 2, g.length + length));
+        g.bytes.copy(larger, 0, 0, g.length);
+        g.bytes = larger;
+      }
+      data.copy(g.bytes, g.length, at, at + length);
+      g.length += length;
       tail = at + length;
-      if (tail === ring.data.length) tail = 0;
+      if (tail === data.length) tail = 0;
     }
-    for (const [fd, list] of pieces) writeAll(fd, list.length === 1 ? list[0] : Buffer.concat(list));
+    gathered.forEach((g, fd) => {
+      if (g.length === 0) return;
+      writeAll(fd, g.bytes.subarray(0, g.length));
+      g.length = 0;
+    });
     Atomics.store(cells, TAIL, tail);
   } finally {
     Atomics.store(cells, LOCK, 0);
