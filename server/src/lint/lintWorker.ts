@@ -30,8 +30,8 @@ if (warmUp) for (const file of ['server/server.js', 'app/app.js']) lintText(file
 // A young-generation collection once the thread has been idle for IDLE_COLLECT_MS after a lint, where the process
 // exposes `gc` (the language server is started with --expose-gc: client/src/languageClient.ts). A lint of a
 // 1,000-line file allocates ~17 MB; without it, the collections fell inside the next lints and each copied about
-// 9 MB still reachable then for the young collector: as the user types (a lint every 100 ms or more), the lint's
-// median was ~66 ms, and ~40 ms with it (README, Benchmarks). A request that comes first cancels it.
+// 9 MB still reachable then for the young collector: as the user types (a lint every 100 ms), the lint's median
+// was 51-61 ms, and 34-39 ms with it (bench/lint.mjs; README, Benchmarks). A request that comes first cancels it.
 const IDLE_COLLECT_MS = 20;
 const collect = (globalThis as { gc?: (options: { type: 'minor' }) => void }).gc;
 let idle: NodeJS.Timeout | undefined;

@@ -14,7 +14,7 @@ import { writeSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 
 /** How long the writer thread lets output gather after it is woken: the latency of a line, and its batch. */
-export const BATCH_MS = 4;
+const BATCH_MS = 4;
 const RING_BYTES = 1 << 20;
 
 // Int32 cells of the header; the data follows it.
@@ -43,7 +43,7 @@ export function openRing(shared: SharedArrayBuffer): Ring {
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
 /** Sleep this thread (Atomics.wait on a cell nobody rings). */
-export function sleep(ms: number): void {
+function sleep(ms: number): void {
   Atomics.wait(pause, 0, 0, ms);
 }
 
@@ -109,7 +109,7 @@ export function drain(ring: Ring, wait: boolean): void {
 
 /** The main thread's side: puts output in the ring (draining it itself when full) and wakes the writer thread. */
 export class RingWriter {
-  /** Set when the writer thread is gone (it failed to start): every write is then made at once, on this thread. */
+  /** Set without a writer thread (under a debugger) or when it is gone (it failed to start): every write is then made at once, on this thread. */
   direct = false;
 
   constructor(private readonly ring: Ring) {}
