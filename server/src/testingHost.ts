@@ -58,7 +58,7 @@ export function registerTesting({ connection, guard }: FeatureContext, knownApp:
     const run = runTests(plan, {
       nodePath: params.nodePath,
       output: { stdout: (output) => send({ output }), stderr: (output) => send({ output }) },
-      onMessage: (message) => { if (message.type !== 'heartbeat' && message.type !== 'coverage') send({ message }); },
+      onMessage: (message) => { if (message.type === 'begin' || message.type === 'log' || message.type === 'end' || message.type === 'finished') send({ message }); },
       ...(params.debug ? { inspectPort: 0, onDebugReady: (port: number) => { void connection.sendNotification(TestDebugReadyNotification, { runId, port }); } } : {}),
     });
     runs.set(runId, run.cancel);

@@ -107,6 +107,39 @@ test('item 8: in the language server, the test output and the handler logs it re
   assert.deepEqual(notes.sort(), ['(handler logs cut at 8 MB)', '(output cut at 8 MB)']);
 });
 
+test('a test child that lies about its listed tests: begin and end naming a test it did not list, an oversized listing, are dropped', async () => {
+  const { planTests, runTests } = await loadTs('server/src/testing/testRun.ts');
+  const app = appWith({ 'test/a.test.js': "describe('a', function () { it('b', function () {}); });\n" });
+  const planned = await planTests(app, { reporter: 'none', payloads: 'none' });
+  const info = (i) => ({ id: `t${i}`, title: `test ${i}`, path: ['forged'] });
+  const lines = [
+    { type: 'tests', tests: [info(0), info(1)] },
+    { type: 'begin', test: 0 },
+    { type: 'end', result: { n: 0, outcome: 'passed', durationMs: 1, logs: [] } },
+    { type: 'begin', test: 7 }, // never listed
+    { type: 'end', result: { n: -1, outcome: 'passed', durationMs: 1, logs: [] } },
+    { type: 'end', result: { n: 1.5, outcome: 'passed', durationMs: 1, logs: [] } },
+    { type: 'tests', tests: Array.from({ length: 100001 }, (_, i) => info(i)) }, // over the bound: refused whole
+    { type: 'end', result: { n: 2, outcome: 'passed', durationMs: 1, logs: [] } }, // would exist had it been taken
+    { type: 'begin', test: 1 },
+    { type: 'end', result: { n: 1, outcome: 'failed', durationMs: 2, logs: [], failure: { message: 'no' } } },
+    { type: 'end', result: { ...info(9), outcome: 'skipped', durationMs: 0, logs: [] } }, // not listed: named in full
+    { type: 'finished', failures: 1 },
+  ];
+  const forged = path.join(app, 'forged-child.js');
+  writeFileSync(forged, `const fs = require('fs');\nfor (const l of ${JSON.stringify(lines.map((l) => JSON.stringify(l)))}) fs.writeSync(3, l + '\\n');\n`);
+  let err = '';
+  const seen = [];
+  const run = runTests(planned.plan, { script: forged, output: { stdout: () => {}, stderr: (t) => { err += t; } }, onMessage: (m) => seen.push(m.type) });
+  const result = await run.result;
+  assert.equal(result.error, undefined, result.error);
+  assert.deepEqual(result.tests.map((t) => [t.id, t.title, t.path, t.outcome]),
+    [['t0', 'test 0', ['forged'], 'passed'], ['t1', 'test 1', ['forged'], 'failed'], ['t9', 'test 9', ['forged'], 'skipped']]);
+  assert.equal(result.tests[1].failure.message, 'no');
+  assert.match(err, /a malformed message from the test process was dropped \(begin names test 7, which was not listed\)/);
+  assert.deepEqual(seen, ['tests', 'begin', 'end', 'begin', 'end', 'end', 'finished']);
+});
+
 test('item 10: the CLI says the test child runs unconfined', () => {
   const app = appWith({ 'test/a.test.js': "describe('a', function () { it('passes', function () {}); });\n" });
   const r = fsdev(['test', app, '--no-payloads']);

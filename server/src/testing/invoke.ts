@@ -122,7 +122,6 @@ export class AppUnderTest {
 
   /** Run the handler: everything up to its first `await` happens before this returns (as in fdk). */
   private start(name: string, planned: Planned, payload: unknown, payloadFile: string | undefined): Promise<unknown> {
-    const requestID = randomUUID();
     let exp: Record<string, unknown>;
     let found: ReturnType<typeof findHandler> | undefined;
     let serverMethod = false;
@@ -147,7 +146,7 @@ export class AppUnderTest {
         iparams = (JSON.parse(payloadJson) as { iparams?: unknown }).iparams;
       } else ({ json: payloadJson, iparams } = testPayload(payload, planned));
     } catch (e) {
-      return Promise.reject(fdkError(requestID, e));
+      return Promise.reject(fdkError(randomUUID(), e));
     }
     // The plan's fields are copied when the invocation's plan changes; the payload's own always.
     if (planned !== this.applied) {
@@ -167,20 +166,24 @@ export class AppUnderTest {
       value = found.fn.call(exp, args);
     } catch (e) {
       // A synchronous throw: fdk's framework catches it and answers with its error shape.
-      if (!viaRender || !this.render.state.called) return Promise.reject(fdkError(requestID, e));
+      if (!viaRender || !this.render.state.called) return Promise.reject(fdkError(randomUUID(), e));
     }
     const ran = value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function'
       ? Promise.resolve(value as PromiseLike<unknown>) : Promise.resolve(value);
-    if (viaRender) return this.answer(ran, name, requestID);
-    return ran.then(async (v) => {
-      // Let work the handler started without awaiting it settle (as the simulator does).
-      do await new Promise<void>((r) => setImmediate(r)); while (this.sandbox.pending > 0);
-      return jsonSafe(v);
-    }, (e: unknown) => { throw toOuterError(e); });
+    if (viaRender) return this.answer(ran, name);
+    // Let work the handler started without awaiting it settle (as the simulator does): a turn of the event loop,
+    // and more while platform calls are in flight.
+    return ran.then((v) => new Promise((resolve) => {
+      const settled = (): void => { if (this.sandbox.pending > 0) setImmediate(settled); else resolve(jsonSafe(v)); };
+      setImmediate(settled);
+    }), (e: unknown) => { throw toOuterError(e); });
   }
 
   /** App set-up events and server methods answer through renderData, with fdk's shapes. */
-  private async answer(ran: Promise<unknown>, name: string, requestID: string): Promise<unknown> {
+  private async answer(ran: Promise<unknown>, name: string): Promise<unknown> {
+    // The request's ID, as the platform gives each request one (fdk test leaves it undefined); made only for the
+    // answers that carry it (a product event's result does not).
+    const requestID = randomUUID();
     const record = this.render;
     const ended = ran.then(async () => {
       do await new Promise<void>((r) => setImmediate(r)); while (this.sandbox.pending > 0 && !record.state.called);

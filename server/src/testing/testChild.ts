@@ -14,7 +14,7 @@ import { toSimulationError } from '../simulate/stackMap';
 import type { LogEntry, LogLevel } from '../simulate/types';
 import { AppUnderTest } from './invoke';
 import { startOutputThread } from './outputRing';
-import { LOGS_PER_TEST, OUTPUT_LIMIT_BYTES, PAYLOAD_SUITE, payloadTestTitle, testId, type TestCaseResult, type TestChildMessage, type TestFailure, type TestInfo, type TestPlan } from './types';
+import { LOGS_PER_TEST, OUTPUT_LIMIT_BYTES, PAYLOAD_SUITE, payloadTestTitle, testId, type ListedTestResult, type TestCaseResult, type TestChildWireMessage, type TestFailure, type TestInfo, type TestPlan } from './types';
 
 const realExit = process.exit.bind(process);
 // stdout and stderr block when the pipe is full, as on a terminal: the parent's back-pressure (it stops reading
@@ -46,7 +46,7 @@ const channel = openChildChannel((m) => {
   void main(msg.plan).catch((e: unknown) => { process.stderr.write(`fsdev test: ${String(e)}\n`); finish(1); });
   // the parent is gone: nothing will ever read the results
 }, () => realExit(0), { write: (text) => out.write(3, text), flush: () => out.flush() });
-const send = (m: TestChildMessage): void => channel?.send(m);
+const send = (m: TestChildWireMessage): void => channel?.send(m);
 setInterval(() => send({ type: 'heartbeat' }), 500).unref();
 
 let coverage: CoverageRecorder | undefined;
@@ -141,10 +141,15 @@ async function main(p: TestPlan): Promise<void> {
       }));
     }
   }
+  // The tests, listed once (types.ts, TestChildWireMessage): each begin and end then names its test by index.
+  const infos: TestInfo[] = [];
+  mocha.suite.eachTest((t) => { listed.set(t, infos.length); infos.push(info(t)); });
+  for (let i = 0; i < infos.length; i += LIST_CHUNK) send({ type: 'tests', tests: infos.slice(i, i + LIST_CHUNK) });
   const runner = mocha.run((failures) => finish(failures));
   runner.on('test', (t: Mocha.Test) => {
-    current = { test: t, info: info(t), logs: [], logChars: 0 };
-    send({ type: 'begin', test: current.info });
+    const n = listed.get(t);
+    current = { test: t, info: n === undefined ? info(t) : infos[n], logs: [], logChars: 0 };
+    send({ type: 'begin', test: n ?? current.info });
   });
   runner.on('test end', (t: Mocha.Test) => report(t));
   runner.on('pending', (t: Mocha.Test) => report(t));
@@ -157,6 +162,10 @@ async function main(p: TestPlan): Promise<void> {
 }
 
 const failures = new WeakMap<Mocha.Runnable, unknown>();
+/** Each listed test's index. */
+const listed = new WeakMap<Mocha.Runnable, number>();
+/** Tests per `tests` message: a message stays far under the pipe's bound on one message. */
+const LIST_CHUNK = 1000;
 /** Where a test file that did not load failed. */
 const loadErrors = new WeakMap<object, { file: string; line: number }>();
 
@@ -183,7 +192,9 @@ function report(t: Mocha.Runnable, hookErr?: unknown): void {
   const i = current?.test === t ? current.info : info(t);
   const err = hookErr ?? failures.get(t);
   const outcome = t.isPending() ? 'skipped' : err !== undefined || t.state === 'failed' ? 'failed' : 'passed';
-  const result: TestCaseResult = { ...i, outcome, durationMs: t.duration ?? 0, logs: current?.info.id === i.id ? current.logs : [] };
+  const n = listed.get(t);
+  const rest = { outcome, durationMs: t.duration ?? 0, logs: current?.info.id === i.id ? current.logs : [] } as const;
+  const result: TestCaseResult | ListedTestResult = n === undefined ? { ...i, ...rest } : { n, ...rest };
   if (outcome === 'failed') result.failure = toFailure(err, i.file);
   send({ type: 'end', result });
   current = undefined;

@@ -3,6 +3,10 @@
 import { BOUNDS, bad, checkCoverage, checkLogEntry, clipText, Invalid, isInt, isNum, isObj, oneOf, optStr, str } from '../simulate/ipc';
 import { LOGS_PER_TEST, type TestCaseResult, type TestChildMessage, type TestFailure, type TestInfo } from './types';
 
+/** The tests one run may list, and the text their titles and files may take (beyond: the listing is refused). */
+const LISTED_TESTS = 100_000;
+const LISTED_CHARS = 32 * 1024 * 1024;
+
 const OUTCOMES = ['passed', 'failed', 'skipped'] as const;
 
 function checkInfo(v: unknown): TestInfo {
@@ -20,27 +24,47 @@ function checkFailure(v: unknown): TestFailure | undefined {
     file: optStr(v.file, 'failure.file', 4096), line: line('line'), column: line('column') };
 }
 
-function checkResult(v: unknown): TestCaseResult {
-  if (!isObj(v) || !Array.isArray(v.logs)) return bad('test result is malformed');
-  return { ...checkInfo(v), outcome: oneOf(v.outcome, OUTCOMES, 'result.outcome'),
-    durationMs: isNum(v.durationMs) ? Math.max(0, v.durationMs) : bad('result.durationMs is not a number'),
-    failure: checkFailure(v.failure), logs: v.logs.slice(0, LOGS_PER_TEST).map(checkLogEntry) };
-}
-
-export function checkTestChildMessage(m: unknown): TestChildMessage | { invalid: string } {
-  try {
-    if (!isObj(m)) return bad('not an object');
-    switch (m.type) {
-      case 'heartbeat': return { type: 'heartbeat' };
-      case 'begin': return { type: 'begin', test: checkInfo(m.test) };
-      case 'log': return { type: 'log', testId: optStr(m.testId, 'testId', BOUNDS.fieldChars), entry: checkLogEntry(m.entry) };
-      case 'end': return { type: 'end', result: checkResult(m.result) };
-      case 'coverage': return { type: 'coverage', scripts: checkCoverage(m.scripts) };
-      case 'finished': return { type: 'finished', failures: isInt(m.failures) ? m.failures : bad('failures is not an integer') };
-      default: return bad(`unknown type ${clipText(String(m.type), 40)}`);
+/**
+ * The checker of one run's messages (types.ts, TestChildWireMessage): it keeps the tests the child listed and
+ * turns a `begin` or `end` that names a listed test by its index into one with the test's info.
+ */
+export function testMessageChecker(): (m: unknown) => TestChildMessage | { invalid: string } {
+  const listed: TestInfo[] = [];
+  let listedChars = 0;
+  const infoOf = (v: unknown, what: string): TestInfo => {
+    if (!isInt(v)) return checkInfo(v);
+    return listed[v] ?? bad(`${what} names test ${v}, which was not listed`);
+  };
+  const checkResult = (v: unknown): TestCaseResult => {
+    if (!isObj(v) || !Array.isArray(v.logs)) return bad('test result is malformed');
+    return { ...infoOf(v.n === undefined ? v : v.n, 'result'), outcome: oneOf(v.outcome, OUTCOMES, 'result.outcome'),
+      durationMs: isNum(v.durationMs) ? Math.max(0, v.durationMs) : bad('result.durationMs is not a number'),
+      failure: checkFailure(v.failure), logs: v.logs.slice(0, LOGS_PER_TEST).map(checkLogEntry) };
+  };
+  const list = (v: unknown): TestInfo[] => {
+    if (!Array.isArray(v) || listed.length + v.length > LISTED_TESTS) return bad(`the tests listed are not an array of at most ${LISTED_TESTS}`);
+    const tests = v.map(checkInfo);
+    for (const t of tests) listedChars += t.id.length + t.title.length + (t.file?.length ?? 0) + t.path.reduce((n, p) => n + p.length, 0);
+    if (listedChars > LISTED_CHARS) return bad(`the tests listed take over ${LISTED_CHARS / 1024 / 1024} MB`);
+    listed.push(...tests);
+    return tests;
+  };
+  return (m) => {
+    try {
+      if (!isObj(m)) return bad('not an object');
+      switch (m.type) {
+        case 'heartbeat': return { type: 'heartbeat' };
+        case 'tests': return { type: 'tests', tests: list(m.tests) };
+        case 'begin': return { type: 'begin', test: infoOf(m.test, 'begin') };
+        case 'log': return { type: 'log', testId: optStr(m.testId, 'testId', BOUNDS.fieldChars), entry: checkLogEntry(m.entry) };
+        case 'end': return { type: 'end', result: checkResult(m.result) };
+        case 'coverage': return { type: 'coverage', scripts: checkCoverage(m.scripts) };
+        case 'finished': return { type: 'finished', failures: isInt(m.failures) ? m.failures : bad('failures is not an integer') };
+        default: return bad(`unknown type ${clipText(String(m.type), 40)}`);
+      }
+    } catch (e) {
+      if (e instanceof Invalid) return { invalid: e.message };
+      throw e;
     }
-  } catch (e) {
-    if (e instanceof Invalid) return { invalid: e.message };
-    throw e;
-  }
+  };
 }

@@ -17,7 +17,7 @@ import { testDataFor } from '../core/testDataLayout';
 import { readMessages, sendLine } from '../simulate/channel';
 import { watchMemory } from '../simulate/childProcess';
 import { guard, release } from '../simulate/reaper';
-import { checkTestChildMessage } from './testMessages';
+import { testMessageChecker } from './testMessages';
 import { OUTPUT_LIMIT_BYTES, type PayloadTest, type TestCaseResult, type TestChildMessage, type TestInfo, type TestPlan, type TestRunResult } from './types';
 
 /** fdk's message when an app has no test/ folder. */
@@ -251,7 +251,7 @@ export function runTests(plan: TestPlan, o: RunOptions = {}): { result: Promise<
     if (!dropped) out.stderr(`fsdev test: a malformed message from the test process was dropped (${why}).\n`);
     dropped = true;
   };
-  if (pipe) readMessages(pipe, checkTestChildMessage, (m) => { if ('invalid' in m) drop(m.invalid); else onChildMessage(m); });
+  if (pipe) readMessages(pipe, testMessageChecker(), (m) => { if ('invalid' in m) drop(m.invalid); else onChildMessage(m); });
 
   // The handler logs reported as messages: bounded per run as the output is (then dropped, with a note).
   let logBytes = 0;

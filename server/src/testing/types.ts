@@ -61,7 +61,22 @@ export interface TestCaseResult extends TestInfo {
   logs: LogEntry[];
 }
 
+/** A test's result on the wire when the test was listed (a `tests` message): its index stands for its TestInfo. */
+export type ListedTestResult = Omit<TestCaseResult, keyof TestInfo> & { n: number };
+
+/**
+ * What the test child writes on its message pipe. Before the run it lists the tests it has loaded (in `tests`
+ * messages, appended in order); a listed test's `begin` and `end` then name it by its index in that list, so
+ * its titles and file cross once per run, not twice per test. A test not listed (one a hook added) is named in
+ * full. The parent turns these into TestChildMessages (testMessages.ts).
+ */
+export type TestChildWireMessage =
+  | Exclude<TestChildMessage, { type: 'begin' | 'end' }>
+  | { type: 'begin'; test: TestInfo | number }
+  | { type: 'end'; result: TestCaseResult | ListedTestResult };
+
 export type TestChildMessage =
+  | { type: 'tests'; tests: TestInfo[] }
   | { type: 'begin'; test: TestInfo }
   | { type: 'log'; testId?: string; entry: LogEntry }
   | { type: 'end'; result: TestCaseResult }
