@@ -142,3 +142,44 @@ test('with gc exposed (as the language server runs), the worker collects its you
   assert.match(plain.stdout, /RESULT 2 \d+/);
   assert.equal(testing(plain.stdout).length, 0, 'no gc(), no collection asked for');
 });
+
+test('the worker warms up while idle (V8 optimizes ESLint before the first keystrokes), and a request goes before the warm-up', async () => {
+  assert.ok(existsSync(WORKER), 'server/dist/lintWorker.js: run `npm run build` first');
+  const { Worker } = await import('node:worker_threads');
+  const w = new Worker(WORKER);
+  try {
+    const order = [];
+    const warmed = new Promise((resolve, reject) => {
+      w.on('message', (m) => {
+        if (m.result) order.push(`result ${m.id}`);
+        if (m.warmed) { order.push('warmed'); resolve(); }
+      });
+      w.on('error', reject);
+    });
+    // Two requests as the thread starts, 100 ms apart (a user typing): each is answered in the middle of the
+    // warm-up (which pauses for them and starts again once the thread has rested), and the warm-up then ends.
+    w.postMessage({ id: 1, file: 'server/server.js', text: handlers(40), facts: { manifest: {} } });
+    await new Promise((r) => setTimeout(r, 100));
+    w.postMessage({ id: 2, file: 'server/server.js', text: handlers(40), facts: { manifest: {} } });
+    await warmed;
+    assert.deepEqual(order, ['result 1', 'result 2', 'warmed']);
+  } finally {
+    await w.terminate();
+  }
+});
+
+test('the thread `fsdev check` starts (warmUp: false) does not warm up: the app\'s own files come first', async () => {
+  const { Worker } = await import('node:worker_threads');
+  const w = new Worker(WORKER, { workerData: { warmUp: false } });
+  try {
+    let warmed = false;
+    w.on('message', (m) => { if (m.warmed) warmed = true; });
+    const answered = new Promise((resolve) => w.on('message', (m) => { if (m.result) resolve(); }));
+    w.postMessage({ id: 1, file: 'server/server.js', text: handlers(5), facts: { manifest: {} } });
+    await answered;
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(warmed, false);
+  } finally {
+    await w.terminate();
+  }
+});
