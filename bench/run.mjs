@@ -1,5 +1,7 @@
 // Runs every bench/*.mjs except this file, one after another, each as its own process (they are standalone
-// and print their own figures). `npm run bench` builds first. A failing bench is reported and the rest still run.
+// and print their own figures). `npm run bench` builds first, as the .vsix and the npm package are built (minified:
+// `node esbuild.mjs --production`), so the figures are those of what users run. A failing bench is reported and the
+// rest still run.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';

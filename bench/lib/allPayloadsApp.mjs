@@ -29,6 +29,7 @@ export function generateAllPayloadsApp(repoRoot) {
   for (const dir of [withPayloads, withoutPayloads]) {
     write(dir, 'manifest.json', manifest);
     write(dir, 'server/server.js', script);
+    write(dir, 'config/iparams.json', '{}\n'); // fdk's mandatory folder (the check's error without it)
   }
   for (const p of payloads) write(withPayloads, p.rel, p.text);
   return { base, withPayloads, withoutPayloads, payloads: payloads.length, registrations: payloads.length };

@@ -3,6 +3,7 @@
 // that would run (arrows, quoted keys, `exports.x = ...`, `module.exports`) is recorded and flagged.
 import { Parser, type Options } from 'acorn';
 import { LooseParser } from 'acorn-loose';
+import { looksBinary } from './binaryText';
 import { rangeOf } from './textPositions';
 import type { CallbackForm, EventRegistration, ExportedCallback, Range, Scope, ServerScript } from './types';
 
@@ -35,17 +36,6 @@ class BoundedLooseParser extends (LooseParser as unknown as new (input: string, 
   }
 }
 
-/** Binary content (an image saved as server.js, a compiled file): NUL bytes or many control characters. */
-export function looksBinary(text: string): boolean {
-  let control = 0;
-  const n = Math.min(text.length, 64 * 1024);
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0) return true;
-    if ((c < 32 && c !== 9 && c !== 10 && c !== 12 && c !== 13) || c === 0xfffd) control++;
-  }
-  return control > 8 && control > n / 100;
-}
 
 const unparsed = (text: string, message: string): ParsedScript =>
   ({ hasExportsObject: false, callbacks: [], eventsArrayItems: [], syntaxError: { message, range: rangeOf(text, 0, 0) } });

@@ -5,7 +5,7 @@
 import type { Linter as LinterType, Rule as EslintRule } from 'eslint';
 import { lintRuleOf, lintRules, looksMinified, MAX_LINT_BYTES } from '../core/lintRules';
 import { MAX_REPORTED, reportCut } from '../core/reportCap';
-import { looksBinary } from '../core/serverScript';
+import { looksBinary } from '../core/binaryText';
 import type { Diagnostic } from '../core/types';
 import plugin from '../../../eslint-plugin/index.js';
 

@@ -31,11 +31,13 @@ if (warmUp) for (const file of ['server/server.js', 'app/app.js']) lintText(file
 // server.js took 80-150 ms, the later ones about 30 (bench/lint.mjs). So that the user's first keystrokes find it
 // optimized, the thread lints a made-up server.js (SAMPLE's handler WARM_COPIES times, ~90 lines) WARM_LINTS
 // times while it has nothing else to do: from its start, and after a request only once no other has come for
-// WARM_AFTER_MS (a user typing sends one every ~100 ms: the warm-up never runs between keystrokes). One lint per
-// turn of its event loop, so a request that comes meanwhile waits for one of them at most (a few ms).
+// WARM_AFTER_MS (a user typing sends one every ~100 ms: the warm-up never runs between keystrokes). A lint every
+// WARM_GAP_MS, not back to back: the language server's own requests right after its start found both cores taken
+// (completion's p95 2-3 ms became ~5, bench/payloads.mjs); a request that comes meanwhile waits for one at most.
 const WARM_LINTS = 120;
 const WARM_COPIES = 10;
 const WARM_AFTER_MS = 400;
+const WARM_GAP_MS = 10;
 let warmLeft = warmUp ? WARM_LINTS : 0;
 let warming = false;
 const WARM_TEXT = ['var a = require("x");', 'exports = {',
@@ -43,7 +45,7 @@ const WARM_TEXT = ['var a = require("x");', 'exports = {',
 function warmStep(): void {
   if (!warming || warmLeft <= 0) { warming = false; return; }
   lintText(--warmLeft % 4 === 0 ? 'app/app.js' : 'server/server.js', WARM_TEXT.replace('"k"', `"k${warmLeft}"`), { manifest: {} });
-  if (warmLeft > 0) setImmediate(warmStep);
+  if (warmLeft > 0) setTimeout(warmStep, WARM_GAP_MS);
   else parentPort?.postMessage({ warmed: true }); // for the tests (the pool ignores a message with no id)
 }
 function warmOn(): void {
