@@ -34,10 +34,10 @@ if (warmUp) for (const file of ['server/server.js', 'app/app.js']) lintText(file
 // WARM_AFTER_MS (a user typing sends one every ~100 ms: the warm-up never runs between keystrokes). A lint every
 // WARM_GAP_MS, not back to back: the language server's own requests right after its start found both cores taken
 // (completion's p95 2-3 ms became ~5, bench/payloads.mjs); a request that comes meanwhile waits for one at most.
-const WARM_LINTS = 120;
+const WARM_LINTS = 80;
 const WARM_COPIES = 10;
 const WARM_AFTER_MS = 400;
-const WARM_GAP_MS = 10;
+const WARM_GAP_MS = 5;
 let warmLeft = warmUp ? WARM_LINTS : 0;
 let warming = false;
 const WARM_TEXT = ['var a = require("x");', 'exports = {',
