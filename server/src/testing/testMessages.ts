@@ -44,9 +44,10 @@ export function testMessageChecker(): (m: unknown) => TestChildMessage | { inval
   const list = (v: unknown): TestInfo[] => {
     if (!Array.isArray(v) || listed.length + v.length > LISTED_TESTS) return bad(`the tests listed are not an array of at most ${LISTED_TESTS}`);
     const tests = v.map(checkInfo);
-    for (const t of tests) listedChars += t.id.length + t.title.length + (t.file?.length ?? 0) + t.path.reduce((n, p) => n + p.length, 0);
-    if (listedChars > LISTED_CHARS) return bad(`the tests listed take over ${LISTED_CHARS / 1024 / 1024} MB`);
-    listed.push(...tests);
+    const chars = tests.reduce((n, t) => n + t.id.length + t.title.length + (t.file?.length ?? 0) + t.path.reduce((k, p) => k + p.length, 0), listedChars);
+    if (chars > LISTED_CHARS) return bad(`the tests listed take over ${LISTED_CHARS / 1024 / 1024} MB`);
+    listedChars = chars;
+    for (const t of tests) listed.push(t);
     return tests;
   };
   return (m) => {
