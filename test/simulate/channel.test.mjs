@@ -67,8 +67,10 @@ test('the test child skips a parent line over the bound and takes the run that f
   const plan = { appDir: dir, files: [path.join(dir, 'test/a.test.js')], payloadTests: [], reporter: 'none', timeoutMs: 5000, coverage: false, offline: true };
   await child.write(`${JSON.stringify({ type: 'run', plan })}\n`);
   await until(() => child.messages.some((m) => m.type === 'finished'), 60_000, 'the test child to finish its run');
+  // On the wire, a listed test's end names it by its index in the child's `tests` messages.
+  const listed = child.messages.filter((m) => m.type === 'tests').flatMap((m) => m.tests);
   const ends = child.messages.filter((m) => m.type === 'end');
-  assert.deepEqual(ends.map((m) => [m.result.title, m.result.outcome]), [['runs', 'passed']]);
+  assert.deepEqual(ends.map((m) => [listed[m.result.n]?.title, m.result.outcome]), [['runs', 'passed']]);
 });
 
 test('the handler child holds no more than the bound of an over-long parent line, and takes the run that follows', async () => {
