@@ -143,13 +143,17 @@ async function main(p: TestPlan): Promise<void> {
   }
   // The tests, listed once (types.ts, TestChildWireMessage): each begin and end then names its test by index.
   const infos: TestInfo[] = [];
-  mocha.suite.eachTest((t) => { listed.set(t, infos.length); infos.push(info(t)); });
+  mocha.suite.eachTest((t) => {
+    const entry = { n: infos.length, info: info(t) };
+    infos.push(entry.info);
+    listed.set(t, entry);
+  });
   for (let i = 0; i < infos.length; i += LIST_CHUNK) send({ type: 'tests', tests: infos.slice(i, i + LIST_CHUNK) });
   const runner = mocha.run((failures) => finish(failures));
   runner.on('test', (t: Mocha.Test) => {
-    const n = listed.get(t);
-    current = { test: t, info: n === undefined ? info(t) : infos[n], logs: [], logChars: 0 };
-    send({ type: 'begin', test: n ?? current.info });
+    const entry = listed.get(t);
+    current = { test: t, info: entry?.info ?? info(t), logs: [], logChars: 0 };
+    send({ type: 'begin', test: entry?.n ?? current.info });
   });
   runner.on('test end', (t: Mocha.Test) => report(t));
   runner.on('pending', (t: Mocha.Test) => report(t));
@@ -162,8 +166,8 @@ async function main(p: TestPlan): Promise<void> {
 }
 
 const failures = new WeakMap<Mocha.Runnable, unknown>();
-/** Each listed test's index. */
-const listed = new WeakMap<Mocha.Runnable, number>();
+/** Each listed test's index in the listing, and its info. */
+const listed = new WeakMap<Mocha.Runnable, { n: number; info: TestInfo }>();
 /** Tests per `tests` message: a message stays far under the pipe's bound on one message. */
 const LIST_CHUNK = 1000;
 /** Where a test file that did not load failed. */
@@ -189,12 +193,12 @@ function info(t: Mocha.Runnable): TestInfo {
 }
 
 function report(t: Mocha.Runnable, hookErr?: unknown): void {
-  const i = current?.test === t ? current.info : info(t);
+  const entry = listed.get(t);
+  const i = current?.test === t ? current.info : entry?.info ?? info(t);
   const err = hookErr ?? failures.get(t);
   const outcome = t.isPending() ? 'skipped' : err !== undefined || t.state === 'failed' ? 'failed' : 'passed';
-  const n = listed.get(t);
   const rest = { outcome, durationMs: t.duration ?? 0, logs: current?.info.id === i.id ? current.logs : [] } as const;
-  const result: TestCaseResult | ListedTestResult = n === undefined ? { ...i, ...rest } : { n, ...rest };
+  const result: TestCaseResult | ListedTestResult = entry === undefined ? { ...i, ...rest } : { n: entry.n, ...rest };
   if (outcome === 'failed') result.failure = toFailure(err, i.file);
   send({ type: 'end', result });
   current = undefined;
