@@ -6,8 +6,7 @@
 //      lintWorker.ts); then at a typist's pace (a lint every 100 ms: keystrokes come ~100 ms apart and the server
 //      lints 60 ms after the last one) and back to back (the worst case: nothing idle between lints). Beside them,
 //      the first 10 keystrokes typed at once after the thread starts (V8 has not optimized ESLint yet). This
-//      process runs with --expose-gc, as the language server does (SERVER_EXEC_ARGV), so the lint thread
-//      collects while idle;
+//      process runs with the language server's flags (SERVER_EXEC_ARGV), so the lint thread is the server's;
 //   2. the language server: a keystroke (didChange) in that server.js, then at once a completion request in the
 //      manifest: how long it waits (the lint runs in a worker thread), and how long until the lint's
 //      diagnostics of the new text are published (the server's 60 ms debounce included);
@@ -16,14 +15,19 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { loadTs } from '../test/helpers/loadCore.mjs';
 import { repoRoot, serverPath, startServer } from '../test/server/lspClient.mjs';
 import { measureProcess, median, ms, p95, printTable } from './lib/stats.mjs';
 
-// The language server's flags (client/src/languageClient.ts): its lint thread collects while idle only with `gc`.
-if (typeof globalThis.gc !== 'function') {
-  process.exit(spawnSync(process.execPath, ['--expose-gc', ...process.argv.slice(1)], { stdio: 'inherit' }).status ?? 1);
+// This process runs with the language server's flags (SERVER_EXEC_ARGV, as VS Code's client starts it), so the lint
+// thread started here has the server's: its idle collection needs `gc`, and the server's 2 MB semi-spaces reached
+// the thread until the pool lifted them (earlyLintWorker.ts).
+const { SERVER_EXEC_ARGV, SERVER_V8_FLAGS } = await loadTs('server/src/shared/serverExecArgv.ts');
+if (!SERVER_EXEC_ARGV.every((flag) => process.execArgv.includes(flag))) {
+  process.exit(spawnSync(process.execPath, [...SERVER_EXEC_ARGV, ...process.argv.slice(1)], { stdio: 'inherit' }).status ?? 1);
 }
+for (const flag of SERVER_V8_FLAGS) setFlagsFromString(flag); // as server/src/main.ts does
 const ROUNDS = Number(process.env.BENCH_ITERATIONS ?? 30);
 const CLI = path.join(repoRoot, 'server/dist/cli.js');
 console.log(`machine: ${cpus().length} CPU(s), load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} (figures are noisy under load)`);
@@ -98,7 +102,7 @@ const script = path.join(app, 'server/server.js');
 writeFileSync(script, text);
 const manifest = path.join(app, 'manifest.json');
 // Started as the VS Code client starts it (client/src/languageClient.ts, SERVER_EXEC_ARGV).
-const client = await startServer({ rootDir: app, args: ['--max-semi-space-size=2', '--expose-gc', serverPath, '--stdio'] });
+const client = await startServer({ rootDir: app, args: [...SERVER_EXEC_ARGV, serverPath, '--stdio'] });
 const waits = []; const published = []; let overDeadline = 0;
 // Each keystroke changes one letter of an unused variable's name, so the lint of the new text is told from the
 // last one by its no-unused-vars finding: the server publishes the checks at once (after its debounce) with the

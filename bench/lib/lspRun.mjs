@@ -6,7 +6,10 @@ import { execFileSync } from 'node:child_process';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot, serverPath, startServer, uriOf } from '../../test/server/lspClient.mjs';
+import { loadTs } from '../../test/helpers/loadCore.mjs';
 import { median, p95 } from './stats.mjs';
+
+const { SERVER_EXEC_ARGV } = await loadTs('server/src/shared/serverExecArgv.ts');
 
 const JSON_LS_VERSION = '4.10.0';
 const cacheDir = path.join(homedir(), '.cache/freshsales-devtools-bench');
@@ -57,7 +60,7 @@ export function benchApp() {
 
 export const SERVERS = {
   // Started as the VS Code client starts it (client/src/languageClient.ts, SERVER_EXEC_ARGV).
-  ours: { start: (app) => startServer({ rootDir: app, args: ['--max-semi-space-size=2', '--expose-gc', serverPath, '--stdio'] }) },
+  ours: { start: (app) => startServer({ rootDir: app, args: [...SERVER_EXEC_ARGV, serverPath, '--stdio'] }) },
   theirs: {
     start: (app) => startServer({ rootDir: app, command: process.execPath, args: [jsonMain, '--stdio'], initializationOptions: { handledSchemaProtocols: ['file'], provideFormatter: false } }),
     configure: (client, schemaFile) => client.conn.sendNotification('workspace/didChangeConfiguration', { settings: { json: {

@@ -4,17 +4,10 @@ import * as vscode from 'vscode';
 import {
   CodeLensRequest, LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions,
 } from 'vscode-languageclient/node';
+import { SERVER_EXEC_ARGV } from '../../server/src/shared/serverExecArgv';
 import { codeLensEnabled, Settings } from './config';
 import { noteFilesFixesCreate } from './editCommands';
 import { markQuickFix } from './walkthrough';
-
-/**
- * A small young generation: checking a 250 KB payload makes short-lived garbage, and V8's default semi-space
- * lets the server's peak memory grow ~20 MB for nothing (measured by bench/lsp.mjs, which starts it the same way).
- * `gc` exposed: the lint thread (its own, larger young generation) collects it while the user pauses between
- * keystrokes instead of inside the next lint (server/src/lint/lintWorker.ts).
- */
-export const SERVER_EXEC_ARGV = ['--max-semi-space-size=2', '--expose-gc'];
 
 /** The client id: VS Code's client reads the `freshsales.trace.server` setting from it. */
 export const CLIENT_ID = 'freshsales';

@@ -117,6 +117,54 @@ test(`the lint pool gives its worker a ${LINT_YOUNG_GENERATION_MB} MB young gene
   }
 });
 
+test("under the language server's flags, the lint thread's young generation is its own, not the server's 2 MB semi-spaces", async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { SERVER_EXEC_ARGV } = await loadTs('server/src/shared/serverExecArgv.ts');
+  const { pinnedSemiSpaceFlag } = await loadTs('server/src/lint/earlyLintWorker.ts');
+  assert.equal(pinnedSemiSpaceFlag(SERVER_EXEC_ARGV, ''), '--max-semi-space-size=2');
+  assert.equal(pinnedSemiSpaceFlag([], '--max-semi-space-size=1 --max_semi_space_size=3'), '--max_semi_space_size=3');
+  assert.equal(pinnedSemiSpaceFlag(['--expose-gc'], ''), undefined);
+  const dir = mkdtempSync(path.join(tmpdir(), 'fsdev-semi-'));
+  try {
+    // A thread that keeps ~20 MB of small objects alive (a lint's AST, tokens and scopes) and says how large its
+    // new space has grown: V8 grows it up to the isolate's limit while scavenges find much alive.
+    const thread = path.join(dir, 'thread.js');
+    writeFileSync(thread, [
+      "const { parentPort } = require('node:worker_threads');",
+      "const v8 = require('node:v8');",
+      "parentPort.on('message', () => { const kept = []; for (let i = 0; i < 300000; i++) kept.push({ i, s: 'x' + i });",
+      "  parentPort.postMessage(v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size / 1048576); });",
+    ].join('\n'));
+    const main = path.join(dir, 'main.mjs');
+    writeFileSync(main, [
+      `import { loadTs } from ${JSON.stringify(path.join(repoRoot, 'test/helpers/loadCore.mjs'))};`,
+      "import { Worker } from 'node:worker_threads';",
+      "const { newLintWorker } = await loadTs('server/src/lint/earlyLintWorker.ts');",
+      'const size = (w) => new Promise((resolve) => { w.ref(); w.once(\'message\', (mb) => { resolve(mb); void w.terminate(); }); w.postMessage(0); });',
+      `const lint = await size(newLintWorker(${JSON.stringify(thread)}));`,
+      `const later = await size(new Worker(${JSON.stringify(thread)}));`,
+      'console.log(JSON.stringify({ lint, later }));',
+    ].join('\n'));
+    const r = spawnSync(process.execPath, [...SERVER_EXEC_ARGV, main], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const { lint, later } = JSON.parse(r.stdout.trim().split('\n').pop());
+    // Two 2 MB semi-spaces are 4 MB: the lint thread's grows past that, a thread made afterwards does not.
+    assert.ok(lint > 8, `the lint thread's new space: ${lint} MB`);
+    assert.ok(later <= 4, `a thread made after it has the server's own flag again: ${later} MB`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the V8 flags the language server sets on itself are ones this Node's V8 knows (unknown ones are ignored silently)", async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { SERVER_V8_FLAGS } = await loadTs('server/src/shared/serverExecArgv.ts');
+  const known = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout;
+  for (const flag of SERVER_V8_FLAGS) assert.ok(known.includes(`  ${flag.replace(/^--no-/, '--')} `), `${flag} is not a V8 flag here`);
+});
+
 test('with gc exposed (as the language server runs), the worker collects its young generation once idle after a lint, not between back-to-back lints', async () => {
   assert.ok(existsSync(WORKER), 'server/dist/lintWorker.js: run `npm run build` first');
   const { spawnSync } = await import('node:child_process');
