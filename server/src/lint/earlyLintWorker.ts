@@ -24,7 +24,13 @@ interface Early { worker: Worker; script: string; ended: boolean }
  */
 export function newLintWorker(script: string, warmUp = true): Worker {
   const lifted = liftSemiSpaceFlag();
-  const worker = new Worker(script, { workerData: { warmUp }, stdout: false, stderr: true, resourceLimits: { maxYoungGenerationSizeMb: LINT_YOUNG_GENERATION_MB } });
+  let worker: Worker;
+  try {
+    worker = new Worker(script, { workerData: { warmUp }, stdout: false, stderr: true, resourceLimits: { maxYoungGenerationSizeMb: LINT_YOUNG_GENERATION_MB } });
+  } catch (e) {
+    lifted();
+    throw e;
+  }
   worker.once('online', lifted).once('error', lifted).once('exit', lifted);
   worker.unref();
   return worker;
