@@ -56,7 +56,7 @@ function warmOn(): void {
 warmOn();
 
 // A young-generation collection once the thread has been idle for IDLE_MS after a lint, where the process
-// exposes `gc` (the language server is started with --expose-gc: client/src/languageClient.ts). A lint of a
+// exposes `gc` (the language server is started with --expose-gc: SERVER_EXEC_ARGV, shared/serverExecArgv.ts). A lint of a
 // 1,000-line file allocates ~17 MB; without it, the collections fell inside the next lints and each copied about
 // 9 MB still reachable then for the young collector: as the user types (a lint every 100 ms), the lint's median
 // was 51-61 ms, and 34-39 ms with it (bench/lint.mjs; README, Benchmarks). A request that comes first cancels it.
