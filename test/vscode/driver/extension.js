@@ -3,6 +3,8 @@
 // It stays idle unless the workspace root holds `.vscode-test-run` (so other e2e windows sharing the same
 // code-server are untouched), then runs the suite and writes the results to $FSDEV_VSCODE_TEST_RESULTS or
 // <workspace>/.vscode-test-results.json (written to a temp name, then renamed, so readers never see half).
+// Where the root holds `.vscode-task-log` instead, it appends a line to that file each time a task's process
+// ends ({"name", "exitCode"}): an e2e test waits for that, not for a fixed time (test/e2e/tasks.test.mjs).
 //
 // No `extensionDependencies` on the extension under test on purpose: if it fails to activate, a dependent
 // extension would never activate either and the harness would only see a time-out; instead the first test
@@ -16,6 +18,12 @@ async function activate(context) {
   const folder = vscode.workspace.workspaceFolders && vscode.workspace.workspaceFolders[0];
   if (!folder || folder.uri.scheme !== 'file') return;
   const root = folder.uri.fsPath;
+  const taskLog = path.join(root, '.vscode-task-log');
+  if (fs.existsSync(taskLog)) {
+    context.subscriptions.push(vscode.tasks.onDidEndTaskProcess((e) => {
+      fs.appendFileSync(taskLog, `${JSON.stringify({ name: e.execution.task.name, exitCode: e.exitCode ?? null })}\n`);
+    }));
+  }
   if (!fs.existsSync(path.join(root, '.vscode-test-run'))) return;
   const out = process.env.FSDEV_VSCODE_TEST_RESULTS || path.join(root, '.vscode-test-results.json');
   const channel = vscode.window.createOutputChannel('Freshsales DevTools Tests');
