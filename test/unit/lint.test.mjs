@@ -4,7 +4,7 @@
 import { test, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadTs, repoRoot } from '../helpers/loadCore.mjs';
@@ -209,6 +209,23 @@ test("configs.recommended in a user's own ESLint: the custom rules read the mani
     const messages = linter.verify('const a = require("axios");\nconst m = require("moment");\nexports = { h: function () { return [a, m]; } };\n',
       plugin.configs.recommended, { filename: path.join(dir, 'server/server.js') });
     assert.deepEqual(messages.map((m) => `${m.line}:${m.ruleId}:${m.message}`), ["2:fdk/no-dependency-mismatch:'moment' is not listed in manifest."]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the lint walks an app\'s files in code-unit order, whatever the locale (localeCompare would put Zeta.js last)', async () => {
+  const { listLintFiles } = await loadTs('server/src/lint/appLint.ts');
+  const { sortDiagnostics } = await loadTs('server/src/core/diagnoseApp.ts');
+  const dir = mkdtempSync(path.join(tmpdir(), 'fsdev-lint-order-'));
+  try {
+    mkdirSync(path.join(dir, 'server'));
+    for (const f of ['alpha.js', 'a_b.js', 'Zeta.js', 'a-b.js', 'server.js']) writeFileSync(path.join(dir, 'server', f), '');
+    const expected = ['server/Zeta.js', 'server/a-b.js', 'server/a_b.js', 'server/alpha.js'];
+    assert.deepEqual(listLintFiles(dir).files, [...expected, 'server/server.js'], 'server.js last, the others by code unit');
+    const at = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    const sorted = sortDiagnostics([...expected].reverse().map((file) => ({ file, range: at, severity: 'error', message: '', code: 'x' })));
+    assert.deepEqual(sorted.map((d) => d.file), expected);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -3,7 +3,7 @@
 // (the CLI from disk, the server open documents over disk) and, when it wants one, the cache: the language
 // server keeps a DiagnoseCache per app so that a keystroke in one payload re-checks that payload only, as
 // vscode-json-languageservice leaves caching to its caller.
-import { MANIFEST, SERVER_SCRIPT } from './appLayout';
+import { comparePaths, MANIFEST, SERVER_SCRIPT } from './appLayout';
 import type { App } from './appModel';
 import { guardedText, modelOf, newModelCache, parsedFiles, type ModelCache } from './appSource';
 import { checkApp } from './checks';
@@ -139,7 +139,7 @@ const ORDER = { error: 0, warning: 1, information: 2, hint: 3 } as const;
 /** Files in app order (manifest, server.js, payloads), then by position, then by severity. */
 export function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
   const fileRank = (f: string) => (f === MANIFEST ? 0 : f === SERVER_SCRIPT ? 1 : 2);
-  return [...list].sort((a, b) => fileRank(a.file) - fileRank(b.file) || a.file.localeCompare(b.file)
+  return [...list].sort((a, b) => fileRank(a.file) - fileRank(b.file) || comparePaths(a.file, b.file)
     || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character
     || ORDER[a.severity] - ORDER[b.severity]);
 }

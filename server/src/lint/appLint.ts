@@ -4,6 +4,7 @@
 import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { outsideApp, readRegularFile } from '../appFiles';
+import { comparePaths } from '../core/appLayout';
 import { lintRules, MAX_LINT_BYTES } from '../core/lintRules';
 import type { Diagnostic } from '../core/types';
 import type { LintPool } from './lintPool';
@@ -26,7 +27,7 @@ export function listLintFiles(appDir: string): { files: string[]; truncated: boo
   const walk = (rel: string) => {
     let entries;
     try { entries = readdirSync(path.join(appDir, rel), { withFileTypes: true }); } catch { return; }
-    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const e of entries.sort((a, b) => comparePaths(a.name, b.name))) {
       if (out.length >= MAX_FILES) { truncated = true; return; }
       const child = `${rel}/${e.name}`;
       if (e.isDirectory()) { if (e.name !== 'node_modules') walk(child); } else if (e.name.endsWith('.js')) out.push(child);
