@@ -69,9 +69,10 @@ export async function startServer({ command = process.execPath, args = [serverPa
       const now = diagnostics.get(uri);
       if (now && test(now)) return Promise.resolve(now);
       return new Promise((resolve, reject) => {
-        const w = { uri, test, resolve };
+        // The deadline is cleared once met: a pending one kept the test file's process alive for its whole length.
+        const timer = setTimeout(() => { const i = waiters.indexOf(w); if (i >= 0) { waiters.splice(i, 1); reject(new Error(`no matching diagnostics for ${file} within ${timeoutMs} ms; last: ${JSON.stringify(diagnostics.get(uri))}`)); } }, timeoutMs);
+        const w = { uri, test, resolve: (v) => { clearTimeout(timer); resolve(v); } };
         waiters.push(w);
-        setTimeout(() => { const i = waiters.indexOf(w); if (i >= 0) { waiters.splice(i, 1); reject(new Error(`no matching diagnostics for ${file} within ${timeoutMs} ms; last: ${JSON.stringify(diagnostics.get(uri))}`)); } }, timeoutMs);
       });
     },
     /** True while the server process runs. */
@@ -79,7 +80,8 @@ export async function startServer({ command = process.execPath, args = [serverPa
     async stop() {
       const exited = new Promise((r) => { if (proc.exitCode !== null || proc.signalCode !== null) r(); else proc.once('exit', r); });
       try {
-        await Promise.race([conn.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 1000))]);
+        let late;
+        await Promise.race([conn.sendRequest('shutdown'), new Promise((r) => { late = setTimeout(r, 1000); })]).finally(() => clearTimeout(late));
         await conn.sendNotification('exit').catch(() => { /* stream already closed */ });
       } catch { /* gone */ }
       const kill = setTimeout(() => proc.kill('SIGKILL'), 500);

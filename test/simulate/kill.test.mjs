@@ -19,10 +19,14 @@ function cpuTicks(pid) {
   } catch { return 0; }
 }
 
-/** Wait until the handler's `while (true)` is running: the child burns CPU (an idle child does not). */
-async function spinning(pid) {
+/**
+ * Wait until the handler's `while (true)` is running: the child burns CPU (an idle child does not). Setting
+ * `stop.done` ends the wait at once (for the children that lost a race: else this file's process waited out
+ * their 60 s).
+ */
+async function spinning(pid, stop = {}) {
   const start = cpuTicks(pid);
-  await waitFor(`child ${pid} to run the handler's loop`, () => cpuTicks(pid) - start > 50, 60000);
+  await waitFor(`child ${pid} to run the handler's loop`, () => stop.done || cpuTicks(pid) - start > 50, 60000);
 }
 
 const hang = () => makeApp('exports = { h: function () { while (true) {} } };\n');
@@ -82,7 +86,9 @@ test('a runner host (like the language server) SIGKILLed: the running child, the
     });
     assert.ok(kids.some((k) => k.cmd.includes('--inspect')));
     const busy = kids.filter((k) => !k.cmd.includes('--inspect'));
-    await Promise.race(busy.map((k) => spinning(k.pid)));
+    const stop = {};
+    await Promise.race(busy.map((k) => spinning(k.pid, stop)));
+    stop.done = true;
     host.kill('SIGKILL');
     for (const k of kids) await waitFor(`child ${k.pid} (${k.cmd.slice(0, 60)}) to end`, () => !alive(k.pid));
   } finally {
