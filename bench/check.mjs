@@ -12,8 +12,13 @@
 // scripts/validate-diff.mjs runs it (its header has the recipe): scripts/fdk-validate-preload.cjs, and
 // ~/.fdk/localstore holding a recent last_updated (checked here, never written). Without it fdk is skipped, and
 // the bench says why.
+//
+// A whole corpus: with FSDEV_BENCH_CORPUS=<folder whose subfolders are apps> as well (and fdk), every app there is
+// copied and timed too: `fsdev check` three times (median), `fdk validate` once on a fresh copy. It prints how many
+// apps meet 0.2x, by the lines of JavaScript fdk lints, and the farthest ones. Minutes: not in `npm run bench`'s
+// run (the README's figures came from 171 public apps, kept outside the repository).
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { cpus, homedir, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -114,7 +119,50 @@ try {
   if (skipped) console.log(`\nfdk validate skipped: ${skipped}.`);
   else console.log(`\nfdk: ${fdkDir} (${JSON.parse(readFileSync(path.join(fdkDir, 'package.json'), 'utf8')).version}), offline through scripts/fdk-validate-preload.cjs`);
   console.log(`load average at the end: ${load()}`);
+  if (process.env.FSDEV_BENCH_CORPUS) {
+    if (skipped) console.log('\ncorpus skipped: it needs fdk (FSDEV_BENCH_FDK) too.');
+    else corpusRatios(path.resolve(process.env.FSDEV_BENCH_CORPUS), fdkDir);
+  }
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
 
+
+/** Lines of the .js files fdk lints: app/, and server/ when server/server.js exists (node_modules aside). */
+function lintedLines(dir) {
+  let lines = 0;
+  const walk = (d) => {
+    let entries;
+    try { entries = readdirSync(d, { withFileTypes: true }); } catch { return; }
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) { if (e.name !== 'node_modules') walk(p); } else if (e.name.endsWith('.js')) lines += readFileSync(p, 'utf8').split('\n').length;
+    }
+  };
+  walk(path.join(dir, 'app'));
+  if (existsSync(path.join(dir, 'server', 'server.js'))) walk(path.join(dir, 'server'));
+  return lines;
+}
+
+function corpusRatios(corpus, fdkDir) {
+  const names = readdirSync(corpus).filter((n) => existsSync(path.join(corpus, n, 'manifest.json'))).sort();
+  console.log(`\ncorpus: ${names.length} apps in ${corpus}; fsdev check x3 (median) and fdk validate x1 each, load average ${load()}`);
+  const env = { ...process.env, FDK_PACKAGE_DIR: fdkDir };
+  const rows = [];
+  for (const name of names) {
+    const copy = copyApp(path.join(corpus, name), 'corpus');
+    timed([CLI, 'check', copy], repoRoot);
+    const ours = median([0, 1, 2].map(() => timed([CLI, 'check', copy], repoRoot).ms));
+    const fdk = timed(['--unhandled-rejections=warn', '-r', PRELOAD, path.join(fdkDir, 'index.js'), 'validate'], copyApp(path.join(corpus, name), 'fdk'), env).ms;
+    rows.push({ name, lines: lintedLines(copy), ours, fdk, ratio: ours / fdk });
+  }
+  const buckets = [[0, 100], [100, 300], [300, 600], [600, 1500], [1500, Infinity]];
+  const table = [['all apps', rows]].concat(buckets.map(([lo, hi]) => [`${lo}-${hi === Infinity ? '' : hi} lines`, rows.filter((r) => r.lines >= lo && r.lines < hi)]))
+    .filter(([, rs]) => rs.length)
+    .map(([label, rs]) => [label, rs.length, `${rs.filter((r) => r.ratio <= 0.2).length}`, median(rs.map((r) => r.ratio)).toFixed(3),
+      Math.max(...rs.map((r) => r.ratio)).toFixed(3), ms(median(rs.map((r) => r.ours))), ms(median(rs.map((r) => r.fdk)))]);
+  printTable(['apps (JavaScript fdk lints)', 'n', '<= 0.2x fdk', 'median ratio', 'max ratio', 'fsdev check median', 'fdk validate median'], table);
+  console.log('farthest:');
+  for (const r of [...rows].sort((a, b) => b.ratio - a.ratio).slice(0, 5)) console.log(`  ${r.ratio.toFixed(3)}x  ${ms(r.ours)} vs ${ms(r.fdk)}  ${r.lines} lines  ${r.name}`);
+  console.log(`load average at the end: ${load()}`);
+}
