@@ -127,7 +127,6 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 
-
 /** Lines of the .js files fdk lints: app/, and server/ when server/server.js exists (node_modules aside). */
 function lintedLines(dir) {
   let lines = 0;
