@@ -23,6 +23,7 @@ import { cpus, homedir, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { loadTs } from '../test/helpers/loadCore.mjs';
 import { median, ms, p95, peakRssKb, printTable } from './lib/stats.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -121,29 +122,19 @@ try {
   console.log(`load average at the end: ${load()}`);
   if (process.env.FSDEV_BENCH_CORPUS) {
     if (skipped) console.log('\ncorpus skipped: it needs fdk (FSDEV_BENCH_FDK) too.');
-    else corpusRatios(path.resolve(process.env.FSDEV_BENCH_CORPUS), fdkDir);
+    else await corpusRatios(path.resolve(process.env.FSDEV_BENCH_CORPUS), fdkDir);
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
 
-/** Lines of the .js files fdk lints: app/, and server/ when server/server.js exists (node_modules aside). */
-function lintedLines(dir) {
-  let lines = 0;
-  const walk = (d) => {
-    let entries;
-    try { entries = readdirSync(d, { withFileTypes: true }); } catch { return; }
-    for (const e of entries) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) { if (e.name !== 'node_modules') walk(p); } else if (e.name.endsWith('.js')) lines += readFileSync(p, 'utf8').split('\n').length;
-    }
-  };
-  walk(path.join(dir, 'app'));
-  if (existsSync(path.join(dir, 'server', 'server.js'))) walk(path.join(dir, 'server'));
-  return lines;
+/** Lines of the .js files fdk lints, as the check lists them (lint/appLint.ts). */
+async function lintedLines(dir) {
+  const { listLintFiles } = await loadTs('server/src/lint/appLint.ts');
+  return listLintFiles(dir).files.reduce((n, f) => n + readFileSync(path.join(dir, f), 'utf8').split('\n').length, 0);
 }
 
-function corpusRatios(corpus, fdkDir) {
+async function corpusRatios(corpus, fdkDir) {
   const names = readdirSync(corpus).filter((n) => existsSync(path.join(corpus, n, 'manifest.json'))).sort();
   console.log(`\ncorpus: ${names.length} apps in ${corpus}; fsdev check x3 (median) and fdk validate x1 each, load average ${load()}`);
   const env = { ...process.env, FDK_PACKAGE_DIR: fdkDir };
@@ -153,7 +144,7 @@ function corpusRatios(corpus, fdkDir) {
     timed([CLI, 'check', copy], repoRoot);
     const ours = median([0, 1, 2].map(() => timed([CLI, 'check', copy], repoRoot).ms));
     const fdk = timed(['--unhandled-rejections=warn', '-r', PRELOAD, path.join(fdkDir, 'index.js'), 'validate'], copyApp(path.join(corpus, name), 'fdk'), env).ms;
-    rows.push({ name, lines: lintedLines(copy), ours, fdk, ratio: ours / fdk });
+    rows.push({ name, lines: await lintedLines(copy), ours, fdk, ratio: ours / fdk });
   }
   const buckets = [[0, 100], [100, 300], [300, 600], [600, 1500], [1500, Infinity]];
   const table = [['all apps', rows]].concat(buckets.map(([lo, hi]) => [`${lo}-${hi === Infinity ? '' : hi} lines`, rows.filter((r) => r.lines >= lo && r.lines < hi)]))
